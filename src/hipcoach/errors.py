@@ -1,0 +1,13 @@
+"""Errors the user can act on: the CLI prints them without a traceback and exits with status 2."""
+
+
+class UserError(Exception):
+    """A problem with the user's input, with what went wrong and what to do about it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n{self.hint}" if self.hint else self.message

@@ -1,0 +1,1 @@
+"""Video → pose track → clean kinematics."""
