@@ -46,7 +46,9 @@ class EvidenceEntry(Strict):
 
     @model_validator(mode="after")
     def _unknown_has_no_number(self) -> EvidenceEntry:
-        if self.confidence == "unknown" and any(v is not None for v in (self.value, self.value_high, self.sd)):
+        if self.confidence == "unknown" and any(
+            v is not None for v in (self.value, self.value_high, self.sd)
+        ):
             raise ValueError(f"{self.measure}: an unknown value cannot carry a number")
         if self.confidence == "verified" and self.value is None and not self.finding:
             raise ValueError(f"{self.measure}: a verified entry needs a value or a finding")

@@ -102,7 +102,9 @@ class PoseTrack:
                 header = json.loads(bytes(data["header"]).decode())
                 arrays = {k: data[k] for k in ("landmarks", "presence", "world", "timestamps")}
         except FileNotFoundError:
-            raise UserError(f"No pose track at {path}.", "Check the path, or make one with `hipcoach pose`.")
+            raise UserError(
+                f"No pose track at {path}.", "Check the path, or make one with `hipcoach pose`."
+            ) from None
         except (OSError, ValueError, KeyError) as exc:
             raise UserError(
                 f"{path} is not a hipcoach pose track ({exc}).",

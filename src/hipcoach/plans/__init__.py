@@ -1,0 +1,1 @@
+"""Screening, programme generation, progression and pain rules: pure functions on typed data."""

@@ -1,0 +1,136 @@
+"""The runner's screening answers (the profile), validated with errors that name the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from hipcoach.errors import UserError
+from hipcoach.plans.red_flags import RED_FLAG_IDS
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PainSite = Literal["knee", "foot", "ankle", "shin", "hip", "back"]
+Side = Literal["left", "right", "both", "none"]
+Band = Literal["tan", "yellow", "red", "green", "blue", "black", "silver", "gold"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Pain(_Strict):
+    sites: list[PainSite] = []
+    side: Side = "none"
+    severity: int = Field(0, ge=0, le=10, description="typical pain while running, 0-10")
+    duration_weeks: int = Field(0, ge=0, le=520)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Pain:
+        if not self.sites and (self.side != "none" or self.severity > 0):
+            raise ValueError("pain.side and pain.severity need at least one pain site in pain.sites")
+        return self
+
+
+class Running(_Strict):
+    days: list[Weekday] = Field(min_length=0, max_length=7)
+    long_run_day: Weekday | None = None
+    hard_days: list[Weekday] = []
+    km_per_week: float = Field(ge=0, le=300)
+    recent_changes: list[str] = []
+
+    @model_validator(mode="after")
+    def _days_are_run_days(self) -> Running:
+        key = [d for d in [self.long_run_day, *self.hard_days] if d and d not in self.days]
+        if key:
+            raise ValueError(f"running.long_run_day / running.hard_days must be among running.days: {key}")
+        return self
+
+
+class Strength(_Strict):
+    experience: Literal["none", "some", "regular"] = "none"
+    bands: list[Band] = []
+
+
+class Profile(_Strict):
+    name: str = Field(min_length=1, max_length=80)
+    start_date: dt.date
+    weeks: int = Field(6, ge=4, le=12)
+    sessions_per_week: int = Field(3, ge=2, le=3)
+    pain: Pain = Pain()
+    running: Running
+    strength: Strength = Strength()
+    red_flags: dict[str, bool]
+
+    @model_validator(mode="after")
+    def _all_red_flags_answered(self) -> Profile:
+        unknown = sorted(set(self.red_flags) - set(RED_FLAG_IDS))
+        missing = [f for f in RED_FLAG_IDS if f not in self.red_flags]
+        if unknown:
+            raise ValueError(f"red_flags has unknown keys {unknown}; allowed: {list(RED_FLAG_IDS)}")
+        if missing:
+            raise ValueError(f"red_flags must answer every question (true/false); missing: {missing}")
+        return self
+
+    @property
+    def affected_side(self) -> Literal["left", "right"] | None:
+        """The side to emphasise: only when the runner reports pain on exactly one side."""
+        return self.pain.side if self.pain.side in ("left", "right") and self.pain.sites else None
+
+
+def load_profile(path: str | Path) -> Profile:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise UserError(
+            f"Profile file not found: {path}", "Create one with `hipcoach intake -o me.toml`."
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(
+            f"{path} is not valid TOML: {exc}", "Fix the syntax, or re-create it with `hipcoach intake`."
+        ) from None
+    return parse_profile(raw, source=str(path))
+
+
+def parse_profile(raw: dict, source: str = "profile") -> Profile:
+    try:
+        return Profile.model_validate(raw)
+    except ValidationError as exc:
+        lines = [_describe(err) for err in exc.errors()]
+        raise UserError(f"{source} is not a valid profile:\n" + "\n".join(lines), _PROFILE_HELP) from None
+
+
+def save_profile(profile: Profile, path: str | Path) -> Path:
+    path = Path(path)
+    data = profile.model_dump(mode="json", exclude_none=True)
+    data["start_date"] = profile.start_date  # a real TOML date, not a string
+    path.write_text(tomli_w.dumps(data), "utf-8")
+    return path
+
+
+_PROFILE_HELP = "See the example profile in the README, or answer the questions with `hipcoach intake`."
+
+
+def _describe(err: dict) -> str:
+    """One line per problem: the dotted field name, what is wrong, and what is allowed."""
+    field = ".".join(str(p) for p in err["loc"]) or "(profile)"
+    kind, msg, ctx = err["type"], err["msg"], err.get("ctx", {})
+    got = f" (got {err['input']!r})" if kind not in ("missing", "extra_forbidden") and "input" in err else ""
+    if kind == "extra_forbidden":
+        return f"  - {field}: unknown field; remove it or check its spelling"
+    if kind == "literal_error":
+        return f"  - {field}: must be one of {ctx.get('expected', '')}{got}"
+    if kind == "missing":
+        return f"  - {field}: required field is missing"
+    if kind == "value_error":
+        return f"  - {field}: {ctx.get('error', msg)!s}"
+    return f"  - {field}: {msg}{got}"
+
+
+__all__ = ["WEEKDAYS", "Profile", "load_profile", "parse_profile", "save_profile"]

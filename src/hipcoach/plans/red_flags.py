@@ -1,0 +1,63 @@
+"""Red-flag questions and the screening verdict: a red flag ends in a referral and no programme."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hipcoach.plans.profile import Profile
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    question: str
+    reason: str
+    urgency: str  # "urgent" or "soon"
+
+
+def _load() -> tuple[RedFlag, ...]:
+    text = resources.files("hipcoach.plans").joinpath("data", "red_flags.toml").read_text("utf-8")
+    return tuple(RedFlag(**f) for f in tomllib.loads(text)["flag"])
+
+
+RED_FLAGS: tuple[RedFlag, ...] = _load()
+RED_FLAG_IDS: tuple[str, ...] = tuple(f.id for f in RED_FLAGS)
+MAX_RUNNING_PAIN = 5  # pain-monitoring model: at most 5/10 during activity
+
+
+@dataclass(frozen=True)
+class Referral:
+    """Why the runner should see a clinician instead of starting a programme."""
+
+    urgent: bool
+    reasons: tuple[str, ...]
+
+    def message(self) -> str:
+        head = (
+            "Please get medical care today, before any exercise programme."
+            if self.urgent
+            else "Please see a doctor or physiotherapist before starting a hip programme."
+        )
+        body = "\n".join(f"- {r}" for r in self.reasons)
+        return (
+            f"{head}\n{body}\nhipcoach will not make a programme while these are present. "
+            "Once a clinician has checked you and cleared you to train, answer the questions again."
+        )
+
+
+def screen(profile: Profile) -> Referral | None:
+    """None when the runner may start; otherwise the referral with every reason that applies."""
+    hits = [f for f in RED_FLAGS if profile.red_flags.get(f.id)]
+    reasons = [f.reason for f in hits]
+    if profile.pain.severity > MAX_RUNNING_PAIN:
+        reasons.append(
+            f"Your running pain is {profile.pain.severity}/10; the pain rules allow at most "
+            f"{MAX_RUNNING_PAIN}/10 during activity."
+        )
+    if not reasons:
+        return None
+    return Referral(urgent=any(f.urgency == "urgent" for f in hits), reasons=tuple(reasons))
