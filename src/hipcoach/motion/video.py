@@ -1,0 +1,235 @@
+"""Video reading with PyAV: probe, then stream upright RGB frames with their real timestamps.
+
+Frames are yielded one at a time (a 10-minute 1080p video never sits in memory). PyAV reports a phone
+clip's display rotation in `frame.rotation` but never applies it, so every frame is turned upright here
+before anything looks for a person. Timestamps come from each frame's pts, so variable-frame-rate phone
+video keeps its true timing; they are seconds from the first frame (the stream's own start offset is
+kept in `VideoInfo.start_time`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from hipcoach.errors import UserError
+
+# Bounds on what we accept as a video of a person exercising; outside them something is wrong.
+MIN_SIDE = 32
+MAX_SIDE = 8192
+MAX_PIXELS = 8192 * 4320
+STILL_IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif")
+_CONVERT_HINT = "Export or convert it to an H.264 mp4 (any phone or video editor can) and try again."
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a video is, read from its headers and first frame. width/height are of the upright frame."""
+
+    path: Path
+    width: int
+    height: int
+    fps: float
+    duration: float  # seconds
+    rotation: int  # degrees counter-clockwise applied to turn decoded frames upright (0, 90, 180, 270)
+    codec: str
+    frame_count: int  # estimate when the container does not say
+    container: str
+    start_time: float  # seconds: pts of the first frame in the stream
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return (self.width, self.height)
+
+
+@dataclass
+class Frame:
+    index: int
+    time: float  # seconds from the first frame
+    image: np.ndarray  # H x W x 3 uint8 RGB, upright, C-contiguous
+
+
+def upright_turns(rotation: float) -> int:
+    """Quarter turns counter-clockwise (np.rot90's k) that stand a frame with this display rotation up.
+
+    PyAV's `frame.rotation` is the display matrix's counter-clockwise angle: -90 (an iPhone portrait
+    clip) means "show it turned 90° clockwise", i.e. k = -1.
+    """
+    return round(rotation / 90.0) % 4
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if not path.exists():
+        raise UserError(f"No file at {path}.", "Check the path and the file name.")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder, not a video file.", "Give the path of a video file.")
+    if path.stat().st_size == 0:
+        raise UserError(f"{path} is empty (0 bytes).", "The copy or upload failed: copy the video again.")
+    try:
+        return av.open(str(path), metadata_errors="ignore")
+    except av.error.InvalidDataError as exc:
+        raise UserError(
+            f"{path.name} is not a video hipcoach can read: it is damaged, cut short, or not a video at all.",
+            "If it was copied or uploaded, copy it again in full. " + _CONVERT_HINT,
+        ) from exc
+    except (av.error.FFmpegError, OSError) as exc:
+        raise UserError(f"Cannot open {path.name}: {exc}.", _CONVERT_HINT) from exc
+
+
+def _video_stream(container: av.container.InputContainer, path: Path) -> av.video.stream.VideoStream:
+    fmt = container.format.name
+    if not container.streams.video:
+        what = " (it holds only audio)" if container.streams.audio else ""
+        raise UserError(f"{path.name} has no video track{what}.", "Give a video of the exercise.")
+    stream = container.streams.video[0]
+    if stream.codec_context is None:
+        raise UserError(
+            f"{path.name} uses a video codec this build of hipcoach cannot decode.",
+            _CONVERT_HINT,
+        )
+    if fmt in STILL_IMAGE_FORMATS or fmt.endswith("_pipe"):
+        raise UserError(
+            f"{path.name} is a still image ({stream.codec_context.name}), not a video.",
+            "Film the exercise as a video, with your whole body in view.",
+        )
+    w, h = stream.codec_context.width, stream.codec_context.height
+    if min(w, h) < MIN_SIDE or max(w, h) > MAX_SIDE or w * h > MAX_PIXELS:
+        raise UserError(
+            f"{path.name} is {w}x{h} pixels, outside what hipcoach handles "
+            f"({MIN_SIDE} to {MAX_SIDE} pixels a side, at most 8K).",
+            "Film or export it at a normal size such as 1280x720 or 1920x1080.",
+        )
+    return stream
+
+
+def probe(path: str | Path) -> VideoInfo:
+    """Read a video's size, rate, length, rotation and codec, decoding only its first frame.
+
+    Raises UserError for anything that is not a readable video.
+    """
+    path = Path(path)
+    with _open(path) as container:
+        stream = _video_stream(container, path)
+        first = _first_frame(container, stream, path)
+        rotation = upright_turns(first.rotation) * 90
+        w, h = first.width, first.height
+        if rotation in (90, 270):
+            w, h = h, w
+        fps = float(stream.average_rate or stream.guessed_rate or stream.base_rate or 0) or 30.0
+        tb = float(stream.time_base) if stream.time_base else 0.0
+        if stream.duration and tb:
+            duration = stream.duration * tb
+        elif container.duration:
+            duration = container.duration / av.time_base
+        else:
+            duration = 0.0
+        frame_count = stream.frames or round(duration * fps)
+        start = first.time if first.time is not None else 0.0
+        return VideoInfo(
+            path=path,
+            width=w,
+            height=h,
+            fps=fps,
+            duration=float(duration),
+            rotation=rotation,
+            codec=stream.codec_context.name,
+            frame_count=int(frame_count) or 1,
+            container=container.format.name,
+            start_time=float(start),
+        )
+
+
+def _first_frame(container, stream, path: Path) -> av.VideoFrame:
+    try:
+        for frame in container.decode(stream):
+            return frame
+    except av.error.FFmpegError as exc:
+        raise UserError(
+            f"{path.name} is damaged: its first frame cannot be decoded ({exc}).", _CONVERT_HINT
+        ) from exc
+    raise UserError(f"{path.name} contains no video frames.", "Record the exercise again and check it plays.")
+
+
+def iter_frames(
+    path: str | Path,
+    *,
+    start: float = 0.0,
+    end: float | None = None,
+    rgb: bool | Callable[[int], bool] = True,
+) -> Iterator[Frame]:
+    """Yield upright RGB frames from `start` to `end` seconds (from the first frame), one at a time.
+
+    `rgb` may be a predicate on the frame index: frames for which it is false are decoded (the codec
+    needs them) but not converted to RGB, and come with an empty image. Skipping the conversion is
+    what makes running the model on every other frame cheaper.
+    Raises UserError if the file is unreadable or breaks off part-way.
+    """
+    path = Path(path)
+    want_rgb = rgb if callable(rgb) else (lambda _i: rgb)
+    empty = np.empty((0, 0, 3), np.uint8)
+    with _open(path) as container:
+        stream = _video_stream(container, path)
+        stream.thread_type = "AUTO"  # frame threading: decode is cheap next to the model
+        t0: float | None = None
+        fallback_dt = 1.0 / float(stream.average_rate or stream.guessed_rate or 30)
+        index = -1
+        last_t = -np.inf
+        try:
+            for frame in container.decode(stream):
+                index += 1
+                if t0 is None:
+                    t0 = frame.time if frame.time is not None else 0.0
+                t = frame.time - t0 if frame.time is not None else index * fallback_dt
+                if t <= last_t:  # broken or duplicated pts: keep time moving forward
+                    t = last_t + 1e-3
+                last_t = t
+                if t < start:
+                    continue
+                if end is not None and t > end:
+                    break
+                if not want_rgb(index):
+                    yield Frame(index, t, empty)
+                    continue
+                image = frame.to_ndarray(format="rgb24")
+                k = upright_turns(frame.rotation)
+                if k:
+                    image = np.ascontiguousarray(np.rot90(image, k))
+                yield Frame(index, t, image)
+        except av.error.FFmpegError as exc:
+            raise UserError(
+                f"{path.name} is damaged or cut short: decoding fails after frame {index} "
+                f"({max(last_t, 0):.1f} s).",
+                "If it was copied or uploaded, copy it again in full. " + _CONVERT_HINT,
+            ) from exc
+        if index < 0:
+            raise UserError(f"{path.name} contains no video frames.", "Record the exercise again.")
+        expected = _expected_frames(stream)
+        if end is None and expected and index + 1 < 0.9 * expected - 1:
+            raise UserError(
+                f"{path.name} is cut short: its header promises {expected} frames but only {index + 1} "
+                f"({last_t:.1f} s) can be read.",
+                "If it was copied or uploaded, copy it again in full.",
+            )
+
+
+def _expected_frames(stream) -> int:
+    """Frame count the container promises (0 when it does not say), to notice truncated files."""
+    if stream.frames:
+        return int(stream.frames)
+    if stream.duration and stream.time_base and stream.average_rate:
+        return int(stream.duration * stream.time_base * stream.average_rate)
+    return 0
+
+
+def sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    """Hash of the file's bytes, stored in the PoseTrack so a track can be matched to its video."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
