@@ -155,20 +155,22 @@ def _item(ex_id: str, side: SideName, doses: dict, profile: Profile, catalog: Ca
         doses[key] = starting_dose(
             ex, side, profile.strength.experience, profile.strength.bands, extra, rules
         )
-        why = _START_WHY[profile.strength.experience]
+        why = _start_why(doses[key], profile.strength.experience)
         if extra:
-            why += f"; +{extra} set on your {side} side, the side that hurts"
+            why += f"; +{extra} set: your painful side"
     else:
         doses[key], step = step_up(doses[key], ex, profile.strength.bands, rules)
-        why = f"planned progression ({step}) if last week met the rules; otherwise repeat last week"
+        why = f"if last week kept the rules: {step}"
     return Item(exercise_id=ex_id, name=ex.name, dose=doses[key], why=why)
 
 
-_START_WHY = {
-    "none": "starting dose for a runner new to strength work: one set fewer, lightest band",
-    "some": "starting dose: bottom of the rep range on your lightest band",
-    "regular": "starting dose for a runner who trains strength: second-lightest band",
-}
+def _start_why(dose: Dose, experience: str) -> str:
+    why = "start at the bottom of the rep range"
+    if experience == "none":
+        why += ", one set fewer while you learn it"
+    if dose.band:
+        why += f", {dose.band} band" + (" (your second-lightest)" if experience == "regular" else "")
+    return why
 
 
 def _rule_text(rules: Rules) -> tuple[str, ...]:

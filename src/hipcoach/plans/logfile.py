@@ -1,0 +1,40 @@
+"""Read a TOML file of logged sessions ([[log]] tables) into validated ExerciseLog records."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from hipcoach.errors import UserError
+from hipcoach.plans.progress import ExerciseLog
+
+
+def load_logs(path: str | Path) -> list[ExerciseLog]:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise UserError(
+            f"Log file not found: {path}", "Give the path of a TOML file with [[log]] entries."
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path} is not valid TOML: {exc}", "Fix the syntax and try again.") from None
+    unknown = sorted(set(raw) - {"log"})
+    if unknown:
+        raise UserError(f"{path}: unknown top-level keys {unknown}", "A log file holds only [[log]] entries.")
+    logs = []
+    for n, entry in enumerate(raw.get("log", []), 1):
+        try:
+            logs.append(ExerciseLog.model_validate(entry))
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise UserError(f"{path}: log entry {n} is invalid: {problems}", _HELP) from None
+    return logs
+
+
+_HELP = (
+    "Each [[log]] needs date, exercise_id, side (left/right/both), target_sets, target_reps, reps_done "
+    "(a list), pain_before and pain_during (0-10); band, pain_next_morning and effort are optional."
+)

@@ -1,0 +1,1 @@
+"""Renderings of hipcoach's data: Markdown, JSON, iCalendar, PDF, terminal."""
