@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import av
@@ -49,9 +49,26 @@ class VideoInfo:
 
 @dataclass
 class Frame:
+    """One decoded frame. `image` (H x W x 3 uint8 RGB, upright, C-contiguous) is made on first use."""
+
     index: int
     time: float  # seconds from the first frame
-    image: np.ndarray  # H x W x 3 uint8 RGB, upright, C-contiguous
+    raw: av.VideoFrame | None = field(default=None, repr=False)
+    _image: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def converted(self) -> bool:
+        return self._image is not None
+
+    @property
+    def image(self) -> np.ndarray:
+        if self._image is None:
+            image = self.raw.to_ndarray(format="rgb24")
+            k = upright_turns(self.raw.rotation)
+            # PyAV may hand back rows padded to an alignment; MediaPipe needs a C-contiguous array.
+            self._image = np.ascontiguousarray(np.rot90(image, k) if k else image)
+            self.raw = None
+        return self._image
 
 
 def upright_turns(rotation: float) -> int:
@@ -165,13 +182,12 @@ def iter_frames(
     """Yield upright RGB frames from `start` to `end` seconds (from the first frame), one at a time.
 
     `rgb` may be a predicate on the frame index: frames for which it is false are decoded (the codec
-    needs them) but not converted to RGB, and come with an empty image. Skipping the conversion is
-    what makes running the model on every other frame cheaper.
+    needs them) but converted to RGB only if their `image` is asked for. Skipping the conversion is
+    part of what makes running the model on every other frame cheaper.
     Raises UserError if the file is unreadable or breaks off part-way.
     """
     path = Path(path)
     want_rgb = rgb if callable(rgb) else (lambda _i: rgb)
-    empty = np.empty((0, 0, 3), np.uint8)
     with _open(path) as container:
         stream = _video_stream(container, path)
         stream.thread_type = "AUTO"  # frame threading: decode is cheap next to the model
@@ -192,14 +208,10 @@ def iter_frames(
                     continue
                 if end is not None and t > end:
                     break
-                if not want_rgb(index):
-                    yield Frame(index, t, empty)
-                    continue
-                image = frame.to_ndarray(format="rgb24")
-                k = upright_turns(frame.rotation)
-                if k:
-                    image = np.ascontiguousarray(np.rot90(image, k))
-                yield Frame(index, t, image)
+                item = Frame(index, t, frame)
+                if want_rgb(index):
+                    item.image  # noqa: B018 - convert now, in the decoding thread
+                yield item
         except av.error.FFmpegError as exc:
             raise UserError(
                 f"{path.name} is damaged or cut short: decoding fails after frame {index} "
