@@ -1,0 +1,27 @@
+"""Test data builders shared by several test modules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hipcoach.plans.red_flags import RED_FLAG_IDS
+
+
+def profile_dict(**overrides) -> dict:
+    base = {
+        "name": "Test runner",
+        "start_date": dt.date(2026, 11, 30),
+        "weeks": 6,
+        "sessions_per_week": 3,
+        "pain": {"sites": ["knee"], "side": "right", "severity": 3, "duration_weeks": 6},
+        "running": {
+            "days": ["tue", "thu", "sat", "sun"],
+            "long_run_day": "sun",
+            "hard_days": ["thu"],
+            "km_per_week": 30,
+        },
+        "strength": {"experience": "some", "bands": ["yellow", "red", "green"]},
+        "red_flags": {f: False for f in RED_FLAG_IDS},
+    }
+    base.update(overrides)
+    return base
