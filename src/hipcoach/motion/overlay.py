@@ -1,0 +1,144 @@
+"""Annotated video: the pose track's skeleton and knee/hip angles drawn on the source frames.
+
+Written as H.264 in yuv420p with even dimensions and the index at the front of the file (faststart):
+the combination every browser plays, and that starts playing before the whole file has arrived.
+OpenCV (headless) draws; PyAV decodes and encodes, so no ffmpeg binary is needed.
+
+The angles drawn are 2D angles in the image plane, computed here from the landmarks: the knee's
+hip-knee-ankle angle and the hip's shoulder-hip-knee angle, each shown as flexion (180° minus the
+inner angle). They are a visual aid; the named, body-scale-aware kinematics with the project's angle
+convention live in motion/kinematics.py (not yet present when this was written; switch to it then).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from hipcoach.errors import UserError
+from hipcoach.motion.landmarks import BONES, INDEX
+from hipcoach.motion.posetrack import PoseTrack
+from hipcoach.motion.video import iter_frames, probe
+
+LEFT, RIGHT, CENTRE = (255, 140, 0), (0, 170, 255), (230, 230, 230)  # RGB: the person's left is orange
+MIN_VISIBILITY = 0.5
+
+
+def inner_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Angle at b (degrees) between b→a and b→c, for [..., 2] points; NaN where any point is missing."""
+    u, v = a - b, c - b
+    cos = (u * v).sum(-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def flexion_angles(pixels: np.ndarray) -> dict[str, np.ndarray]:
+    """Image-plane knee and hip flexion (degrees, 0 = straight) per side from [T, 33, 2] pixel positions."""
+    out = {}
+    for side in ("left", "right"):
+        p = {k: pixels[:, INDEX[f"{side}_{k}"]] for k in ("shoulder", "hip", "knee", "ankle")}
+        out[f"{side}_knee"] = 180.0 - inner_angle(p["hip"], p["knee"], p["ankle"])
+        out[f"{side}_hip"] = 180.0 - inner_angle(p["shoulder"], p["hip"], p["knee"])
+    return out
+
+
+def _colour(a: str, b: str) -> tuple[int, int, int]:
+    if a.startswith("left") and b.startswith("left"):
+        return LEFT
+    if a.startswith("right") and b.startswith("right"):
+        return RIGHT
+    return CENTRE
+
+
+def draw_pose(
+    image: np.ndarray, points: np.ndarray, visibility: np.ndarray, angles: dict[str, float]
+) -> None:
+    """Draw bones, joints and angle labels in place on an RGB image from [33, 2] pixel points."""
+    h = image.shape[0]
+    thick = max(2, round(h / 240))
+    ok = ~np.isnan(points[:, 0]) & (np.nan_to_num(visibility) >= MIN_VISIBILITY)
+    for a, b in BONES:
+        i, j = INDEX[a], INDEX[b]
+        if ok[i] and ok[j]:
+            p, q = points[i].round().astype(int), points[j].round().astype(int)
+            cv2.line(image, tuple(p), tuple(q), _colour(a, b), thick, cv2.LINE_AA)
+    for i in np.flatnonzero(ok):
+        cv2.circle(image, tuple(points[i].round().astype(int)), thick + 1, (255, 255, 255), -1, cv2.LINE_AA)
+    scale = max(0.4, h / 1200)
+    for name, value in angles.items():
+        joint = INDEX[name]
+        if np.isnan(value) or not ok[joint]:
+            continue
+        x, y = points[joint].round().astype(int)
+        dx = -int(110 * scale * 2) if name.startswith("right") else int(12 * scale * 2)  # label outside body
+        label = f"{value:.0f}"
+        colour = LEFT if name.startswith("left") else RIGHT
+        org = (int(x + dx), int(y))
+        cv2.putText(image, label, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
+        cv2.putText(image, label, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick, cv2.LINE_AA)
+
+
+def _legend(image: np.ndarray, t: float, found: bool) -> None:
+    h = image.shape[0]
+    scale = max(0.4, h / 1400)
+    text = f"{t:6.2f} s   knee/hip flexion (2D), left orange, right blue" + ("" if found else "   no person")
+    cv2.putText(image, text, (8, int(28 * scale * 1.6)), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 3)
+    cv2.putText(image, text, (8, int(28 * scale * 1.6)), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1)
+
+
+def render_overlay(
+    video: str | Path,
+    track: PoseTrack,
+    output: str | Path,
+    *,
+    crf: int = 23,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Write `output` (mp4): the video's upright frames with the track drawn on, at the video's own timing."""
+    video, output = Path(video), Path(output)
+    info = probe(video)
+    if info.size != tuple(track.frame_size):
+        raise UserError(
+            f"The track is for {track.frame_size[0]}x{track.frame_size[1]} frames but {video.name} is "
+            f"{info.width}x{info.height}.",
+            "Give the video the track was made from, or make a new track with `hipcoach pose`.",
+        )
+    width, height = info.width // 2 * 2, info.height // 2 * 2  # yuv420p needs even sides
+    pixels = track.pixels()
+    angles = flexion_angles(pixels)
+    vis = track.landmarks[:, :, 3]
+    t_track = track.timestamps
+    tolerance = 0.5 / max(track.fps, 1.0)
+    span = (t_track[0] - tolerance, t_track[-1] + tolerance) if track.n_frames else (0.0, -1.0)
+    total = info.frame_count
+    with av.open(str(output), "w", format="mp4", options={"movflags": "+faststart"}) as out:
+        stream = out.add_stream("libx264", rate=Fraction(info.fps).limit_denominator(1001))
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 1000)
+        stream.options = {"crf": str(crf), "preset": "veryfast", "profile": "high"}
+        last_pts = -1
+        for n, frame in enumerate(iter_frames(video)):
+            image = frame.image[:height, :width].copy()
+            i = int(np.clip(np.searchsorted(t_track, frame.time), 0, max(track.n_frames - 1, 0)))
+            if i > 0 and abs(t_track[i - 1] - frame.time) < abs(t_track[i] - frame.time):
+                i -= 1
+            in_track = track.n_frames and span[0] <= frame.time <= span[1]
+            found = bool(in_track and abs(t_track[i] - frame.time) <= tolerance and track.detected[i])
+            if found:
+                draw_pose(image, pixels[i], vis[i], {k: float(v[i]) for k, v in angles.items()})
+            if in_track:
+                _legend(image, frame.time, found)
+            out_frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            last_pts = max(round(frame.time * 1000), last_pts + 1)
+            out_frame.pts, out_frame.time_base = last_pts, Fraction(1, 1000)
+            for packet in stream.encode(out_frame):
+                out.mux(packet)
+            if progress:
+                progress(n + 1, max(total, n + 1))
+        for packet in stream.encode():
+            out.mux(packet)
+    return output
