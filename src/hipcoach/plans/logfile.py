@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from hipcoach.errors import UserError
 from hipcoach.plans.progress import ExerciseLog
+from hipcoach.tomlfile import read_user_toml
 
 
 def load_logs(path: str | Path) -> list[ExerciseLog]:
-    path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise UserError(
-            f"Log file not found: {path}", "Give the path of a TOML file with [[log]] entries."
-        ) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path} is not valid TOML: {exc}", "Fix the syntax and try again.") from None
+    raw = read_user_toml(path, "Log", "A log file holds [[log]] entries; see the README.")
     unknown = sorted(set(raw) - {"log"})
     if unknown:
         raise UserError(f"{path}: unknown top-level keys {unknown}", "A log file holds only [[log]] entries.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from hipcoach.errors import UserError
 from hipcoach.plans.red_flags import RED_FLAG_IDS
+from hipcoach.tomlfile import read_user_toml
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -84,17 +84,7 @@ class Profile(_Strict):
 
 
 def load_profile(path: str | Path) -> Profile:
-    path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise UserError(
-            f"Profile file not found: {path}", "Create one with `hipcoach intake -o me.toml`."
-        ) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(
-            f"{path} is not valid TOML: {exc}", "Fix the syntax, or re-create it with `hipcoach intake`."
-        ) from None
+    raw = read_user_toml(path, "Profile", "Create one with `hipcoach intake -o me.toml`.")
     return parse_profile(raw, source=str(path))
 
 
