@@ -1,0 +1,1 @@
+"""Exercise and screen analysers built on one shared repetition segmenter."""

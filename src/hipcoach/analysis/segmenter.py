@@ -1,0 +1,137 @@
+"""Find repetitions in one movement signal (an angle or distance over time).
+
+One segmenter serves every analyser. It works on excursions away from the resting level with
+hysteresis (so noise near a threshold cannot split or merge reps), then measures each rep: start,
+peak, end, range, time held near the peak, and the up and down phases. Excursions clearly smaller than
+the clip's typical rep are reported as partial, with how far short they fell, never counted as full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import savgol_filter
+
+
+@dataclass(frozen=True)
+class SegmenterConfig:
+    min_range: float  # smallest movement (signal units) that can count as a rep at all
+    enter: float = 0.35  # an excursion starts above rest + enter * amplitude ...
+    leave: float = 0.2  # ... and ends below rest + leave * amplitude
+    full: float = 0.7  # a rep reaching less than this share of the typical range is partial
+    hold_speed: float = 0.1  # held = slower than this share of the rep's top speed ...
+    hold_band: float = 0.25  # ... and within this share of the rep's range from its peak
+    min_rep_s: float = 0.35  # shorter excursions are noise
+    min_hold_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Rep:
+    start: int
+    peak: int
+    end: int
+    range: float  # peak minus the lower of the start and end levels
+    hold_s: float
+    up_s: float
+    down_s: float
+    partial: bool
+    shortfall: float  # how far below the typical range (signal units); 0 for full reps
+
+
+def segment(t: np.ndarray, x: np.ndarray, cfg: SegmenterConfig) -> list[Rep]:
+    """Reps of a signal that rises from rest to a peak and comes back (flip the sign otherwise)."""
+    t, x = np.asarray(t, float), np.asarray(x, float)
+    ok = np.isfinite(x)
+    if ok.sum() < 3:
+        return []
+    x = np.interp(np.arange(len(x)), np.flatnonzero(ok), x[ok])  # bridge short gaps for segmentation
+    rest, top = np.percentile(x, 5), np.percentile(x, 99)
+    amplitude = top - rest
+    if amplitude < cfg.min_range:
+        return []
+    spans = _excursions(x, rest + cfg.enter * amplitude, rest + cfg.leave * amplitude)
+    spans = [(a, b) for a, b in spans if t[b] - t[a] >= cfg.min_rep_s]
+    if not spans:
+        return []
+    speed = np.abs(_velocity(t, x))
+    bounds, previous_end = [], 0
+    for a, b in spans:
+        a, b = _widen(speed, a, b, previous_end)
+        bounds.append((a, b))
+        previous_end = b
+    heights = np.array([x[a : b + 1].max() - min(x[a], x[b]) for a, b in bounds])
+    typical = float(np.percentile(heights, 75))
+    reps = []
+    for (a, b), h in zip(bounds, heights, strict=True):
+        if h < cfg.min_range:
+            continue
+        reps.append(_measure(t, x, speed, a, b, h, typical, cfg))
+    return reps
+
+
+def _held_run(held: np.ndarray, peak: int, max_gap: int) -> tuple[int, int]:
+    """The run of held samples nearest the peak, bridging brief jitter-induced gaps."""
+    idx = np.flatnonzero(held)
+    if idx.size == 0:
+        return peak, peak
+    centre = int(idx[np.argmin(np.abs(idx - peak))])
+    lo = hi = int(np.searchsorted(idx, centre))
+    while lo > 0 and idx[lo] - idx[lo - 1] <= max_gap + 1:
+        lo -= 1
+    while hi < idx.size - 1 and idx[hi + 1] - idx[hi] <= max_gap + 1:
+        hi += 1
+    return int(idx[lo]), int(idx[hi])
+
+
+def _velocity(t: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Smoothed derivative (quadratic fit over ~0.35 s) so jitter does not read as movement."""
+    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    window = max(5, round(0.35 / dt) | 1)
+    if window > len(x):
+        return np.gradient(x, t)
+    return savgol_filter(x, window, 2, deriv=1, delta=dt)
+
+
+def _excursions(x: np.ndarray, enter: float, leave: float) -> list[tuple[int, int]]:
+    """Index spans that go above `enter` and last until the signal falls below `leave`."""
+    spans, start, above = [], 0, False
+    for i, v in enumerate(x):
+        if not above and v > enter:
+            above, start = True, i
+        elif above and v < leave:
+            spans.append((start, i))
+            above = False
+    if above:
+        spans.append((start, len(x) - 1))
+    return spans
+
+
+def _widen(speed: np.ndarray, a: int, b: int, floor_index: int) -> tuple[int, int]:
+    """Walk out from the threshold crossings to where the movement has (almost) stopped."""
+    slow = 0.1 * speed[a : b + 1].max()
+    while a > floor_index and speed[a - 1] > slow:
+        a -= 1
+    while b < len(speed) - 1 and speed[b + 1] > slow:
+        b += 1
+    return a, b
+
+
+def _measure(t, x, speed, a: int, b: int, height: float, typical: float, cfg: SegmenterConfig) -> Rep:
+    seg, seg_speed = x[a : b + 1], speed[a : b + 1]
+    peak = a + int(np.argmax(seg))
+    held = (seg >= seg.max() - cfg.hold_band * height) & (seg_speed < cfg.hold_speed * seg_speed.max())
+    lo, hi = _held_run(held, peak - a, max_gap=int(0.25 / float(np.median(np.diff(t)))))
+    hold = float(t[a + hi] - t[a + lo])
+    partial = height < cfg.full * typical
+    return Rep(
+        start=a,
+        peak=peak,
+        end=b,
+        range=float(height),
+        hold_s=hold if hold >= cfg.min_hold_s else 0.0,
+        up_s=float(t[a + lo] - t[a]),
+        down_s=float(t[b] - t[a + hi]),
+        partial=bool(partial),
+        shortfall=float(typical - height) if partial else 0.0,
+    )

@@ -1,0 +1,73 @@
+"""The shared segmenter counts reps, holds and partials in noisy signals with pauses."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hipcoach.analysis.segmenter import SegmenterConfig, segment
+
+FPS = 30.0
+CFG = SegmenterConfig(min_range=10.0)
+
+
+def signal(reps, rest_s=1.0, noise=0.0, seed=0):
+    """reps: (amplitude, up_s, hold_s, down_s) each; smooth rise and fall with pauses between."""
+    parts = [np.zeros(int(rest_s * FPS))]
+    truth = []
+    for amp, up, hold, down in reps:
+        rise = amp * (1 - np.cos(np.linspace(0, np.pi, int(up * FPS)))) / 2
+        fall = rise[::-1] if down == up else amp * (1 + np.cos(np.linspace(0, np.pi, int(down * FPS)))) / 2
+        start = sum(len(p) for p in parts)
+        parts += [rise, np.full(int(hold * FPS), amp), fall, np.zeros(int(rest_s * FPS))]
+        truth.append((start / FPS, hold))
+    x = np.concatenate(parts)
+    x = x + np.random.default_rng(seed).normal(0, noise, len(x))
+    return np.arange(len(x)) / FPS, x, truth
+
+
+def test_counts_and_holds():
+    t, x, truth = signal([(40, 1.0, 2.0, 1.5)] * 5, noise=1.0)
+    reps = segment(t, x, CFG)
+    assert len(reps) == 5 and not any(r.partial for r in reps)
+    for rep, (start, hold) in zip(reps, truth, strict=True):
+        assert abs(t[rep.start] - start) < 0.3
+        assert abs(rep.hold_s - hold) < 0.3
+        assert 35 < rep.range < 45
+        assert abs(rep.up_s - 1.0) < 0.4 and abs(rep.down_s - 1.5) < 0.4
+
+
+def test_partial_rep_is_flagged_with_its_shortfall():
+    t, x, _ = signal([(40, 1, 0.5, 1), (40, 1, 0.5, 1), (15, 0.6, 0, 0.6), (40, 1, 0.5, 1)], noise=0.5)
+    reps = segment(t, x, CFG)
+    assert [r.partial for r in reps] == [False, False, True, False]
+    assert 20 < reps[2].shortfall < 30
+
+
+def test_still_signal_has_no_reps():
+    t = np.arange(300) / FPS
+    assert segment(t, np.random.default_rng(1).normal(0, 2, 300), CFG) == []
+
+
+def test_gaps_do_not_split_a_rep():
+    t, x, _ = signal([(40, 1.0, 1.0, 1.0)] * 3, noise=0.5)
+    x[40:46] = np.nan
+    assert len(segment(t, x, CFG)) == 3
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(1, 12),
+    st.floats(20, 90),
+    st.floats(0.4, 2.0),
+    st.floats(0.0, 3.0),
+    st.floats(0.3, 2.0),
+    st.floats(0.0, 0.02),
+    st.integers(0, 10_000),
+)
+def test_exact_count_any_tempo(n, amp, up, hold, rest, noise_share, seed):
+    t, x, _ = signal([(amp, up, hold, up)] * n, rest_s=rest, noise=noise_share * amp, seed=seed)
+    reps = segment(t, x, CFG)
+    assert len(reps) == n
+    assert all(abs(r.hold_s - hold) <= 0.3 for r in reps)
