@@ -1,0 +1,171 @@
+"""Pose estimation on real video: a person is found, followed, upright, offline; and the pure helpers."""
+
+from __future__ import annotations
+
+import socket
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hipcoach.motion.landmarks import INDEX, N_LANDMARKS
+from hipcoach.motion.pose import (
+    PoseEstimator,
+    estimate_video,
+    interpolate_between,
+    person_jumps,
+    pick_person,
+    wheel_bundle,
+)
+from hipcoach.motion.posetrack import PoseTrack
+from hipcoach.motion.video import probe, sha256
+
+CLIPS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "clips"
+# Clips of real people; the cg_* mannequins are smoke-test material, not accuracy material.
+REAL_CLIPS = sorted(p.name for p in CLIPS.glob("*.mp4") if not p.name.startswith("cg_"))
+
+LEGS = [INDEX[n] for n in ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle")]
+_tracks: dict[str, PoseTrack] = {}
+
+
+@pytest.fixture(scope="session")
+def real_track(data_dir):
+    """The pose track of a real clip, made once per test session (the model runs on every frame)."""
+
+    def get(name: str) -> PoseTrack:
+        if name not in _tracks:
+            _tracks[name] = estimate_video(data_dir / "clips" / name)
+        return _tracks[name]
+
+    return get
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", REAL_CLIPS or ["(no clips)"])
+def test_a_person_is_found_in_at_least_95_percent_of_frames_of_each_real_clip(real_track, data_dir, name):
+    track = real_track(name)
+    info = probe(data_dir / "clips" / name)
+    assert track.n_frames == pytest.approx(info.frame_count, rel=0.02), "the whole clip is covered"
+    assert track.frame_size == info.size
+    assert track.detected.mean() >= 0.95, f"{name}: person found in {track.detected.mean():.1%} of frames"
+
+
+@pytest.mark.slow
+def test_track_records_source_hash_model_timing_and_survives_save_load(real_track, data_dir, tmp_path):
+    name = "single_leg_stance_cam01.mp4"
+    path = data_dir / "clips" / name
+    track = real_track(name)
+    info = probe(path)
+    assert track.source_sha256 == sha256(path)
+    assert track.model == wheel_bundle()[1] and "full" in track.model
+    assert track.frame_size == info.size == (1080, 1920)
+    assert track.n_frames == 100 and track.fps == pytest.approx(60)
+    assert np.diff(track.timestamps) == pytest.approx(np.full(99, 1 / 60), abs=1e-6)
+    seen = track.detected
+    lm = track.landmarks[seen]
+    assert np.nanmin(lm[..., :2]) > -0.2 and np.nanmax(lm[..., :2]) < 1.2  # normalised to the frame
+    assert np.isfinite(track.world[seen]).all() and np.abs(track.world[seen]).max() < 2.0  # metres
+    assert ((track.presence[seen] >= 0) & (track.presence[seen] <= 1)).all()
+    # Standing person: shoulders above hips above knees above ankles in the image.
+    y = np.nanmedian(track.landmarks[seen, :, 1], axis=0)
+    assert y[INDEX["left_shoulder"]] < y[INDEX["left_hip"]] < y[INDEX["left_knee"]] < y[INDEX["left_ankle"]]
+    back = PoseTrack.load(track.save(tmp_path / "t.npz"))
+    np.testing.assert_array_equal(back.landmarks, track.landmarks)
+    np.testing.assert_array_equal(back.world, track.world)
+    assert (back.model, back.source_sha256, back.meta) == (track.model, track.source_sha256, track.meta)
+
+
+@pytest.mark.slow
+def test_a_rotated_phone_clip_gives_the_same_pose_as_the_upright_one(data_dir, make_video, clip_frames):
+    frames = clip_frames(data_dir / "clips" / "bridge_bilateral_side_1rep.mp4", start=20, count=30)
+    upright = make_video("upright.mp4", frames)
+    # A portrait phone stores the pixels turned and writes a -90° display rotation instead.
+    sideways = make_video("phone.mp4", [np.ascontiguousarray(np.rot90(f, 1)) for f in frames], rotation=-90)
+    a, b = estimate_video(upright), estimate_video(sideways)
+    assert b.frame_size == a.frame_size == (640, 480) and b.rotation == 270
+    assert a.detected.all() and b.detected.all()
+    error_px = np.linalg.norm(a.pixels()[:, LEGS] - b.pixels()[:, LEGS], axis=-1)
+    assert np.median(error_px) < 6, f"median {np.median(error_px):.1f} px"
+
+
+@pytest.mark.slow
+def test_works_with_the_network_cut(monkeypatch, data_dir, clip_frames):
+    def no_network(*args, **kwargs):
+        raise OSError("network is cut in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    wheel_bundle.cache_clear()  # build the bundle again, offline
+    image = clip_frames(data_dir / "clips" / "single_leg_stance_cam01.mp4", count=1)[0]
+    with PoseEstimator() as estimator:
+        result = estimator.process(image, 0.0)
+    assert result is not None
+    landmarks, presence, world = result
+    assert landmarks.shape == (N_LANDMARKS, 4) and presence.shape == (N_LANDMARKS,) and world.shape == (33, 3)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("max_people", [1, 2])
+def test_with_two_people_in_view_the_same_one_is_followed(data_dir, make_video, clip_frames, max_people):
+    left = clip_frames(data_dir / "clips" / "single_leg_squat_front_hyva_ja_paha2.mp4", start=30, count=40)
+    right = clip_frames(data_dir / "clips" / "single_leg_squat_front_hyva6.mp4", start=30, count=40)
+    both = make_video("two.mp4", [np.hstack([a, b]) for a, b in zip(left, right, strict=True)])
+    track = estimate_video(both, max_people=max_people)
+    assert track.detected.mean() >= 0.95
+    hip_x = track.landmarks[track.detected][:, [INDEX["left_hip"], INDEX["right_hip"]], 0].mean(axis=1)
+    assert (hip_x < 0.5).all() or (hip_x > 0.5).all(), "the followed person changed"
+    assert track.meta["person_jumps"] == []
+
+
+@pytest.mark.slow
+def test_every_second_frame_with_interpolation_stays_close_to_every_frame(data_dir):
+    path = data_dir / "clips" / "single_leg_squat_front_hyva_ja_paha2.mp4"  # moving: a squat rep
+    full = estimate_video(path, end=4.0)
+    half = estimate_video(path, end=4.0, stride=2)
+    assert half.n_frames == full.n_frames and half.detected.all()
+    np.testing.assert_array_equal(half.timestamps, full.timestamps)
+    error = np.linalg.norm(full.pixels()[:, LEGS] - half.pixels()[:, LEGS], axis=-1)
+    assert np.median(error) < 0.01 * full.frame_size[1], f"median {np.median(error):.1f} px"
+    # Inferred frames are the model's own output, not interpolations.
+    np.testing.assert_allclose(half.landmarks[::2, LEGS, :2], full.landmarks[::2, LEGS, :2], atol=0.03)
+
+
+# ---- pure helpers: no model ----
+
+
+def body(cx: float, cy: float, torso: float = 0.2) -> np.ndarray:
+    points = np.full((N_LANDMARKS, 2), np.nan)
+    points[[INDEX["left_hip"], INDEX["right_hip"]]] = [[cx - 0.03, cy], [cx + 0.03, cy]]
+    points[[INDEX["left_shoulder"], INDEX["right_shoulder"]]] = [[cx - 0.04, cy - torso]] * 2
+    return points
+
+
+def test_pick_person_follows_the_nearest_and_starts_with_the_biggest():
+    small_left, big_right = body(0.2, 0.5, torso=0.1), body(0.8, 0.5, torso=0.3)
+    assert pick_person([small_left, big_right], None) == 1
+    assert pick_person([big_right, small_left], body(0.25, 0.5)) == 1
+    assert pick_person([small_left], body(0.9, 0.5)) == 0
+
+
+def test_person_jumps_flags_a_leap_of_more_than_a_torso_between_neighbouring_frames():
+    lm = np.full((5, N_LANDMARKS, 4), np.nan)
+    for i, cx in enumerate([0.2, 0.21, 0.22, 0.7, 0.71]):
+        lm[i, :, :2] = body(cx, 0.5, torso=0.2)
+    assert person_jumps(lm, np.arange(5) / 30) == [pytest.approx(3 / 30, abs=1e-3)]
+    assert person_jumps(lm[:3], np.arange(3) / 30) == []
+
+
+def test_interpolate_between_fills_only_between_known_rows_and_keeps_gaps_next_to_no_person():
+    values = np.full((7, 1), np.nan)
+    values[[0, 2, 4, 6], 0] = [0.0, 2.0, np.nan, 6.0]
+    interpolate_between(values, np.array([0, 2, 4, 6]))
+    assert values[:, 0].tolist()[:3] == [0.0, 1.0, 2.0]
+    assert np.isnan(values[3, 0]) and np.isnan(values[5, 0])  # the person was missing at frame 4
+
+
+def test_interpolated_frames_match_a_straight_line_move():
+    track = np.zeros((5, 2, 3))
+    track[0], track[4] = 0.0, 4.0
+    interpolate_between(track, np.array([0, 4]))
+    assert track[:, 0, 0].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
