@@ -180,7 +180,8 @@ def _quadruped(body: Body, tl: Timeline, knee_extends: bool) -> Skeleton:
     for side in SIGN:
         hip = hip_mid + SIGN[side] * 0.5 * body.hip_width * pelvis[..., :, 0]
         working = work == side
-        flex = np.where(working, 90.0 - 95.0 * tl.phase - 15.0 * tl.fault("back_arches"), 90.0)
+        tilt = np.degrees(np.arcsin(dy / body.trunk))  # thigh in line with the trunk at the top
+        flex = np.where(working, 90.0 - (90.0 - tilt) * tl.phase - 15.0 * tl.fault("back_arches"), 90.0)
         knee_flex = np.where(working & knee_extends, 90.0 - 85.0 * tl.phase, 90.0)
         legs[side] = leg_fk(body, level, hip, side, flex, 0.0, 0.0, knee_flex)
     skel = assemble(body, hip_mid, pelvis, trunk, legs, arms=({}, {}))

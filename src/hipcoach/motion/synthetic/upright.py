@@ -55,7 +55,7 @@ def squat(body: Body, tl: Timeline) -> Skeleton:
     hip_mid = np.stack([np.zeros(n), _standing_height(body) - 0.42 * body.leg * p, -0.18 * body.leg * p], -1)
     pelvis = rotate(_upright(n), 0, 15.0 * p)
     trunk = rotate(rotate(_upright(n), 0, 35.0 * p), 2, 12.0 * tl.fault("trunk_leans"))
-    cave = 22.0 * tl.fault("knee_caves")
+    cave = 8.0 * tl.fault("knee_caves")  # deep knee flexion magnifies a small inward turn
     legs = _planted_legs(body, hip_mid, pelvis, ankles, {"left": cave, "right": cave})
     return assemble(body, hip_mid, pelvis, trunk, legs, arm_flex=80.0 * p)
 

@@ -1,0 +1,286 @@
+"""Which way the camera sees the person, and the person's true left and right.
+
+Why: BlazePose labels left/right by guessing which way the person faces, and it guesses wrong from
+behind, and flickers between legs in side views. Every side-specific number (pelvic drop on the left,
+the right knee caving) depends on getting this right, so it is resolved here once, from evidence that
+does not trust the labels:
+
+* Image coordinates are pixels with y pointing up. The trunk axis runs mid-hip → mid-shoulder.
+* Frontal-ness: image width of shoulders + hips over trunk length, against the same person's 3D ratio
+  (world landmarks) — about |cos| of the yaw between the body and the camera. At or above 0.5 the
+  camera sees the person's front or back; below it, a side.
+* Facing the camera or not (frontal views): face landmarks' visibility (BlazePose lowers it for a face it
+  cannot see), then the nose's depth against the shoulders'. Facing the camera, the person's left lies
+  clockwise of the trunk axis in the image; facing away, counter-clockwise. This holds standing or lying.
+* Side views: the turning sense of the sagittal plane in the image, from face (ear → nose), feet
+  (shank → heel-to-toe) and bent knees, all label-free. Counter-clockwise flexion means the camera sees
+  the person's right side. The near side's landmarks have smaller depth z and higher visibility.
+* Labels are then assigned per frame, separately for the upper body and the legs, by a two-state
+  Viterbi pass that weighs that evidence against continuity of positions from frame to frame.
+
+Views: "front", "back", "left_side" / "right_side" (the side the camera sees), "lying" (body horizontal
+and seen from the front or back, e.g. a clamshell filmed at floor level). A supine or quadruped person
+filmed from the side is a side view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from hipcoach.motion.landmarks import INDEX, NAMES
+from hipcoach.motion.posetrack import PoseTrack
+
+VIEWS = ("front", "back", "left_side", "right_side", "lying")
+# The catalogue's view names → the views that satisfy them.
+ALIASES = {"side": ("left_side", "right_side"), "lying_front": ("lying",)}
+MIRROR = np.array(
+    [INDEX[n.replace("left", "right")] if "left" in n else INDEX[n.replace("right", "left")] for n in NAMES]
+)
+UPPER_PAIRS = ("shoulder", "elbow", "wrist", "ear", "eye")
+LOWER_PAIRS = ("hip", "knee", "ankle", "heel", "foot_index")
+UPPER = [i for i, n in enumerate(NAMES) if "_" in n and not any(k in n for k in LOWER_PAIRS)]
+LOWER = [i for i, n in enumerate(NAMES) if any(k in n for k in LOWER_PAIRS)]
+FACE = [INDEX[n] for n in NAMES[:11] if "ear" not in n]
+DEFAULT_WIDTH_RATIO = 1.45  # (shoulder + hip width) / trunk length of an adult, used without world landmarks
+SIDE_BELOW = 0.5  # frontal-ness under which the view is a side view
+HORIZONTAL_DEG = 50.0  # trunk further than this from image vertical: lying or on all fours
+
+
+@dataclass
+class ViewResult:
+    """A clip's view with a confidence (share of detected frames that agree), plus per-frame evidence."""
+
+    view: str
+    confidence: float
+    facing_camera: bool | None  # frontal and lying views only
+    horizontal: bool  # trunk roughly horizontal (lying, bridging, on all fours)
+    sagittal_sign: int  # +1: flexion turns counter-clockwise in the image (y up), i.e. right side seen
+    lying_side_up: str | None = None  # "left"/"right" for a person lying on their side
+    per_frame: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    frontalness: np.ndarray = field(default_factory=lambda: np.array([]))
+    swapped_upper: np.ndarray = field(default_factory=lambda: np.array([], dtype=bool))
+    swapped_lower: np.ndarray = field(default_factory=lambda: np.array([], dtype=bool))
+
+    def matches(self, expected: str) -> bool:
+        """Whether this view satisfies an expected one ("side" and "lying_front" as in the catalogue)."""
+        if expected == "lying_front":
+            return self.view == "lying" and bool(self.facing_camera)
+        return self.view in ALIASES.get(expected, (expected,))
+
+
+def image_points(track: PoseTrack) -> np.ndarray:
+    """[T, 33, 2] pixels with y pointing up, so angles read counter-clockwise as in mathematics."""
+    w, h = track.frame_size
+    return track.landmarks[:, :, :2].astype(np.float64) * np.array([w, -h])
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(n > 0, n, np.nan)
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+
+
+def _mid(p: np.ndarray, name: str) -> np.ndarray:
+    return 0.5 * (p[:, INDEX[f"left_{name}"]] + p[:, INDEX[f"right_{name}"]])
+
+
+def _pair_ids(names: tuple[str, ...]) -> tuple[list[int], list[int]]:
+    return [INDEX[f"left_{n}"] for n in names], [INDEX[f"right_{n}"] for n in names]
+
+
+def _running_mean(x: np.ndarray, n: int) -> np.ndarray:
+    """Mean over a centred window, ignoring NaN; NaN only where the whole window is NaN."""
+    if n <= 1:
+        return x
+    valid = np.isfinite(x)
+    k = np.ones(n)
+    num = np.convolve(np.where(valid, x, 0.0), k, "same")
+    den = np.convolve(valid.astype(float), k, "same")
+    return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+
+
+def _width_ratio_3d(track: PoseTrack) -> float:
+    """This person's (shoulder + hip width) / trunk length in 3D, from world landmarks if any."""
+    w = track.world.astype(np.float64)
+    if not np.isfinite(w).any():
+        return DEFAULT_WIDTH_RATIO
+    widths = np.linalg.norm(
+        w[:, INDEX["left_shoulder"]] - w[:, INDEX["right_shoulder"]], axis=-1
+    ) + np.linalg.norm(w[:, INDEX["left_hip"]] - w[:, INDEX["right_hip"]], axis=-1)
+    trunk = np.linalg.norm(_mid(w, "shoulder") - _mid(w, "hip"), axis=-1)
+    ratio = np.nanmedian(widths / trunk)
+    return float(ratio) if np.isfinite(ratio) and ratio > 0.3 else DEFAULT_WIDTH_RATIO
+
+
+def _evidence(track: PoseTrack) -> dict[str, np.ndarray]:
+    """Label-free per-frame evidence: trunk, frontal-ness, horizontal, facing score, sagittal score."""
+    p = image_points(track)
+    vis = track.landmarks[:, :, 3].astype(np.float64)
+    z = track.landmarks[:, :, 2].astype(np.float64) * track.frame_size[0]
+    hip, sho = _mid(p, "hip"), _mid(p, "shoulder")
+    trunk = sho - hip
+    length = np.linalg.norm(trunk, axis=-1)
+    up = _unit(trunk)
+    widths = np.linalg.norm(p[:, INDEX["left_shoulder"]] - p[:, INDEX["right_shoulder"]], axis=-1)
+    widths += np.linalg.norm(p[:, INDEX["left_hip"]] - p[:, INDEX["right_hip"]], axis=-1)
+    frontal = np.clip(widths / length / _width_ratio_3d(track), 0.0, 1.0)
+    tilt = np.degrees(np.arccos(np.clip(up[:, 1], -1, 1)))
+
+    face_vis = np.mean(vis[:, FACE], axis=1)
+    nose_depth = (
+        z[:, INDEX["nose"]] - 0.5 * (z[:, INDEX["left_shoulder"]] + z[:, INDEX["right_shoulder"]])
+    ) / length
+    facing = np.tanh(6 * (face_vis - 0.6)) + 0.5 * np.tanh(-3 * nose_depth)
+
+    down = -up
+    ear = _mid(p, "ear")
+    face_dir = _unit(p[:, INDEX["nose"]] - ear)
+    sag = _cross(down, face_dir) * np.clip(face_vis, 0, 1)
+    for side in ("left", "right"):
+        ids = {k: INDEX[f"{side}_{k}"] for k in ("hip", "knee", "ankle", "heel", "foot_index")}
+        shank = _unit(p[:, ids["ankle"]] - p[:, ids["knee"]])
+        foot = _unit(p[:, ids["foot_index"]] - p[:, ids["heel"]])
+        thigh = _unit(p[:, ids["knee"]] - p[:, ids["hip"]])
+        sag = sag + 0.5 * _cross(shank, foot)
+        bend = -_cross(thigh, shank)
+        sag = sag + 0.5 * np.where(np.abs(bend) > np.sin(np.radians(20)), bend, 0.0)
+    return {
+        "points": p,
+        "vis": vis,
+        "z": z,
+        "length": length,
+        "up": up,
+        "frontal": frontal,
+        "horizontal": tilt > HORIZONTAL_DEG,
+        "facing": facing,
+        "sagittal": sag,
+    }
+
+
+def _label_evidence(ev: dict, facing: np.ndarray, sign: int, names: tuple[str, ...]) -> np.ndarray:
+    """Per frame: > 0 when the labels of these pairs already sit where the person's true sides are."""
+    p, vis, z, length = ev["points"], ev["vis"], ev["z"], ev["length"]
+    li, ri = _pair_ids(names)
+    up = ev["up"]
+    cw = np.stack([up[:, 1], -up[:, 0]], -1)
+    left_dir = np.where((facing > 0)[:, None], cw, -cw)
+    weight = np.minimum(vis[:, li], vis[:, ri]) + 0.05
+    frontal_e = np.einsum("tkd,td->tk", p[:, li] - p[:, ri], left_dir) / length[:, None]
+    side_e = sign * ((z[:, li] - z[:, ri]) / length[:, None] + (vis[:, ri] - vis[:, li]))
+    f = ev["frontal"][:, None]
+    mix = np.where(f >= SIDE_BELOW, 1.0, np.clip(f / SIDE_BELOW, 0, 1) ** 2)
+    e = mix * frontal_e + (1 - mix) * side_e
+    return np.nansum(e * (vis[:, li] + vis[:, ri] + 0.1), axis=1) / np.sum(weight + 1, axis=1)
+
+
+def _viterbi(
+    unary: np.ndarray, p: np.ndarray, li: list[int], ri: list[int], length: np.ndarray
+) -> np.ndarray:
+    """Swap decisions [T] minimising −evidence plus position jumps between consecutive resolved frames."""
+    t = len(unary)
+    swapped = np.zeros(t, bool)
+    valid = np.flatnonzero(np.isfinite(unary) & np.isfinite(length))
+    if len(valid) == 0:
+        return swapped
+    u = np.clip(unary[valid], -3, 3)
+    cost = np.array([-u[0], u[0]])
+    back = np.zeros((len(valid), 2), int)
+    for k in range(1, len(valid)):
+        a, b = valid[k - 1], valid[k]
+        scale = 3.0 / max(np.nanmean(length[[a, b]]), 1e-6)
+        pa_l, pa_r, pb_l, pb_r = p[a, li], p[a, ri], p[b, li], p[b, ri]
+        same = np.nansum(np.linalg.norm(pb_l - pa_l, axis=-1) + np.linalg.norm(pb_r - pa_r, axis=-1)) * scale
+        cross = np.nansum(np.linalg.norm(pb_l - pa_r, axis=-1) + np.linalg.norm(pb_r - pa_l, axis=-1)) * scale
+        trans = np.array([[same, cross], [cross, same]])  # [previous state, next state]
+        total = cost[:, None] + trans
+        back[k] = np.argmin(total, axis=0)
+        cost = total[back[k], [0, 1]] + np.array([-u[k], u[k]])
+    state = int(np.argmin(cost))
+    for k in range(len(valid) - 1, -1, -1):
+        swapped[valid[k]] = bool(state)
+        state = back[k, state]
+    return swapped
+
+
+def _frame_views(ev: dict, facing: np.ndarray, sag_sign: np.ndarray) -> np.ndarray:
+    frontal = ev["frontal"] >= SIDE_BELOW
+    labels = np.where(
+        frontal,
+        np.where(ev["horizontal"], "lying", np.where(facing > 0, "front", "back")),
+        np.where(sag_sign > 0, "right_side", "left_side"),
+    ).astype(object)
+    labels[~np.isfinite(ev["length"]) | ~np.isfinite(ev["frontal"])] = None
+    return labels
+
+
+def classify_view(track: PoseTrack) -> ViewResult:
+    """The clip's view without changing any labels (see `resolve_sides` for both at once)."""
+    return resolve_sides(track)[1]
+
+
+def resolve_sides(track: PoseTrack) -> tuple[PoseTrack, ViewResult]:
+    """A copy of the track whose left/right labels are the person's own, and the view it was filmed from."""
+    ev = _evidence(track)
+    window = max(1, round(track.fps or 30))
+    facing = _running_mean(ev["facing"], window)
+    sag_clip = np.nansum(ev["sagittal"][ev["frontal"] < SIDE_BELOW])
+    if sag_clip == 0:
+        sag_clip = np.nansum(ev["sagittal"])
+    clip_sign = 1 if sag_clip >= 0 else -1
+    sag_frame = _running_mean(ev["sagittal"], window)
+    sag_frame = np.where(np.abs(sag_frame) > 0.2, np.sign(sag_frame), clip_sign)
+
+    p = ev["points"]
+    swaps = {}
+    for group, names in (("upper", UPPER_PAIRS), ("lower", LOWER_PAIRS)):
+        unary = _label_evidence(ev, facing, clip_sign, names)
+        li, ri = _pair_ids(names)
+        swaps[group] = _viterbi(unary, p, li, ri, ev["length"])
+    order = np.tile(np.arange(len(NAMES)), (track.n_frames, 1))
+    for group, ids in (("upper", UPPER), ("lower", LOWER)):
+        rows = np.flatnonzero(swaps[group])
+        order[np.ix_(rows, ids)] = MIRROR[ids]
+    take = np.arange(track.n_frames)[:, None]
+    resolved = replace(
+        track,
+        landmarks=track.landmarks[take, order],
+        presence=track.presence[take, order],
+        world=track.world[take, order],
+        meta=dict(track.meta),
+    )
+
+    labels = _frame_views(ev, facing, sag_frame)
+    known = labels[labels != None]  # noqa: E711 (element-wise on an object array)
+    if len(known) == 0:
+        view, conf = "unknown", 0.0
+    else:
+        names, counts = np.unique(known.astype(str), return_counts=True)
+        view, conf = str(names[np.argmax(counts)]), float(counts.max() / len(labels))
+    frontal_view = view in ("front", "back", "lying")
+    facing_clip = bool(np.nanmean(facing) > 0) if frontal_view else None
+    sign = {"right_side": 1, "left_side": -1}.get(view, clip_sign)
+    side_up = None
+    if view == "lying":
+        rp = image_points(resolved)
+        up_pts = rp[:, INDEX["left_hip"], 1] - rp[:, INDEX["right_hip"], 1]
+        side_up = "left" if np.nanmedian(up_pts) > 0 else "right"
+    result = ViewResult(
+        view=view,
+        confidence=conf,
+        facing_camera=facing_clip,
+        horizontal=bool(np.nanmean(ev["horizontal"][np.isfinite(ev["length"])]) > 0.5)
+        if np.isfinite(ev["length"]).any()
+        else False,
+        sagittal_sign=sign,
+        lying_side_up=side_up,
+        per_frame=labels,
+        frontalness=ev["frontal"],
+        swapped_upper=swaps["upper"],
+        swapped_lower=swaps["lower"],
+    )
+    return resolved, result
