@@ -50,7 +50,7 @@ def test_back_view_mistaken_for_front_gets_true_left_and_right(exercise, view):
     """BlazePose sometimes takes a back for a front and swaps every label; the resolver undoes it."""
     track, _ = generate(exercise, reps=2, sides="left", view=view, facing_mixup=True, noise=0.005, seed=3)
     clean, _ = generate(exercise, reps=2, sides="left", view=view, noise=0.0, seed=3)
-    raw_wrong = wrong_label_share(track, clean, "left_knee")
+    raw_wrong = wrong_label_share(track, clean, "left_shoulder")
     resolved, result = resolve_sides(track)
     assert raw_wrong > 0.9  # the mix-up really is in the input
     assert result.facing_camera is False

@@ -1,7 +1,8 @@
 """A parametric human skeleton that turns a few joint positions and frames into BlazePose's 33 landmarks.
 
-Segment lengths are fractions of standing height (Drillis & Contini / Winter's anthropometric table), so a
-synthetic person has the proportions the kinematics code will meet in real footage. Everything is
+Segment lengths are fractions of standing height (Drillis & Contini / Winter's anthropometric table;
+widths from BlazePose on real clips), so a synthetic person has the proportions the kinematics code will
+meet in real footage. Everything is
 vectorised over frames: arrays are [T, 3] positions or [T, 3, 3] frames in the room (metres, y up).
 A body frame's columns are the person's (left, up, anterior) axes, a right-handed set.
 """
@@ -33,13 +34,15 @@ class Body:
     def trunk(self) -> float:  # mid-hip to mid-shoulder
         return 0.288 * self.height
 
+    # BlazePose puts its hip and shoulder landmarks inside the bony widths: on the real clips its world
+    # landmarks give hip width / trunk 0.46-0.52 and shoulder width / trunk 0.67-0.72.
     @property
-    def hip_width(self) -> float:  # between BlazePose's hip landmarks
-        return 0.175 * self.height
+    def hip_width(self) -> float:
+        return 0.14 * self.height
 
     @property
     def shoulder_width(self) -> float:
-        return 0.245 * self.height
+        return 0.2 * self.height
 
     @property
     def upper_arm(self) -> float:
