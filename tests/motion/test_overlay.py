@@ -8,7 +8,7 @@ import pytest
 
 from hipcoach.errors import UserError
 from hipcoach.motion.landmarks import INDEX, N_LANDMARKS
-from hipcoach.motion.overlay import flexion_angles, inner_angle, render_overlay
+from hipcoach.motion.overlay import flexion_angles, inner_angle, overlay_angles, render_overlay
 from hipcoach.motion.posetrack import PoseTrack
 
 
@@ -49,20 +49,20 @@ def decode(path):
 
 def test_overlay_is_browser_playable_h264_with_even_sides_and_index_first(tmp_path, make_video):
     size = (201, 151)  # odd sides, as some phone exports have
-    video = make_video("odd.mp4", black(10, size), pix_fmt="yuv444p", codec="libx264")
-    out = render_overlay(video, standing_track(10, size, 30), tmp_path / "out.mp4")
+    video = make_video("odd.mp4", black(40, size), pix_fmt="yuv444p", codec="libx264")
+    out = render_overlay(video, standing_track(40, size, 30), tmp_path / "out.mp4")
     (codec, pix_fmt, w, h), frames = decode(out)
     assert (codec, pix_fmt, w, h) == ("h264", "yuv420p", 200, 150)
-    assert len(frames) == 10
+    assert len(frames) == 40
     data = out.read_bytes()
     assert 0 <= data.find(b"moov") < data.find(b"mdat"), "faststart: the index must come before the media"
 
 
 def test_overlay_draws_the_skeleton_where_the_track_puts_it_and_keeps_timing(tmp_path, make_video):
     size, fps = (320, 240), 25
-    times = [i / fps for i in range(8)]
-    video = make_video("v.mp4", black(8, size), rate=fps, times=times)
-    out = render_overlay(video, standing_track(8, size, fps, missing=(5,)), tmp_path / "o.mp4")
+    times = [i / fps for i in range(30)]
+    video = make_video("v.mp4", black(30, size), rate=fps, times=times)
+    out = render_overlay(video, standing_track(30, size, fps, missing=(5,)), tmp_path / "o.mp4")
     _, frames = decode(out)
     assert [t for t, _ in frames] == pytest.approx(times, abs=2e-3)
     w, h = size
@@ -100,3 +100,28 @@ def test_image_plane_angles_are_flexion_from_straight():
     assert angles["right_hip"] == pytest.approx([0, 0], abs=0.1)
     nan_track = standing_track(1, (400, 400), 30, missing=(0,))
     assert np.isnan(flexion_angles(nan_track.pixels())["left_knee"]).all()
+
+
+@pytest.mark.slow
+def test_a_side_view_shows_flexion_from_the_kinematics_module(data_dir):
+    from hipcoach.motion.pose import estimate_video
+
+    track = estimate_video(data_dir / "clips" / "bridge_bilateral_side_1rep.mp4")
+    resolved, angles, caption, signed = overlay_angles(track)
+    assert "side view" in caption and "flexion" in caption and not signed
+    top = int(np.argmin(np.abs(resolved.timestamps - 1.5)))  # hips up, held ~0.6-2.3 s
+    for side in ("left", "right"):
+        assert 60 < angles[f"{side}_knee"][top] < 140  # knees bent in a bridge
+        assert abs(angles[f"{side}_hip"][top]) < 30  # hips extended in line with the trunk
+
+
+@pytest.mark.slow
+def test_a_front_view_shows_signed_knee_fppa_and_hip_abduction(data_dir):
+    from hipcoach.motion.pose import estimate_video
+
+    track = estimate_video(data_dir / "clips" / "single_leg_squat_front_hyva3.mp4")
+    _, angles, caption, signed = overlay_angles(track)
+    assert "front view" in caption and "FPPA" in caption and signed
+    for side in ("left", "right"):
+        assert abs(np.nanmedian(angles[f"{side}_knee"])) < 30
+        assert abs(np.nanmedian(angles[f"{side}_hip"])) < 30

@@ -4,10 +4,11 @@ Written as H.264 in yuv420p with even dimensions and the index at the front of t
 the combination every browser plays, and that starts playing before the whole file has arrived.
 OpenCV (headless) draws; PyAV decodes and encodes, so no ffmpeg binary is needed.
 
-The angles drawn are 2D angles in the image plane, computed here from the landmarks: the knee's
-hip-knee-ankle angle and the hip's shoulder-hip-knee angle, each shown as flexion (180° minus the
-inner angle). They are a visual aid; the named, body-scale-aware kinematics with the project's angle
-convention live in motion/kinematics.py (not yet present when this was written; switch to it then).
+The angles come from motion.kinematics (the project's angle convention, the person's own left and right
+resolved by motion.views), choosing the series that mean something in the clip's view: knee and hip
+flexion from the side; knee frontal-plane projection angle and hip abduction from the front or back.
+When the view cannot be told, plain 2D flexion (180° minus the hip-knee-ankle / shoulder-hip-knee angle)
+is shown and labelled as such.
 """
 
 from __future__ import annotations
@@ -46,6 +47,28 @@ def flexion_angles(pixels: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
+def overlay_angles(track: PoseTrack) -> tuple[PoseTrack, dict[str, np.ndarray], str, bool]:
+    """(track with the person's own left/right, {"left_knee": series, ...}, caption, signed?) to draw."""
+    from hipcoach.motion.kinematics import kinematics
+    from hipcoach.motion.views import resolve_sides
+
+    if not track.detected.any():
+        return track, {}, "", False
+    resolved, view = resolve_sides(track)
+    if view.view in ("left_side", "right_side"):
+        pick, caption, signed = {"knee": "knee_flexion", "hip": "hip_flexion"}, "knee / hip flexion", False
+    elif view.view in ("front", "back", "lying"):
+        pick, caption = {"knee": "knee_fppa", "hip": "hip_abduction"}, "knee FPPA (+ valgus) / hip abduction"
+        signed = True
+    else:
+        return resolved, flexion_angles(resolved.pixels()), "knee / hip flexion, 2D (view unclear)", False
+    kin = kinematics(resolved, resolve=False, view=view)
+    angles = {
+        f"{side}_{joint}": kin.side(base, side) for side in ("left", "right") for joint, base in pick.items()
+    }
+    return resolved, angles, f"{view.view.replace('_', ' ')} view: {caption}, degrees", signed
+
+
 def _colour(a: str, b: str) -> tuple[int, int, int]:
     if a.startswith("left") and b.startswith("left"):
         return LEFT
@@ -55,7 +78,11 @@ def _colour(a: str, b: str) -> tuple[int, int, int]:
 
 
 def draw_pose(
-    image: np.ndarray, points: np.ndarray, visibility: np.ndarray, angles: dict[str, float]
+    image: np.ndarray,
+    points: np.ndarray,
+    visibility: np.ndarray,
+    angles: dict[str, float],
+    signed: bool = False,
 ) -> None:
     """Draw bones, joints and angle labels in place on an RGB image from [33, 2] pixel points."""
     h = image.shape[0]
@@ -75,17 +102,17 @@ def draw_pose(
             continue
         x, y = points[joint].round().astype(int)
         dx = -int(110 * scale * 2) if name.startswith("right") else int(12 * scale * 2)  # label outside body
-        label = f"{value:.0f}"
+        label = f"{value:+.0f}" if signed else f"{value:.0f}"
         colour = LEFT if name.startswith("left") else RIGHT
         org = (int(x + dx), int(y))
         cv2.putText(image, label, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
         cv2.putText(image, label, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick, cv2.LINE_AA)
 
 
-def _legend(image: np.ndarray, t: float, found: bool) -> None:
+def _legend(image: np.ndarray, t: float, caption: str, found: bool) -> None:
     h = image.shape[0]
     scale = max(0.4, h / 1400)
-    text = f"{t:6.2f} s   knee/hip flexion (2D), left orange, right blue" + ("" if found else "   no person")
+    text = f"{t:6.2f} s  {caption}; left orange, right blue" + ("" if found else "   no person")
     cv2.putText(image, text, (8, int(28 * scale * 1.6)), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 3)
     cv2.putText(image, text, (8, int(28 * scale * 1.6)), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1)
 
@@ -108,8 +135,8 @@ def render_overlay(
             "Give the video the track was made from, or make a new track with `hipcoach pose`.",
         )
     width, height = info.width // 2 * 2, info.height // 2 * 2  # yuv420p needs even sides
+    track, angles, caption, signed = overlay_angles(track)
     pixels = track.pixels()
-    angles = flexion_angles(pixels)
     vis = track.landmarks[:, :, 3]
     t_track = track.timestamps
     tolerance = 0.5 / max(track.fps, 1.0)
@@ -129,9 +156,9 @@ def render_overlay(
             in_track = track.n_frames and span[0] <= frame.time <= span[1]
             found = bool(in_track and abs(t_track[i] - frame.time) <= tolerance and track.detected[i])
             if found:
-                draw_pose(image, pixels[i], vis[i], {k: float(v[i]) for k, v in angles.items()})
+                draw_pose(image, pixels[i], vis[i], {k: float(v[i]) for k, v in angles.items()}, signed)
             if in_track:
-                _legend(image, frame.time, found)
+                _legend(image, frame.time, caption, found)
             out_frame = av.VideoFrame.from_ndarray(image, format="rgb24")
             last_pts = max(round(frame.time * 1000), last_pts + 1)
             out_frame.pts, out_frame.time_base = last_pts, Fraction(1, 1000)

@@ -303,7 +303,7 @@ def estimate_video(
                 lms, pres, world = (np.concatenate([a, np.full((grow, *a.shape[1:]), np.nan, a.dtype)])
                                     for a in (lms, pres, world))  # fmt: skip
             times.append(frame.time)
-            if frame.converted or frame.index % stride == 0:
+            if frame.converted or n == 0:  # converted: chosen by the rgb predicate above
                 result = estimator.process(frame.image, frame.time)
                 inferred.append(n)
                 held = None
