@@ -104,3 +104,19 @@ def read_clip_frames(path: Path, start: int = 0, count: int = 60) -> list[np.nda
         if len(out) == count:
             break
     return out
+
+
+_real_pose_tracks: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session")
+def real_pose_track(data_dir: Path) -> Callable[[str], object]:
+    """real_pose_track("clip.mp4") → its PoseTrack from the real pose model, made once per session."""
+    from hipcoach.motion.pose import estimate_video
+
+    def get(name: str):
+        if name not in _real_pose_tracks:
+            _real_pose_tracks[name] = estimate_video(data_dir / "clips" / name)
+        return _real_pose_tracks[name]
+
+    return get

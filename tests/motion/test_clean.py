@@ -146,7 +146,8 @@ def test_cleaning_brings_angles_closer_to_the_truth():
 
 
 def test_pelvic_drop_per_stance_after_cleaning_a_noisy_run():
-    track, truth = generate_running(drop_deg={"left": 3.0, "right": 8.0}, duration=4.0, noise=0.004, seed=2)
+    # noise 0.002: the top of the jitter measured on the real clips (0.0005-0.0016 of body height)
+    track, truth = generate_running(drop_deg={"left": 3.0, "right": 8.0}, duration=4.0, noise=0.002, seed=2)
     k = kinematics(clean(track))
     errors = []
     for stance in truth.stances:

@@ -97,3 +97,38 @@ def test_no_person_gives_unknown_view():
     track.landmarks[:] = np.nan
     result = classify_view(track)
     assert result.view == "unknown" and result.confidence == 0.0
+
+
+# How the real clips were filmed (shared/data/README.md, and looking at them: the single-leg stance
+# cameras 01/02 film the front, 03/04 the back, all somewhat obliquely).
+REAL_VIEWS = {
+    "bridge_bilateral_side_1rep.mp4": "side",
+    "single_leg_squat_front_hyva2.mp4": "front",
+    "single_leg_squat_front_hyva3.mp4": "front",
+    "single_leg_squat_front_hyva6.mp4": "front",
+    "single_leg_squat_front_hyva7.mp4": "front",
+    "single_leg_squat_front_hyva_ja_paha.mp4": "front",
+    "single_leg_squat_front_hyva_ja_paha2.mp4": "front",
+    "single_leg_stance_cam01.mp4": "front",
+    "single_leg_stance_cam02.mp4": "front",
+    "single_leg_stance_cam03.mp4": "back",
+    "single_leg_stance_cam04.mp4": "back",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("clip", "expected"), sorted(REAL_VIEWS.items()))
+def test_view_of_real_clips(real_pose_track, clip, expected):
+    result = classify_view(real_pose_track(clip))
+    assert result.matches(expected), f"{clip}: {result.view} ({result.confidence:.2f})"
+    assert result.confidence > 0.8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", ["single_leg_stance_cam03.mp4", "single_leg_stance_cam04.mp4"])
+def test_real_person_filmed_from_behind_has_their_left_on_the_image_left(real_pose_track, clip):
+    resolved, _ = resolve_sides(real_pose_track(clip))
+    x = resolved.landmarks[:, :, 0]
+    seen = np.isfinite(x[:, 0])
+    assert np.mean(x[seen, INDEX["left_hip"]] < x[seen, INDEX["right_hip"]]) > 0.95
+    assert np.mean(x[seen, INDEX["left_shoulder"]] < x[seen, INDEX["right_shoulder"]]) > 0.95

@@ -183,25 +183,31 @@ def _viterbi(
     unary: np.ndarray, p: np.ndarray, li: list[int], ri: list[int], length: np.ndarray
 ) -> np.ndarray:
     """Swap decisions [T] minimising −evidence plus position jumps between consecutive resolved frames."""
-    t = len(unary)
-    swapped = np.zeros(t, bool)
+    swapped = np.zeros(len(unary), bool)
     valid = np.flatnonzero(np.isfinite(unary) & np.isfinite(length))
     if len(valid) == 0:
         return swapped
     u = np.clip(unary[valid], -3, 3)
-    cost = np.array([-u[0], u[0]])
-    back = np.zeros((len(valid), 2), int)
+    a, b = valid[:-1], valid[1:]
+    scale = 3.0 / np.maximum(0.5 * (length[a] + length[b]), 1e-6)
+
+    def jump(x: list[int], y: list[int]) -> np.ndarray:
+        return np.nansum(np.linalg.norm(p[b][:, x] - p[a][:, y], axis=-1), axis=1)
+
+    same = (jump(li, li) + jump(ri, ri)) * scale
+    cross = (jump(li, ri) + jump(ri, li)) * scale
+    cost0, cost1 = -u[0], u[0]
+    back = np.zeros((len(valid), 2), np.int8)
     for k in range(1, len(valid)):
-        a, b = valid[k - 1], valid[k]
-        scale = 3.0 / max(np.nanmean(length[[a, b]]), 1e-6)
-        pa_l, pa_r, pb_l, pb_r = p[a, li], p[a, ri], p[b, li], p[b, ri]
-        same = np.nansum(np.linalg.norm(pb_l - pa_l, axis=-1) + np.linalg.norm(pb_r - pa_r, axis=-1)) * scale
-        cross = np.nansum(np.linalg.norm(pb_l - pa_r, axis=-1) + np.linalg.norm(pb_r - pa_l, axis=-1)) * scale
-        trans = np.array([[same, cross], [cross, same]])  # [previous state, next state]
-        total = cost[:, None] + trans
-        back[k] = np.argmin(total, axis=0)
-        cost = total[back[k], [0, 1]] + np.array([-u[k], u[k]])
-    state = int(np.argmin(cost))
+        s_, c_ = same[k - 1], cross[k - 1]
+        from0, from1 = cost0 + s_, cost1 + c_  # into state 0 (keep)
+        back[k, 0] = from1 < from0
+        new0 = min(from0, from1) - u[k]
+        from0, from1 = cost0 + c_, cost1 + s_  # into state 1 (swap)
+        back[k, 1] = from1 < from0
+        cost1 = min(from0, from1) + u[k]
+        cost0 = new0
+    state = int(cost1 < cost0)
     for k in range(len(valid) - 1, -1, -1):
         swapped[valid[k]] = bool(state)
         state = back[k, state]
