@@ -47,8 +47,18 @@ def test_running_view_and_labels(view):
     [("single-leg-squat", "back"), ("standing-band-hip-abduction", "back"), ("clamshell", "back")],
 )
 def test_back_view_mistaken_for_front_gets_true_left_and_right(exercise, view):
-    """BlazePose sometimes takes a back for a front and swaps every label; the resolver undoes it."""
-    track, _ = generate(exercise, reps=2, sides="left", view=view, facing_mixup=True, noise=0.005, seed=3)
+    """A detector that takes a back for a front swaps every label; if it marks the face as unseen, the
+    resolver undoes it. (Real BlazePose reports an unseen face as visible, so there this cue is absent.)"""
+    track, _ = generate(
+        exercise,
+        reps=2,
+        sides="left",
+        view=view,
+        facing_mixup=True,
+        back_face_visibility=0.3,
+        noise=0.005,
+        seed=3,
+    )
     clean, _ = generate(exercise, reps=2, sides="left", view=view, noise=0.0, seed=3)
     raw_wrong = wrong_label_share(track, clean, "left_shoulder")
     resolved, result = resolve_sides(track)

@@ -9,8 +9,9 @@ does not trust the labels:
 * Frontal-ness: image width of shoulders + hips over trunk length, against the same person's 3D ratio
   (world landmarks) — about |cos| of the yaw between the body and the camera. At or above 0.5 the
   camera sees the person's front or back; below it, a side.
-* Facing the camera or not (frontal views): face landmarks' visibility (BlazePose lowers it for a face it
-  cannot see), then the nose's depth against the shoulders'. Facing the camera, the person's left lies
+* Facing the camera or not (frontal views): the nose's depth against the shoulders' (BlazePose's z), and
+  face landmarks' visibility when it is low (a high one proves nothing: real BlazePose reports a face
+  it cannot see as visible). Facing the camera, the person's left lies
   clockwise of the trunk axis in the image; facing away, counter-clockwise. This holds standing or lying.
 * Side views: the turning sense of the sagittal plane in the image, from face (ear → nose), feet
   (shank → heel-to-toe) and bent knees, all label-free. Counter-clockwise flexion means the camera sees
@@ -46,7 +47,7 @@ FACE = [INDEX[n] for n in NAMES[:11] if "ear" not in n]
 # (shoulder + hip width) / trunk length without world landmarks; BlazePose on the real clips gave 1.13-1.24.
 DEFAULT_WIDTH_RATIO = 1.18
 SIDE_BELOW = 0.5  # frontal-ness under which the view is a side view
-HORIZONTAL_DEG = 50.0  # trunk further than this from image vertical: lying or on all fours
+HORIZONTAL_DEG = 70.0  # trunk further than this from image vertical: lying (cam04 leans 64° on screen)
 
 
 @dataclass
@@ -136,7 +137,9 @@ def _evidence(track: PoseTrack) -> dict[str, np.ndarray]:
     nose_depth = (
         z[:, INDEX["nose"]] - 0.5 * (z[:, INDEX["left_shoulder"]] + z[:, INDEX["right_shoulder"]])
     ) / length
-    facing = np.tanh(6 * (face_vis - 0.6)) + 0.5 * np.tanh(-3 * nose_depth)
+    # Real BlazePose reports the face as visible even from behind (single_leg_stance_cam03), so a visible
+    # face proves nothing; a face it marks as unseen is strong evidence of a back view.
+    facing = np.tanh(-3 * nose_depth) + 1.5 * np.minimum(0.0, np.tanh(6 * (face_vis - 0.6)))
 
     down = -up
     ear = _mid(p, "ear")
@@ -175,7 +178,10 @@ def _label_evidence(ev: dict, facing: np.ndarray, sign: int, names: tuple[str, .
     side_e = sign * ((z[:, li] - z[:, ri]) / length[:, None] + (vis[:, ri] - vis[:, li]))
     f = ev["frontal"][:, None]
     mix = np.where(f >= SIDE_BELOW, 1.0, np.clip(f / SIDE_BELOW, 0, 1) ** 2)
-    e = mix * frontal_e + (1 - mix) * side_e
+    # Seen from the front, feet and knees cross when someone walks or steps; hips and shoulders do not,
+    # so they carry most of the frontal evidence.
+    anchor = np.array([4.0 if n in ("hip", "shoulder") else 1.0 for n in names])
+    e = mix * frontal_e * anchor + (1 - mix) * side_e
     return np.nansum(e * (vis[:, li] + vis[:, ri] + 0.1), axis=1) / np.sum(weight + 1, axis=1)
 
 

@@ -135,6 +135,7 @@ def generate(
     dropout: float = 0.0,
     facing_mixup: bool = False,
     leg_swap_rate: float = 0.0,
+    back_face_visibility: float = 0.97,
     jitter: float = 0.1,
     seed: int = 0,
 ) -> tuple[PoseTrack, Truth]:
@@ -173,6 +174,7 @@ def generate(
         dropout=dropout,
         facing_mixup=facing_mixup,
         leg_swap_rate=leg_swap_rate,
+        back_face_visibility=back_face_visibility,
         seed=seed,
     )
     truth_view = "lying" if exercise in ("clamshell", "side-lying-hip-abduction") else view

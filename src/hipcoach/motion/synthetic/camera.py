@@ -4,8 +4,8 @@ What BlazePose gives and this imitates: x, y normalised to the frame; z relative
 midpoint at 0, smaller = nearer the camera, on x's scale; visibility high for landmarks facing the camera
 and low for those turned away or out of frame; world landmarks in metres, hip-centred, in camera axes
 (x right, y down, z away). Noise, dropped frames and BlazePose's left/right mix-ups are optional.
-Assumed, not measured: from behind, face landmarks get visibility ~0.3 (BlazePose lowers it for a face
-it cannot see) even when the model mistakes a back for a front.
+From behind, real BlazePose still reports the face as visible (~1.0 on single_leg_stance_cam03/04), so
+that is the default; `back_face_visibility` can lower it to model a detector that knows it cannot see it.
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ def render(
     dropout: float = 0.0,
     facing_mixup: bool = False,
     leg_swap_rate: float = 0.0,
+    back_face_visibility: float = 0.97,
     seed: int = 0,
 ) -> PoseTrack:
     """Project [T, 33, 3] room landmarks to a PoseTrack.
@@ -99,6 +100,7 @@ def render(
     dropout: fraction of frames with no detection (in bursts of 1-4 frames).
     facing_mixup: imitate BlazePose taking a back view for a front view (labels swapped, depth mirrored).
     leg_swap_rate: chance per frame that a burst of left/right leg label swaps starts (side views).
+    back_face_visibility: visibility given to face landmarks turned away from the camera.
     """
     rng = np.random.default_rng(seed)
     t = len(timestamps)
@@ -112,7 +114,7 @@ def render(
     to_cam /= np.linalg.norm(to_cam, axis=-1, keepdims=True)
     facing = (normals * to_cam).sum(-1)
     vis = np.clip(0.97 - 0.7 * np.clip(-facing - 0.1, 0, 1), 0.05, 0.995)
-    vis[:, FACE] = np.where(facing[:, FACE] < -0.2, 0.3, vis[:, FACE])
+    vis[:, FACE] = np.where(facing[:, FACE] < -0.2, back_face_visibility, vis[:, FACE])
     world = (positions - hip_mid[:, None]) @ camera.axes.T
 
     person_px = np.ptp(xy[..., 1] * h, axis=1).max() if t else 1.0
