@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -32,6 +33,7 @@ from hipcoach.motion.overlay import flexion_angles
 from hipcoach.motion.pose import (
     PoseEstimator,
     _quiet_native_stderr,
+    default_threads,
     estimate_video,
     interpolate_between,
     torso,
@@ -110,8 +112,8 @@ def decode_only(path: Path, frames: int) -> float:
     return rate(n, time.perf_counter() - t)
 
 
-def inference_only(images: list[np.ndarray], times: list[float]) -> float:
-    with PoseEstimator() as est:
+def inference_only(images: list[np.ndarray], times: list[float], threads: int) -> float:
+    with PoseEstimator(threads=threads) as est:
         est.process(images[0], -1.0)  # warm-up frame, not timed
         t = time.perf_counter()
         for image, ts in zip(images, times, strict=True):
@@ -181,11 +183,11 @@ def adaptive_skip(full, stride: int, slow_below: float):
     return len(run) / full.n_frames, lm
 
 
-def peak_memory(path: Path) -> tuple[float, int, float]:
+def peak_memory(path: Path, threads: int) -> tuple[float, int, float]:
     """(peak RSS MiB, frames, seconds) of estimate_video over `path`, in a fresh child process."""
     code = (
         "import re, time; from pathlib import Path; from hipcoach.motion.pose import estimate_video\n"
-        f"t = time.perf_counter(); tr = estimate_video({str(path)!r})\n"
+        f"t = time.perf_counter(); tr = estimate_video({str(path)!r}, threads={threads})\n"
         # VmHWM: this process's own high-water mark (ru_maxrss would include the parent's, across exec)
         "peak = int(re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text())[1]) / 1024\n"
         "print(peak, tr.n_frames, time.perf_counter() - t)"
@@ -201,7 +203,10 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=300, help="frames of the 720p clip per measurement")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--memory-minutes", type=float, default=10.0, help="0 skips the memory run")
+    parser.add_argument("--threads", type=int, default=None, help="XNNPACK threads [default_threads()]")
     args = parser.parse_args()
+    threads = args.threads or default_threads()
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; XNNPACK threads: {threads}")
     if not SOURCE.exists():
         sys.exit(f"needs the real clips in {CLIPS.resolve()}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -216,13 +221,13 @@ def main() -> None:
         results = {
             "decode only (PyAV -> RGB, the ceiling)": median_of(args.repeats, lambda: decode_only(clip, n)),
             "pose inference only (frames in memory)": median_of(
-                args.repeats, lambda: inference_only(images, times)
+                args.repeats, lambda: inference_only(images, times, threads)
             ),
         }
         decoded.clear()
         images.clear()
-        pipe = [pipeline(clip, n, 30.0) for _ in range(args.repeats)]
-        serial = [pipeline(clip, n, 30.0, prefetch=False) for _ in range(args.repeats)]
+        pipe = [pipeline(clip, n, 30.0, threads=threads) for _ in range(args.repeats)]
+        serial = [pipeline(clip, n, 30.0, threads=threads, prefetch=False) for _ in range(args.repeats)]
         results["pipeline: decode thread + pose (default)"] = statistics.median(p[0] for p in pipe)
         results["  same, whole call incl. model load + sha256"] = statistics.median(p[1] for p in pipe)
         results["pipeline: decode and pose in one thread"] = statistics.median(p[0] for p in serial)
@@ -239,10 +244,10 @@ def main() -> None:
 
         print("frame skipping (model on every Nth frame, linear interpolation between), vs every frame:")
         for path, label in ((clip, "720p30 slow squats"), (FAST_MOVER, "406x720 brisk squats")):
-            full = estimate_video(path)
+            full = estimate_video(path, threads=threads)
             for stride in (2, 3):
                 t = time.perf_counter()
-                skipped = estimate_video(path, stride=stride)
+                skipped = estimate_video(path, stride=stride, threads=threads)
                 speed = rate(skipped.n_frames, time.perf_counter() - t)
                 med, p95 = knee_error(full, skipped)
                 print(f"  {label:<22} every {stride}: model on {1 / stride:4.0%} of frames, {speed:6.1f} "
@@ -261,7 +266,7 @@ def main() -> None:
             long = tmp / "long1080.mp4"
             frames = loop_remux(seg, long, args.memory_minutes)
             seg.unlink()
-            mib, done, secs = peak_memory(long)
+            mib, done, secs = peak_memory(long, threads)
             size = long.stat().st_size / 2**20
             print(f"peak memory, {args.memory_minutes:g}-minute 1920x1080 30 fps video ({frames} frames, "
                   f"{size:.0f} MiB file): {mib:.0f} MiB max RSS (target < 500 MB); "

@@ -71,6 +71,9 @@ def register(app: typer.Typer) -> None:
         start: float = typer.Option(0.0, "--start", min=0.0, help="Start at this second."),
         end: float = typer.Option(None, "--end", help="Stop at this second."),
         model: Path = typer.Option(None, "--model", help="A BlazePose .task bundle [built-in full model]."),
+        threads: int = typer.Option(
+            None, "--threads", min=1, max=8, help="Inference threads [2 when the machine is idle, else 1]."
+        ),
     ) -> None:
         """Find the person's 33 body landmarks in every frame of a video and save them as a pose track."""
         from hipcoach.motion import trackio
@@ -91,6 +94,7 @@ def register(app: typer.Typer) -> None:
             start=start,
             end=end,
             model=model,
+            threads=threads,
         )
         found = track.detected.mean() if track.n_frames else 0.0
         if not track.detected.any():

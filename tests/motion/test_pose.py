@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import urllib.request
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from hipcoach.motion.landmarks import INDEX, N_LANDMARKS
 from hipcoach.motion.pose import (
     PoseEstimator,
+    default_threads,
     estimate_video,
     interpolate_between,
     person_jumps,
@@ -169,3 +171,13 @@ def test_interpolated_frames_match_a_straight_line_move():
     track[0], track[4] = 0.0, 4.0
     interpolate_between(track, np.array([0, 4]))
     assert track[:, 0, 0].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "expected"), [(2, 0.1, 2), (2, 0.9, 1), (2, 7.0, 1), (1, 0.0, 1), (8, 3.0, 2)]
+)
+def test_two_inference_threads_only_when_two_cores_are_free(monkeypatch, cores, load, expected):
+    # XNNPACK's spinning workers collapse on a busy machine, so a second thread is used only when idle.
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert default_threads() == expected

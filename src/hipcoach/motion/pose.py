@@ -8,8 +8,10 @@ rather than the legacy `mp.solutions.pose` (measured here and in ../shared/notes
   (`pose_detection.tflite`, `pose_landmark_full.tflite`, the latter given the NormalizationOptions
   metadata the Tasks API needs), zipped uncompressed and 4-byte aligned, in memory (~0.1 s).
 - Faster on this 2-core machine: the Tasks graph lets us set the XNNPACK delegate's thread count; with 2
-  threads it infers ~1.5x faster than the default single thread (notes: 113 vs 90 frames/s at 720p).
-  The legacy graph offers no such knob.
+  threads it infers ~1.5x faster than the default single thread (notes: 113 vs 90 frames/s at 720p;
+  here 63-86 vs 41-46). The legacy graph offers no such knob. But XNNPACK's workers spin while waiting,
+  so on a busy machine 2 threads collapse (measured here at load 7 on 2 cores: 1 frame/s with 2 threads,
+  9-17 with 1): `default_threads` uses 2 only when the cores are otherwise idle.
 - It outlives 0.10.21: 0.10.30+ and 1.x (numpy 2) keep only the Tasks API, and the same kind of bundle
   runs lite/heavy models taken from the npm `@mediapipe/pose` package (pass `model=path.task`). The
   legacy API runs only the full model offline (complexity 0 and 2 try to download).
@@ -107,6 +109,16 @@ def wheel_bundle() -> tuple[bytes, str]:
     return buf.getvalue(), f"blazepose-full/mediapipe-{mp.__version__}/{digest}"
 
 
+def default_threads() -> int:
+    """XNNPACK threads to use: 2 when two cores are free (1-minute load average), else 1 (see above)."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - platforms without a load average
+        load = 0.0
+    return 2 if cores >= 2 and load <= cores - 2 + 0.5 else 1
+
+
 def _load_model(model: str | Path | None) -> tuple[bytes, str]:
     if model is None:
         return wheel_bundle()
@@ -134,7 +146,7 @@ class PoseEstimator:
         from mediapipe.tasks.python import vision
         from mediapipe.tasks.python.core import base_options
 
-        self.threads = threads or min(2, os.cpu_count() or 1)
+        self.threads = threads or default_threads()
         xnnpack = inference_calculator_pb2.InferenceCalculatorOptions.Delegate.Xnnpack(
             num_threads=self.threads
         )
