@@ -181,3 +181,12 @@ def test_two_inference_threads_only_when_two_cores_are_free(monkeypatch, cores, 
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
     assert default_threads() == expected
+
+
+@pytest.mark.slow
+def test_a_span_with_frame_skipping_starts_and_ends_with_model_output(data_dir):
+    path = data_dir / "clips" / "single_leg_squat_front_hyva_ja_paha2.mp4"
+    track = estimate_video(path, start=1.02, end=2.0, stride=3)
+    assert track.timestamps[0] == pytest.approx(1.0333, abs=1e-3) and track.timestamps[-1] <= 2.0
+    assert track.detected.all()  # no NaN at either end of the span
+    assert track.meta["start"] == 1.02 and track.meta["stride"] == 3
