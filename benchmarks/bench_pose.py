@@ -1,6 +1,7 @@
 """Pose pipeline speed, frame-skipping accuracy and peak memory. Prints its figures; not a test.
 
     .venv/bin/python benchmarks/bench_pose.py [--frames 300] [--repeats 3] [--memory-minutes 10]
+        [--threads N] [--memory-only]
 
 1. Makes a 720p 30 fps H.264 clip from a real one (single_leg_squat_front_hyva7.mp4 is 720p at 25 fps: the
    same frames re-timed to 30 fps) and measures, on the same frames, medians of --repeats runs:
@@ -198,12 +199,61 @@ def peak_memory(path: Path, threads: int) -> tuple[float, int, float]:
     return float(out[0]), int(out[1]), float(out[2])
 
 
+def speed_and_skipping(tmp: Path, args, threads: int) -> None:
+    clip = reencode(SOURCE, tmp / "hyva7_720p30.mp4", fps=30)
+    n = args.frames
+    print(f"clip: {SOURCE.name} re-timed to 1280x720 @ 30 fps; {n} frames per run, median of {args.repeats}")
+    decoded = [(f.image, f.time) for f, _ in zip(iter_frames(clip), range(n), strict=False)]
+    images, times = [d[0] for d in decoded], [d[1] for d in decoded]
+    results = {
+        "decode only (PyAV -> RGB, the ceiling)": median_of(args.repeats, lambda: decode_only(clip, n)),
+        "pose inference only (frames in memory)": median_of(
+            args.repeats, lambda: inference_only(images, times, threads)
+        ),
+    }
+    decoded.clear()
+    images.clear()
+    pipe = [pipeline(clip, n, 30.0, threads=threads) for _ in range(args.repeats)]
+    serial = [pipeline(clip, n, 30.0, threads=threads, prefetch=False) for _ in range(args.repeats)]
+    results["pipeline: decode thread + pose (default)"] = statistics.median(p[0] for p in pipe)
+    results["  same, whole call incl. model load + sha256"] = statistics.median(p[1] for p in pipe)
+    results["pipeline: decode and pose in one thread"] = statistics.median(p[0] for p in serial)
+    results["naive: OpenCV read + legacy mp.solutions.pose"] = median_of(
+        args.repeats, lambda: naive_loop(clip, n)
+    )
+    for name, value in results.items():
+        print(f"  {name:<50} {value:7.1f} frames/s")
+    infer = results["pose inference only (frames in memory)"]
+    default = results["pipeline: decode thread + pose (default)"]
+    print(f"  pipeline / inference-only = {default / infer:.2f}   (targets: pipeline >= 60, ratio >= 0.85)")
+
+    print("frame skipping (model on every Nth frame, linear interpolation between), vs every frame:")
+    for path, label in ((clip, "720p30 slow squats"), (FAST_MOVER, "406x720 brisk squats")):
+        full = estimate_video(path, threads=threads)
+        for stride in (2, 3):
+            t = time.perf_counter()
+            skipped = estimate_video(path, stride=stride, threads=threads)
+            speed = rate(skipped.n_frames, time.perf_counter() - t)
+            med, p95 = knee_error(full, skipped)
+            print(f"  {label:<22} every {stride}: model on {1 / stride:4.0%} of frames, {speed:6.1f} "
+                  f"source frames/s; knee error median {med:.1f} deg, p95 {p95:.1f} deg")  # fmt: skip
+        # Skipping only while slow needs the model's own output to decide, so compare like with like:
+        # both policies simulated from the every-frame track (model state effects left out).
+        for stride, slow in ((2, np.inf), (3, np.inf), (2, 1.0), (3, 1.0), (4, 1.0)):
+            share, lm = adaptive_skip(full, stride, slow)
+            med, p95 = knee_error(full, replace(full, landmarks=lm))
+            policy = f"every {stride}" if np.isinf(slow) else f"up to {stride} while < {slow:g} torso/s"
+            print(f"  {label:<22} simulated {policy:<26}: model on {share:4.0%} of frames; "
+                  f"knee error median {med:.1f} deg, p95 {p95:.1f} deg")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=300, help="frames of the 720p clip per measurement")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--memory-minutes", type=float, default=10.0, help="0 skips the memory run")
     parser.add_argument("--threads", type=int, default=None, help="XNNPACK threads [default_threads()]")
+    parser.add_argument("--memory-only", action="store_true", help="only the peak-memory run")
     args = parser.parse_args()
     threads = args.threads or default_threads()
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; XNNPACK threads: {threads}")
@@ -211,56 +261,8 @@ def main() -> None:
         sys.exit(f"needs the real clips in {CLIPS.resolve()}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        clip = reencode(SOURCE, tmp / "hyva7_720p30.mp4", fps=30)
-        n = args.frames
-        print(
-            f"clip: {SOURCE.name} re-timed to 1280x720 @ 30 fps; {n} frames per run, median of {args.repeats}"
-        )
-        decoded = [(f.image, f.time) for f, _ in zip(iter_frames(clip), range(n), strict=False)]
-        images, times = [d[0] for d in decoded], [d[1] for d in decoded]
-        results = {
-            "decode only (PyAV -> RGB, the ceiling)": median_of(args.repeats, lambda: decode_only(clip, n)),
-            "pose inference only (frames in memory)": median_of(
-                args.repeats, lambda: inference_only(images, times, threads)
-            ),
-        }
-        decoded.clear()
-        images.clear()
-        pipe = [pipeline(clip, n, 30.0, threads=threads) for _ in range(args.repeats)]
-        serial = [pipeline(clip, n, 30.0, threads=threads, prefetch=False) for _ in range(args.repeats)]
-        results["pipeline: decode thread + pose (default)"] = statistics.median(p[0] for p in pipe)
-        results["  same, whole call incl. model load + sha256"] = statistics.median(p[1] for p in pipe)
-        results["pipeline: decode and pose in one thread"] = statistics.median(p[0] for p in serial)
-        results["naive: OpenCV read + legacy mp.solutions.pose"] = median_of(
-            args.repeats, lambda: naive_loop(clip, n)
-        )
-        for name, value in results.items():
-            print(f"  {name:<50} {value:7.1f} frames/s")
-        infer = results["pose inference only (frames in memory)"]
-        default = results["pipeline: decode thread + pose (default)"]
-        print(
-            f"  pipeline / inference-only = {default / infer:.2f}   (targets: pipeline >= 60, ratio >= 0.85)"
-        )
-
-        print("frame skipping (model on every Nth frame, linear interpolation between), vs every frame:")
-        for path, label in ((clip, "720p30 slow squats"), (FAST_MOVER, "406x720 brisk squats")):
-            full = estimate_video(path, threads=threads)
-            for stride in (2, 3):
-                t = time.perf_counter()
-                skipped = estimate_video(path, stride=stride, threads=threads)
-                speed = rate(skipped.n_frames, time.perf_counter() - t)
-                med, p95 = knee_error(full, skipped)
-                print(f"  {label:<22} every {stride}: model on {1 / stride:4.0%} of frames, {speed:6.1f} "
-                      f"source frames/s; knee error median {med:.1f} deg, p95 {p95:.1f} deg")  # fmt: skip
-            # Skipping only while slow needs the model's own output to decide, so compare like with like:
-            # both policies simulated from the every-frame track (model state effects left out).
-            for stride, slow in ((2, np.inf), (3, np.inf), (2, 1.0), (3, 1.0), (4, 1.0)):
-                share, lm = adaptive_skip(full, stride, slow)
-                med, p95 = knee_error(full, replace(full, landmarks=lm))
-                policy = f"every {stride}" if np.isinf(slow) else f"up to {stride} while < {slow:g} torso/s"
-                print(f"  {label:<22} simulated {policy:<26}: model on {share:4.0%} of frames; "
-                      f"knee error median {med:.1f} deg, p95 {p95:.1f} deg")  # fmt: skip
-
+        if not args.memory_only:
+            speed_and_skipping(tmp, args, threads)
         if args.memory_minutes > 0:
             seg = reencode(SOURCE, tmp / "seg1080.mp4", fps=30, size=(1920, 1080), frames=300)
             long = tmp / "long1080.mp4"
@@ -271,6 +273,7 @@ def main() -> None:
             print(f"peak memory, {args.memory_minutes:g}-minute 1920x1080 30 fps video ({frames} frames, "
                   f"{size:.0f} MiB file): {mib:.0f} MiB max RSS (target < 500 MB); "
                   f"{done} frames in {secs:.0f} s = {done / secs:.1f} frames/s")  # fmt: skip
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     print(
         f"(this process's own peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)"
     )
