@@ -93,3 +93,9 @@ def test_overlay_with_a_file_that_is_not_a_track_exits_2(make_video, tmp_path):
 def test_help_lists_the_motion_commands():
     result = run("--help")
     assert "pose" in result.output and "overlay" in result.output
+
+
+def test_pose_with_a_start_beyond_the_end_of_the_video_exits_2(make_video, tmp_path):
+    video = make_video("short.mp4", 10)  # a third of a second
+    result = run("pose", video, "--start", "5", "-o", tmp_path / "t.npz")
+    assert result.exit_code == 2 and "no frames between 5 s" in result.text

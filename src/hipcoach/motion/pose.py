@@ -333,6 +333,12 @@ def estimate_video(
                 lms[n], pres[n], world[n] = result
         model_id = estimator.model_id
         threads_used = estimator.threads
+    if not times:
+        raise UserError(
+            f"{path.name} has no frames between {start:g} s and {end if end is not None else 'its end'} "
+            f"(it is {info.duration:.1f} s long).",
+            "Choose --start and --end within the video.",
+        )
     t = len(times)
     lms, pres, world = lms[:t], pres[:t], world[:t]
     if stride > 1:
