@@ -164,3 +164,27 @@ def test_missing_frames_stay_missing():
     assert gone.any()
     assert np.all(np.isnan(k["knee_fppa_left"][gone]))
     assert np.all(np.isfinite(k["knee_fppa_left"][~gone]))
+
+
+def test_frontal_angles_are_undefined_for_a_thigh_pointing_at_the_camera():
+    """Seated, filmed from the front: the thighs point at the lens, so abduction and FPPA cannot be read."""
+    track, _ = generate("seated-band-hip-external-rotation", reps=1, noise=0.002)
+    k = kinematics(track)
+    assert np.isnan(k["knee_fppa_left"]).all() and np.isnan(k["hip_abduction_right"]).all()
+    assert np.isfinite(k["pelvic_obliquity"]).all()
+
+
+@pytest.mark.slow
+def test_real_single_leg_squats_show_more_valgus_on_the_right_leg_as_annotated(real_pose_track):
+    """hyva_ja_paha2: reps 1-5 stand on the LEFT leg, 6-10 on the RIGHT, and the right-leg set caves more
+    (shared/data/README.md). This needs the person's own sides and the FPPA sign both right."""
+    from hipcoach.motion.clean import clean
+
+    k = kinematics(clean(real_pose_track("single_leg_squat_front_hyva_ja_paha2.mp4")))
+    bottoms = [1.3, 3.7, 6.1, 8.8, 12.2, 16.7, 19.1, 21.8, 24.4, 27.2]
+    peak = [
+        np.nanmax(k[f"knee_fppa_{'left' if i < 5 else 'right'}"][np.abs(k.timestamps - b) < 1.0])
+        for i, b in enumerate(bottoms)
+    ]
+    assert np.mean(peak[5:]) > np.mean(peak[:5]) + 8.0  # about 9° is the smallest real change (Munro 2012)
+    assert np.mean(peak[5:]) > 10.0

@@ -24,6 +24,8 @@ Frontal series (front / back views; lying views where the body is seen from the 
                         0 = neutral, + = abduction (knee away from the midline), − = adduction.
   knee_fppa_{side}      knee frontal-plane projection angle (Munro 2012): 180° minus the hip-knee-ankle
                         angle, + = valgus (knee medial of the hip-ankle line), − = varus.
+                        Hip abduction and FPPA are NaN where the thigh (or shank) on screen is shorter
+                        than MIN_SEGMENT trunk lengths: pointing at the camera, it has no direction.
   trunk_lean_frontal    trunk against image vertical: 0 = upright, + = towards the person's right.
   thigh_separation      angle at mid-hip between the two knees (the clamshell opening; unsigned).
   knee_separation, ankle_separation   distances between the knees / ankles, in body scales.
@@ -49,6 +51,7 @@ from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.views import ViewResult, image_points, resolve_sides
 
 SIDES = ("left", "right")
+MIN_SEGMENT = 0.3  # thigh or shank shorter than this many trunk lengths on screen: frontal angles undefined
 PLANES: dict[str, str] = {
     "hip_flexion": "sagittal",
     "knee_flexion": "sagittal",
@@ -160,11 +163,17 @@ def _frontal(p: np.ndarray, z: np.ndarray, scale: float, out: dict[str, np.ndarr
     for s, lateral in (("left", to_left), ("right", -to_left)):
         hip, knee, ankle = (p[:, INDEX[f"{s}_{j}"]] for j in ("hip", "knee", "ankle"))
         thigh, shank = knee - hip, ankle - knee
-        out[f"hip_abduction_{s}"] = np.degrees(np.arctan2(_dot(thigh, lateral), _dot(thigh, body_down)))
+        # A thigh pointing at the camera has no direction on screen (a deep squat filmed from the front):
+        # its frontal angles are undefined there, NaN rather than a wild number.
+        thigh_seen = np.linalg.norm(thigh, axis=-1) >= MIN_SEGMENT * scale
+        shank_seen = np.linalg.norm(shank, axis=-1) >= MIN_SEGMENT * scale
+        abd = np.degrees(np.arctan2(_dot(thigh, lateral), _dot(thigh, body_down)))
+        out[f"hip_abduction_{s}"] = np.where(thigh_seen, abd, np.nan)
         medial = -lateral
         thigh_in = np.arctan2(_dot(thigh, medial), _dot(thigh, body_down))
         shank_in = np.arctan2(_dot(shank, medial), _dot(shank, body_down))
-        out[f"knee_fppa_{s}"] = np.degrees(thigh_in - shank_in)
+        fppa = (np.degrees(thigh_in - shank_in) + 180.0) % 360.0 - 180.0
+        out[f"knee_fppa_{s}"] = np.where(thigh_seen & shank_seen, fppa, np.nan)
     out["thigh_separation"] = unsigned_angle(
         p[:, INDEX["left_knee"]] - hip_mid, p[:, INDEX["right_knee"]] - hip_mid
     )
