@@ -118,3 +118,17 @@ def test_wrong_view_says_what_was_seen_and_what_is_needed(exercise, view, expect
 def test_clamshell_filmed_from_behind_is_not_the_lying_front_set_up():
     assert "wrong_view" in codes(good_track("clamshell", view="back"), ["lying_front"])
     assert "wrong_view" not in codes(good_track("clamshell", view="back"), ["lying"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("clip", "expected"),
+    [
+        ("bridge_bilateral_side_1rep.mp4", "side"),
+        ("single_leg_squat_front_hyva3.mp4", "front"),
+        ("single_leg_squat_front_hyva6.mp4", "front"),  # a deep squat must not read as a zoom
+        ("single_leg_stance_cam03.mp4", "back"),
+    ],
+)
+def test_good_real_clips_raise_nothing(real_pose_track, clip, expected):
+    assert codes(real_pose_track(clip), [expected]) == []

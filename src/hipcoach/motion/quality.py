@@ -8,7 +8,11 @@ What the track can and cannot show:
   `meta["person_jumps"]` (times the followed body jumped, i.e. someone else may have been picked up).
 - Moving camera: pans cannot be told from the person moving without looking at the background, which
   this pure-array stage never sees. What it can see is the person's image size changing while their
-  real size (world landmarks) does not: a zoom or the phone moved nearer or further. That is reported.
+  real size (world landmarks) does not: a zoom or the phone moved nearer or further. That is reported
+  when it lasts: the first third of the clip against the last, so squatting (which foreshortens the
+  body for a second) does not count. On the real clips, deep single-leg squats moved a frame-by-frame
+  size estimate by 30% while the sustained measure stayed within 11%; the mid-clip zoom of
+  single_leg_squat_front_hyva_ja_paha2 reads as only 6% and is not caught.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ LOST_SHARE = 0.2  # more frames than this without a person: warn
 OUT_SHARE = 0.1  # a body part out of frame (or unseen) in more frames than this: warn
 LOW_VISIBILITY = 0.6  # mean visibility of the better-seen side of the main joints below this: warn
 SMALL_PERSON = 0.25  # person's image height under this share of the frame height: warn
-SCALE_CHANGE = 0.25  # person's image size changing by more than this (10th→90th percentile): warn
+SCALE_CHANGE = 0.25  # person's image size, first third of the clip against the last third: warn above
 
 PARTS = {
     "head": ("nose", "left_ear", "right_ear"),
@@ -181,7 +185,8 @@ def _size_and_zoom(track: PoseTrack) -> list[Issue]:
     size = _pixels_per_metre(px, track.world[track.detected])
     size = size[np.isfinite(size)]
     if len(size) > 10:
-        lo, hi = np.percentile(size, [10, 90])
+        third = len(size) // 3
+        lo, hi = sorted((np.median(size[:third]), np.median(size[-third:])))
         if hi > (1 + SCALE_CHANGE) * lo:
             issues.append(
                 Issue(
