@@ -152,3 +152,14 @@ def test_real_person_gets_their_own_left_and_right(real_pose_track, clip, left_o
     for joint in ("hip", "shoulder"):
         right_way = sign * (x[seen, INDEX[f"left_{joint}"]] - x[seen, INDEX[f"right_{joint}"]]) > 0
         assert right_way.mean() > 0.95
+
+
+def test_real_runner_from_behind_in_openpose_keypoints(data_dir):
+    """OpenPose gives no depth and drops the face it cannot see; the view and sides still come out right."""
+    from hipcoach.motion.trackio import from_openpose
+
+    resolved, result = resolve_sides(from_openpose(data_dir / "keypoints" / "rear_running_openpose"))
+    assert (result.view, result.facing_camera) == ("back", False) and result.confidence > 0.75
+    x = resolved.landmarks[:, :, 0]
+    both = np.isfinite(x[:, INDEX["left_hip"]]) & np.isfinite(x[:, INDEX["right_hip"]])
+    assert np.mean(x[both, INDEX["left_hip"]] < x[both, INDEX["right_hip"]]) > 0.95

@@ -133,13 +133,28 @@ def _evidence(track: PoseTrack) -> dict[str, np.ndarray]:
     frontal = np.clip(widths / length / _width_ratio_3d(track), 0.0, 1.0)
     tilt = np.degrees(np.arccos(np.clip(up[:, 1], -1, 1)))
 
-    face_vis = np.mean(vis[:, FACE], axis=1)
+    seen_face = np.isfinite(vis[:, FACE])
+    # Mean over the face points the source has (OpenPose has no inner eyes or mouth); a body found with no
+    # face point at all (OpenPose drops what it cannot see) counts as an unseen face.
+    body_found = np.isfinite(vis[:, [INDEX["left_shoulder"], INDEX["right_shoulder"]]]).any(axis=1)
+    face_vis = np.where(
+        seen_face.any(axis=1),
+        np.nansum(vis[:, FACE], axis=1) / np.maximum(seen_face.sum(axis=1), 1),
+        np.where(body_found, 0.0, np.nan),
+    )
     nose_depth = (
         z[:, INDEX["nose"]] - 0.5 * (z[:, INDEX["left_shoulder"]] + z[:, INDEX["right_shoulder"]])
     ) / length
     # Real BlazePose reports the face as visible even from behind (single_leg_stance_cam03), so a visible
     # face proves nothing; a face it marks as unseen is strong evidence of a back view.
-    facing = np.tanh(-3 * nose_depth) + 1.5 * np.minimum(0.0, np.tanh(6 * (face_vis - 0.6)))
+    depth_term = np.tanh(-3 * nose_depth)
+    vis_term = 1.5 * np.minimum(0.0, np.tanh(6 * (face_vis - 0.6)))
+    # Either cue alone will do (OpenPose has no depth; a back view may have no nose).
+    facing = np.where(
+        np.isfinite(depth_term) | np.isfinite(vis_term),
+        np.nan_to_num(depth_term) + np.nan_to_num(vis_term),
+        np.nan,
+    )
 
     down = -up
     ear = _mid(p, "ear")
@@ -227,7 +242,8 @@ def _frame_views(ev: dict, facing: np.ndarray, sag_sign: np.ndarray) -> np.ndarr
         np.where(ev["horizontal"], "lying", np.where(facing > 0, "front", "back")),
         np.where(sag_sign > 0, "right_side", "left_side"),
     ).astype(object)
-    labels[~np.isfinite(ev["length"]) | ~np.isfinite(ev["frontal"])] = None
+    unknown_facing = frontal & ~ev["horizontal"] & ~np.isfinite(facing)
+    labels[~np.isfinite(ev["length"]) | ~np.isfinite(ev["frontal"]) | unknown_facing] = None
     return labels
 
 
@@ -273,9 +289,9 @@ def resolve_sides(track: PoseTrack) -> tuple[PoseTrack, ViewResult]:
         view, conf = "unknown", 0.0
     else:
         names, counts = np.unique(known.astype(str), return_counts=True)
-        view, conf = str(names[np.argmax(counts)]), float(counts.max() / len(labels))
+        view, conf = str(names[np.argmax(counts)]), float(counts.max() / max(track.detected.sum(), 1))
     frontal_view = view in ("front", "back", "lying")
-    facing_clip = bool(np.nanmean(facing) > 0) if frontal_view else None
+    facing_clip = bool(np.nansum(facing) > 0) if frontal_view else None
     sign = {"right_side": 1, "left_side": -1}.get(view, clip_sign)
     side_up = None
     if view == "lying":
@@ -286,7 +302,7 @@ def resolve_sides(track: PoseTrack) -> tuple[PoseTrack, ViewResult]:
         view=view,
         confidence=conf,
         facing_camera=facing_clip,
-        horizontal=bool(np.nanmean(ev["horizontal"][np.isfinite(ev["length"])]) > 0.5)
+        horizontal=bool(np.mean(ev["horizontal"][np.isfinite(ev["length"])]) > 0.5)
         if np.isfinite(ev["length"]).any()
         else False,
         sagittal_sign=sign,
