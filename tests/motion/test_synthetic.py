@@ -118,3 +118,45 @@ def test_running_truth_has_every_stance_with_its_drop():
 def test_impossible_requests_are_refused(kwargs):
     with pytest.raises(ValueError):
         generate(**kwargs)
+
+
+def _proportions(track) -> np.ndarray:
+    """Shoulder width, hip width and thigh length over trunk length (world landmarks, medians)."""
+    w = track.world
+    trunk = np.linalg.norm(
+        0.5 * (w[:, INDEX["left_shoulder"]] + w[:, INDEX["right_shoulder"]])
+        - 0.5 * (w[:, INDEX["left_hip"]] + w[:, INDEX["right_hip"]]),
+        axis=-1,
+    )
+    parts = [
+        seg(w, "left_shoulder", "right_shoulder"),
+        seg(w, "left_hip", "right_hip"),
+        0.5 * (seg(w, "left_hip", "left_knee") + seg(w, "right_hip", "right_knee")),
+    ]
+    return np.array([np.nanmedian(p / trunk) for p in parts])
+
+
+def _jitter(track) -> float:
+    """Median distance of leg landmarks from their low-passed path, as a share of the person's height."""
+    from hipcoach.motion.clean import lowpass
+
+    smooth = lowpass(track)
+    size = np.array(track.frame_size)
+    legs = [
+        INDEX[n] for n in ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle")
+    ]
+    d = np.linalg.norm((track.landmarks[:, legs, :2] - smooth.landmarks[:, legs, :2]) * size, axis=-1)
+    height = np.nanmedian(np.ptp(track.landmarks[:, :, 1] * size[1], axis=1))
+    return float(np.nanmedian(d) / height)
+
+
+@pytest.mark.slow
+def test_synthetic_people_look_like_blazepose_on_real_clips(real_pose_track):
+    real = [
+        real_pose_track(c) for c in ("single_leg_squat_front_hyva3.mp4", "bridge_bilateral_side_1rep.mp4")
+    ]
+    synthetic, _ = generate("single-leg-squat", reps=2)
+    for track in real:
+        np.testing.assert_allclose(_proportions(synthetic), _proportions(track), rtol=0.2)
+    real_jitter = [_jitter(t) for t in real]
+    assert min(real_jitter) / 2 < _jitter(synthetic) < 3 * max(real_jitter)
