@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -163,3 +165,17 @@ def test_real_runner_from_behind_in_openpose_keypoints(data_dir):
     x = resolved.landmarks[:, :, 0]
     both = np.isfinite(x[:, INDEX["left_hip"]]) & np.isfinite(x[:, INDEX["right_hip"]])
     assert np.mean(x[both, INDEX["left_hip"]] < x[both, INDEX["right_hip"]]) > 0.95
+
+
+@pytest.mark.parametrize("n_frames", [2, 10, 25])
+def test_tracks_shorter_than_a_second_resolve(n_frames):
+    track, _ = generate("squat", reps=1)
+    short = dataclasses.replace(
+        track,
+        landmarks=track.landmarks[:n_frames],
+        presence=track.presence[:n_frames],
+        world=track.world[:n_frames],
+        timestamps=track.timestamps[:n_frames],
+    )
+    resolved, view = resolve_sides(short)
+    assert resolved.n_frames == n_frames and view.view == "front"

@@ -177,6 +177,7 @@ class PoseEstimator:
         self._last_ms = -1
         self._calls = 0
         self._previous: np.ndarray | None = None  # [33, 2] of the person followed
+        self.people_seen = 0  # most people found in one frame (only > 1 when max_people > 1)
 
     def __enter__(self) -> PoseEstimator:
         return self
@@ -204,6 +205,7 @@ class PoseEstimator:
             np.array([(p.x, p.y, p.z, p.visibility, p.presence) for p in person], np.float32)
             for person in result.pose_landmarks
         ]
+        self.people_seen = max(self.people_seen, len(people))
         k = pick_person([p[:, :2] for p in people], self._previous)
         self._previous = people[k][:, :2]
         world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[k]], np.float32)
@@ -333,6 +335,7 @@ def estimate_video(
                 lms[n], pres[n], world[n] = result
         model_id = estimator.model_id
         threads_used = estimator.threads
+        people_seen = estimator.people_seen if max_people > 1 else None
     if not times:
         raise UserError(
             f"{path.name} has no frames between {start:g} s and {end if end is not None else 'its end'} "
@@ -365,6 +368,7 @@ def estimate_video(
             "stream_start": info.start_time,
             "codec": info.codec,
             "person_jumps": person_jumps(lms, timestamps),
+            "people_seen": people_seen,
         },
     )
 

@@ -97,6 +97,7 @@ def _pair_ids(names: tuple[str, ...]) -> tuple[list[int], list[int]]:
 
 def _running_mean(x: np.ndarray, n: int) -> np.ndarray:
     """Mean over a centred window, ignoring NaN; NaN only where the whole window is NaN."""
+    n = min(n, len(x))  # np.convolve "same" returns the longer input's length
     if n <= 1:
         return x
     valid = np.isfinite(x)
