@@ -101,8 +101,10 @@ def draw_pose(
         if np.isnan(value) or not ok[joint]:
             continue
         x, y = points[joint].round().astype(int)
-        dx = -int(110 * scale * 2) if name.startswith("right") else int(12 * scale * 2)  # label outside body
         label = f"{value:+.0f}" if signed else f"{value:.0f}"
+        width = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)[0][0]
+        gap = int(12 * scale)
+        dx = -(width + gap) if name.startswith("right") else gap  # beside the joint, on the outside
         colour = LEFT if name.startswith("left") else RIGHT
         org = (int(x + dx), int(y))
         cv2.putText(image, label, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
@@ -110,11 +112,21 @@ def draw_pose(
 
 
 def _legend(image: np.ndarray, t: float, caption: str, found: bool) -> None:
-    h = image.shape[0]
+    """Time, what the numbers mean and the colour key, on as many lines as the frame's width needs."""
+    h, w = image.shape[:2]
     scale = max(0.4, h / 1400)
-    text = f"{t:6.2f} s  {caption}; left orange, right blue" + ("" if found else "   no person")
-    cv2.putText(image, text, (8, int(28 * scale * 1.6)), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 3)
-    cv2.putText(image, text, (8, int(28 * scale * 1.6)), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1)
+    words = f"{t:6.2f} s  {caption}; left orange, right blue{'' if found else '; no person'}".split(" ")
+    lines = [""]
+    for word in words:
+        trial = f"{lines[-1]} {word}" if lines[-1] else word
+        if lines[-1] and cv2.getTextSize(trial, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)[0][0] > w - 16:
+            lines.append(word)
+        else:
+            lines[-1] = trial
+    step = int(28 * scale * 1.6)
+    for n, line in enumerate(lines, 1):
+        cv2.putText(image, line, (8, n * step), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 3)
+        cv2.putText(image, line, (8, n * step), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1)
 
 
 def render_overlay(
