@@ -107,7 +107,7 @@ class PoseTrack:
             ) from None
         except (OSError, ValueError, KeyError) as exc:
             raise UserError(
-                f"{path} is not a hipcoach pose track ({exc}).",
+                f"{path} is not a hipcoach pose track.",
                 "Make one from a video with `hipcoach pose VIDEO -o track.npz`.",
             ) from exc
         if header.get("format_version") != FORMAT_VERSION:
