@@ -132,3 +132,11 @@ def test_clamshell_filmed_from_behind_is_not_the_lying_front_set_up():
 )
 def test_good_real_clips_raise_nothing(real_pose_track, clip, expected):
     assert codes(real_pose_track(clip), [expected]) == []
+
+
+@pytest.mark.slow
+def test_the_mid_clip_zoom_is_reported_as_camera_movement(real_pose_track):
+    """The data README: the camera zooms mid-clip in hyva_ja_paha2; tripod clips read near zero."""
+    track = real_pose_track("single_leg_squat_front_hyva_ja_paha2.mp4")
+    assert "camera_moved" in codes(track, ["front"])
+    assert real_pose_track("single_leg_squat_front_hyva3.mp4").meta["camera_shift"] < 0.01

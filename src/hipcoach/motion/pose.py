@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from hipcoach.errors import UserError
+from hipcoach.motion.camera_motion import CameraMotion
 from hipcoach.motion.landmarks import INDEX, N_LANDMARKS
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.video import Frame, iter_frames, probe, sha256
@@ -310,6 +311,7 @@ def estimate_video(
     world = np.full((max(expected, 1), N_LANDMARKS, 3), np.nan, np.float32)
     inferred: list[int] = []
     held: Frame | None = None  # the latest skipped frame, run at the end if the video ends on it
+    camera, next_camera_check = CameraMotion(), 0.0
     with PoseEstimator(model, threads=threads, max_people=max_people) as estimator:
         for n, frame in enumerate(frames):
             if n >= len(lms):  # the header under-counted: grow by half
@@ -323,6 +325,9 @@ def estimate_video(
                 held = None
                 if result is not None:
                     lms[n], pres[n], world[n] = result
+                if frame.time >= next_camera_check:  # about twice a second
+                    camera.add(frame.image, lms[n, :, :2] * info.size if result is not None else None)
+                    next_camera_check = frame.time + 0.5
             else:
                 held = frame
             if progress:
@@ -369,6 +374,7 @@ def estimate_video(
             "codec": info.codec,
             "person_jumps": person_jumps(lms, timestamps),
             "people_seen": people_seen,
+            "camera_shift": round(camera.max_shift, 4) if camera.samples else None,
         },
     )
 

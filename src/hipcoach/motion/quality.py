@@ -6,13 +6,12 @@ what to do. Thresholds are shares of frames so a short glitch does not nag.
 What the track can and cannot show:
 - Several people: only what the pose step recorded — `meta["people_seen"]` (most people in one frame) or
   `meta["person_jumps"]` (times the followed body jumped, i.e. someone else may have been picked up).
-- Moving camera: pans cannot be told from the person moving without looking at the background, which
-  this pure-array stage never sees. What it can see is the person's image size changing while their
-  real size (world landmarks) does not: a zoom or the phone moved nearer or further. That is reported
-  when it lasts: the first third of the clip against the last, so squatting (which foreshortens the
-  body for a second) does not count. On the real clips, deep single-leg squats moved a frame-by-frame
-  size estimate by 30% while the sustained measure stayed within 11%; the mid-clip zoom of
-  single_leg_squat_front_hyva_ja_paha2 reads as only 6% and is not caught.
+- Moving camera, two ways: the pose step measures the background's shift against the first frame with
+  the person masked out (`meta["camera_shift"]`, motion.camera_motion): tripod clips read under 0.1% of
+  the frame width, the mid-clip zoom of single_leg_squat_front_hyva_ja_paha2 19%. And the person's image
+  size changing while their real size (world landmarks) does not, first third of the clip against the
+  last (so a squat that foreshortens the body for a second does not count): a zoom, or the phone moved
+  nearer or further, also on tracks from other sources that carry no camera_shift.
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ OUT_SHARE = 0.1  # a body part out of frame (or unseen) in more frames than this
 LOW_VISIBILITY = 0.6  # mean visibility of the better-seen side of the main joints below this: warn
 SMALL_PERSON = 0.25  # person's image height under this share of the frame height: warn
 SCALE_CHANGE = 0.25  # person's image size, first third of the clip against the last third: warn above
+CAMERA_SHIFT = 0.05  # background shift (share of frame width) that counts as a moving camera
 
 PARTS = {
     "head": ("nose", "left_ear", "right_ear"),
@@ -201,6 +201,23 @@ def _size_and_zoom(track: PoseTrack) -> list[Issue]:
     return issues
 
 
+def _camera_pan(track: PoseTrack) -> list[Issue]:
+    """The background shifted (pose step's phase correlation): a hand-held or panning camera."""
+    shift = track.meta.get("camera_shift")
+    if not isinstance(shift, int | float) or shift < CAMERA_SHIFT:
+        return []
+    return [
+        Issue(
+            "camera_moved",
+            f"The camera moved during the video (the background shifted by {shift:.0%} of the picture "
+            "width), so your movement and the camera's are mixed up.",
+            "Stand the phone on something steady (a tripod, a shelf, a pile of books) and don't touch it "
+            "while filming.",
+            {"background_shift": shift},
+        )
+    ]
+
+
 def _wrong_view(view: ViewResult, expected: Sequence[str]) -> list[Issue]:
     if view.view == "unknown" or any(view.matches(e) for e in expected):
         return []
@@ -225,6 +242,7 @@ def check_quality(
     if issues and issues[0].code == "no_person":
         return issues
     issues += _several_people(track) + _out_of_frame(track) + _low_visibility(track) + _size_and_zoom(track)
+    issues += [i for i in _camera_pan(track) if "camera_moved" not in {j.code for j in issues}]
     if expected_views:
         issues += _wrong_view(view or classify_view(track), expected_views)
     return issues
