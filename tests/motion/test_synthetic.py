@@ -160,3 +160,11 @@ def test_synthetic_people_look_like_blazepose_on_real_clips(real_pose_track):
         np.testing.assert_allclose(_proportions(synthetic), _proportions(track), rtol=0.2)
     real_jitter = [_jitter(t) for t in real]
     assert min(real_jitter) / 2 < _jitter(synthetic) < 3 * max(real_jitter)
+
+
+def test_synthetic_exercises_and_faults_are_the_catalogues(catalog):
+    """Analysers are tested on synthetic faults, so those must be the codes the catalogue defines."""
+    assert set(EXERCISES) == set(catalog.exercises)
+    for exercise_id, spec in EXERCISES.items():
+        faults = spec[-1]
+        assert set(faults) <= set(catalog.exercise(exercise_id).faults), exercise_id
