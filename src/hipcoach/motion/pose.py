@@ -302,7 +302,7 @@ def estimate_video(
     if end is not None or start:
         span = (min(end, info.duration) if end is not None else info.duration) - start
         expected = max(1, round(span * info.fps))
-    frames = iter_frames(path, start=start, end=end, rgb=lambda i: i % stride == 0)
+    frames = iter_frames(path, start=start, end=end, rgb=lambda i: i % stride == 0, frame_threads=False)
     if prefetch:
         frames = _prefetch(frames)
     times: list[float] = []
