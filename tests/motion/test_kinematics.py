@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hipcoach.motion.kinematics import kinematics, signed_angle
+from hipcoach.motion.geometry import signed_angle
+from hipcoach.motion.kinematics import kinematics
 from hipcoach.motion.synthetic import generate, generate_running
 
 

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from hipcoach.errors import UserError
+from hipcoach.motion.geometry import inner_angle
 from hipcoach.motion.landmarks import INDEX, N_LANDMARKS
-from hipcoach.motion.overlay import flexion_angles, inner_angle, overlay_angles, render_overlay
+from hipcoach.motion.overlay import flexion_angles, overlay_angles, render_overlay
 from hipcoach.motion.posetrack import PoseTrack
 
 

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hipcoach.motion.geometry import dot, signed_angle, unit, unsigned_angle
 from hipcoach.motion.landmarks import INDEX
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.views import ViewResult, image_points, resolve_sides
@@ -104,24 +105,6 @@ class Kinematics:
         return self.view.view in VIEWS_FOR_PLANE[PLANES[base]]
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(v, axis=-1, keepdims=True)
-    return v / np.where(n > 0, n, np.nan)
-
-
-def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.sum(a * b, axis=-1)
-
-
-def signed_angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Counter-clockwise angle from 2D vectors a to b (y up), in degrees, in (-180, 180]."""
-    return np.degrees(np.arctan2(a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0], _dot(a, b)))
-
-
-def unsigned_angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.degrees(np.arccos(np.clip(_dot(_unit(a), _unit(b)), -1.0, 1.0)))
-
-
 def body_scale(track: PoseTrack) -> float:
     """Trunk length in pixels (90th percentile of the mean left/right shoulder-to-hip distance)."""
     p = image_points(track)
@@ -148,18 +131,18 @@ def _frontal(p: np.ndarray, z: np.ndarray, scale: float, out: dict[str, np.ndarr
     lh, rh = p[:, INDEX["left_hip"]], p[:, INDEX["right_hip"]]
     hip_mid = 0.5 * (lh + rh)
     sho_mid = 0.5 * (p[:, INDEX["left_shoulder"]] + p[:, INDEX["right_shoulder"]])
-    trunk_up = _unit(sho_mid - hip_mid)
-    to_left = _unit(lh - rh)
+    trunk_up = unit(sho_mid - hip_mid)
+    to_left = unit(lh - rh)
     vertical = np.array([0.0, 1.0])
-    out["pelvic_obliquity"] = np.degrees(np.arcsin(np.clip(_dot(to_left, vertical), -1, 1)))
+    out["pelvic_obliquity"] = np.degrees(np.arcsin(np.clip(dot(to_left, vertical), -1, 1)))
     out["pelvic_drop_left"] = -out["pelvic_obliquity"]
     out["pelvic_drop_right"] = out["pelvic_obliquity"]
-    out["pelvis_trunk_tilt"] = np.degrees(np.arcsin(np.clip(_dot(to_left, trunk_up), -1, 1)))
+    out["pelvis_trunk_tilt"] = np.degrees(np.arcsin(np.clip(dot(to_left, trunk_up), -1, 1)))
     horizontal_left = np.stack([np.sign(to_left[:, 0]), np.zeros(len(p))], -1)
-    out["trunk_lean_frontal"] = np.degrees(np.arctan2(_dot(trunk_up, -horizontal_left), trunk_up[:, 1]))
+    out["trunk_lean_frontal"] = np.degrees(np.arctan2(dot(trunk_up, -horizontal_left), trunk_up[:, 1]))
     # Down the body, perpendicular to the hip line.
     perp = np.stack([-to_left[:, 1], to_left[:, 0]], -1)
-    body_down = perp * np.sign(_dot(perp, -trunk_up))[:, None]
+    body_down = perp * np.sign(dot(perp, -trunk_up))[:, None]
     for s, lateral in (("left", to_left), ("right", -to_left)):
         hip, knee, ankle = (p[:, INDEX[f"{s}_{j}"]] for j in ("hip", "knee", "ankle"))
         thigh, shank = knee - hip, ankle - knee
@@ -167,11 +150,11 @@ def _frontal(p: np.ndarray, z: np.ndarray, scale: float, out: dict[str, np.ndarr
         # its frontal angles are undefined there, NaN rather than a wild number.
         thigh_seen = np.linalg.norm(thigh, axis=-1) >= MIN_SEGMENT * scale
         shank_seen = np.linalg.norm(shank, axis=-1) >= MIN_SEGMENT * scale
-        abd = np.degrees(np.arctan2(_dot(thigh, lateral), _dot(thigh, body_down)))
+        abd = np.degrees(np.arctan2(dot(thigh, lateral), dot(thigh, body_down)))
         out[f"hip_abduction_{s}"] = np.where(thigh_seen, abd, np.nan)
         medial = -lateral
-        thigh_in = np.arctan2(_dot(thigh, medial), _dot(thigh, body_down))
-        shank_in = np.arctan2(_dot(shank, medial), _dot(shank, body_down))
+        thigh_in = np.arctan2(dot(thigh, medial), dot(thigh, body_down))
+        shank_in = np.arctan2(dot(shank, medial), dot(shank, body_down))
         fppa = (np.degrees(thigh_in - shank_in) + 180.0) % 360.0 - 180.0
         out[f"knee_fppa_{s}"] = np.where(thigh_seen & shank_seen, fppa, np.nan)
     out["thigh_separation"] = unsigned_angle(
@@ -191,15 +174,15 @@ def _frontal(p: np.ndarray, z: np.ndarray, scale: float, out: dict[str, np.ndarr
 def _world(w: np.ndarray, out: dict[str, np.ndarray]) -> None:
     """3D angles in a pelvis/trunk frame built from world landmarks (camera axes: x right, y down, z away)."""
     lh, rh = w[:, INDEX["left_hip"]], w[:, INDEX["right_hip"]]
-    left = _unit(lh - rh)
+    left = unit(lh - rh)
     trunk = 0.5 * (w[:, INDEX["left_shoulder"]] + w[:, INDEX["right_shoulder"]]) - 0.5 * (lh + rh)
-    up = _unit(trunk - _dot(trunk, left)[:, None] * left)
+    up = unit(trunk - dot(trunk, left)[:, None] * left)
     ant = np.cross(left, up)
     for s, lateral in (("left", left), ("right", -left)):
         hip, knee, ankle = (w[:, INDEX[f"{s}_{j}"]] for j in ("hip", "knee", "ankle"))
         thigh = knee - hip
-        out[f"hip_flexion_3d_{s}"] = np.degrees(np.arctan2(_dot(thigh, ant), _dot(thigh, -up)))
-        out[f"hip_abduction_3d_{s}"] = np.degrees(np.arctan2(_dot(thigh, lateral), _dot(thigh, -up)))
+        out[f"hip_flexion_3d_{s}"] = np.degrees(np.arctan2(dot(thigh, ant), dot(thigh, -up)))
+        out[f"hip_abduction_3d_{s}"] = np.degrees(np.arctan2(dot(thigh, lateral), dot(thigh, -up)))
         out[f"knee_flexion_3d_{s}"] = unsigned_angle(thigh, ankle - knee)
 
 

@@ -22,19 +22,13 @@ import cv2
 import numpy as np
 
 from hipcoach.errors import UserError
+from hipcoach.motion.geometry import inner_angle
 from hipcoach.motion.landmarks import BONES, INDEX
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.video import iter_frames, probe
 
 LEFT, RIGHT, CENTRE = (255, 140, 0), (0, 170, 255), (230, 230, 230)  # RGB: the person's left is orange
 MIN_VISIBILITY = 0.5
-
-
-def inner_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Angle at b (degrees) between b→a and b→c, for [..., 2] points; NaN where any point is missing."""
-    u, v = a - b, c - b
-    cos = (u * v).sum(-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
-    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
 
 
 def flexion_angles(pixels: np.ndarray) -> dict[str, np.ndarray]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from hipcoach.motion.geometry import cross, unit
 from hipcoach.motion.landmarks import INDEX, NAMES
 from hipcoach.motion.posetrack import PoseTrack
 
@@ -78,15 +79,6 @@ def image_points(track: PoseTrack) -> np.ndarray:
     return track.landmarks[:, :, :2].astype(np.float64) * np.array([w, -h])
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(v, axis=-1, keepdims=True)
-    return v / np.where(n > 0, n, np.nan)
-
-
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
-
-
 def _mid(p: np.ndarray, name: str) -> np.ndarray:
     return 0.5 * (p[:, INDEX[f"left_{name}"]] + p[:, INDEX[f"right_{name}"]])
 
@@ -128,7 +120,7 @@ def _evidence(track: PoseTrack) -> dict[str, np.ndarray]:
     hip, sho = _mid(p, "hip"), _mid(p, "shoulder")
     trunk = sho - hip
     length = np.linalg.norm(trunk, axis=-1)
-    up = _unit(trunk)
+    up = unit(trunk)
     widths = np.linalg.norm(p[:, INDEX["left_shoulder"]] - p[:, INDEX["right_shoulder"]], axis=-1)
     widths += np.linalg.norm(p[:, INDEX["left_hip"]] - p[:, INDEX["right_hip"]], axis=-1)
     frontal = np.clip(widths / length / _width_ratio_3d(track), 0.0, 1.0)
@@ -159,15 +151,15 @@ def _evidence(track: PoseTrack) -> dict[str, np.ndarray]:
 
     down = -up
     ear = _mid(p, "ear")
-    face_dir = _unit(p[:, INDEX["nose"]] - ear)
-    sag = _cross(down, face_dir) * np.clip(face_vis, 0, 1)
+    face_dir = unit(p[:, INDEX["nose"]] - ear)
+    sag = cross(down, face_dir) * np.clip(face_vis, 0, 1)
     for side in ("left", "right"):
         ids = {k: INDEX[f"{side}_{k}"] for k in ("hip", "knee", "ankle", "heel", "foot_index")}
-        shank = _unit(p[:, ids["ankle"]] - p[:, ids["knee"]])
-        foot = _unit(p[:, ids["foot_index"]] - p[:, ids["heel"]])
-        thigh = _unit(p[:, ids["knee"]] - p[:, ids["hip"]])
-        sag = sag + 0.5 * _cross(shank, foot)
-        bend = -_cross(thigh, shank)
+        shank = unit(p[:, ids["ankle"]] - p[:, ids["knee"]])
+        foot = unit(p[:, ids["foot_index"]] - p[:, ids["heel"]])
+        thigh = unit(p[:, ids["knee"]] - p[:, ids["hip"]])
+        sag = sag + 0.5 * cross(shank, foot)
+        bend = -cross(thigh, shank)
         sag = sag + 0.5 * np.where(np.abs(bend) > np.sin(np.radians(20)), bend, 0.0)
     return {
         "points": p,
