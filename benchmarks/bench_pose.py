@@ -31,14 +31,9 @@ import numpy as np
 
 from hipcoach.motion.landmarks import INDEX
 from hipcoach.motion.overlay import flexion_angles
-from hipcoach.motion.pose import (
-    PoseEstimator,
-    _quiet_native_stderr,
-    default_threads,
-    estimate_video,
-    interpolate_between,
-    torso,
-)
+from hipcoach.motion.person import torso
+from hipcoach.motion.pose import estimate_video, interpolate_between
+from hipcoach.motion.pose_model import PoseEstimator, _quiet_native_stderr, default_threads
 from hipcoach.motion.video import iter_frames
 
 CLIPS = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "clips"

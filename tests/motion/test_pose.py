@@ -11,15 +11,9 @@ import numpy as np
 import pytest
 
 from hipcoach.motion.landmarks import INDEX, N_LANDMARKS
-from hipcoach.motion.pose import (
-    PoseEstimator,
-    default_threads,
-    estimate_video,
-    interpolate_between,
-    person_jumps,
-    pick_person,
-    wheel_bundle,
-)
+from hipcoach.motion.person import person_jumps, pick_person
+from hipcoach.motion.pose import estimate_video, interpolate_between
+from hipcoach.motion.pose_model import PoseEstimator, default_threads, wheel_bundle
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.quality import check_quality
 from hipcoach.motion.video import probe, sha256
