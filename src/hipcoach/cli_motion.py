@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -17,10 +16,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from hipcoach.cli_support import friendly_errors
+from hipcoach.cli_support import err, friendly_errors
 from hipcoach.errors import UserError
-
-err = Console(stderr=True)
 
 
 class _FramesPerSecond(ProgressColumn):
@@ -78,6 +75,7 @@ def register(app: typer.Typer) -> None:
         """Find the person's 33 body landmarks in every frame of a video and save them as a pose track."""
         from hipcoach.motion import trackio
         from hipcoach.motion.pose import estimate_video
+        from hipcoach.motion.quality import check_quality
         from hipcoach.motion.video import probe
 
         if end is not None and end <= start:
@@ -114,19 +112,9 @@ def register(app: typer.Typer) -> None:
         )
         for path in written:
             typer.echo(f"wrote {path}")
-        if found < 0.8:
-            err.print(
-                f"Warning: the person is missing from {1 - found:.0%} of frames. Keep the whole body, "
-                "head included, in view.",
-                highlight=False,
-            )
-        if track.meta.get("person_jumps"):
-            times = ", ".join(f"{t:.1f}" for t in track.meta["person_jumps"][:5])
-            err.print(
-                f"Warning: the tracked body jumps at {times} s; another person may have been picked up. "
-                "Film with only the exerciser in view, or try --people 2.",
-                highlight=False,
-            )
+        for issue in check_quality(track):
+            err.print(f"Warning: {issue.message}", highlight=False, markup=False)
+            err.print(f"  {issue.hint}", highlight=False, markup=False)
 
     @app.command("overlay")
     @friendly_errors
