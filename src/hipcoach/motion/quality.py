@@ -164,56 +164,60 @@ def _pixels_per_metre(px: np.ndarray, world: np.ndarray) -> np.ndarray:
     return np.nanmax(image / real, axis=1)
 
 
-def _size_and_zoom(track: PoseTrack) -> list[Issue]:
-    lm = track.landmarks[track.detected]
-    if len(lm) < 2:
+def _detected_pixels(track: PoseTrack) -> np.ndarray:
+    return track.landmarks[track.detected][:, :, :2] * np.array(track.frame_size)
+
+
+def _too_small(track: PoseTrack) -> list[Issue]:
+    px = _detected_pixels(track)
+    if len(px) < 2:
         return []
-    issues = []
-    w, h = track.frame_size
-    px = lm[:, :, :2] * np.array([w, h])
+    h = track.frame_size[1]
     extent = np.nanmax(px[:, :, 1], axis=1) - np.nanmin(px[:, :, 1], axis=1)
     extent = np.maximum(extent, np.nanmax(px[:, :, 0], axis=1) - np.nanmin(px[:, :, 0], axis=1))
-    if np.nanmedian(extent) < SMALL_PERSON * h:
-        issues.append(
-            Issue(
-                "person_too_small",
-                "You are small in the picture, so joint angles will be rough.",
-                "Move the camera closer, so your body fills most of the picture height (or width if lying).",
-                {"share_of_frame": round(float(np.nanmedian(extent) / h), 3)},
-            )
+    if np.nanmedian(extent) >= SMALL_PERSON * h:
+        return []
+    return [
+        Issue(
+            "person_too_small",
+            "You are small in the picture, so joint angles will be rough.",
+            "Move the camera closer, so your body fills most of the picture height (or width if lying).",
+            {"share_of_frame": round(float(np.nanmedian(extent) / h), 3)},
         )
-    size = _pixels_per_metre(px, track.world[track.detected])
-    size = size[np.isfinite(size)]
-    if len(size) > 10:
-        third = len(size) // 3
-        lo, hi = sorted((np.median(size[:third]), np.median(size[-third:])))
-        if hi > (1 + SCALE_CHANGE) * lo:
-            issues.append(
-                Issue(
-                    "camera_moved",
-                    "You change size in the picture during the video: the camera zoomed or moved, or you "
-                    "moved towards or away from it.",
-                    "Put the camera on something steady, don't zoom while filming, and stay at the same "
-                    "distance from it.",
-                    {"size_ratio": round(float(hi / lo), 2)},
-                )
-            )
-    return issues
+    ]
 
 
-def _camera_pan(track: PoseTrack) -> list[Issue]:
-    """The background shifted (pose step's phase correlation): a hand-held or panning camera."""
+def _camera_moved(track: PoseTrack) -> list[Issue]:
+    """The background shifted (the pose step's measure), or else the person's image size changed
+    for good while their real size did not (works on tracks from any source)."""
     shift = track.meta.get("camera_shift")
-    if not isinstance(shift, int | float) or shift < CAMERA_SHIFT:
+    if isinstance(shift, int | float) and shift >= CAMERA_SHIFT:
+        return [
+            Issue(
+                "camera_moved",
+                f"The camera moved during the video (the background shifted by {shift:.0%} of the picture "
+                "width), so your movement and the camera's are mixed up.",
+                "Stand the phone on something steady (a tripod, a shelf, a pile of books) and don't touch it "
+                "while filming.",
+                {"background_shift": shift},
+            )
+        ]
+    size = _pixels_per_metre(_detected_pixels(track), track.world[track.detected])
+    size = size[np.isfinite(size)]
+    if len(size) <= 10:
+        return []
+    third = len(size) // 3
+    lo, hi = sorted((np.median(size[:third]), np.median(size[-third:])))
+    if hi <= (1 + SCALE_CHANGE) * lo:
         return []
     return [
         Issue(
             "camera_moved",
-            f"The camera moved during the video (the background shifted by {shift:.0%} of the picture "
-            "width), so your movement and the camera's are mixed up.",
-            "Stand the phone on something steady (a tripod, a shelf, a pile of books) and don't touch it "
-            "while filming.",
-            {"background_shift": shift},
+            "You change size in the picture during the video: the camera zoomed or moved, or you "
+            "moved towards or away from it.",
+            "Put the camera on something steady, don't zoom while filming, and stay at the same "
+            "distance from it.",
+            {"size_ratio": round(float(hi / lo), 2)},
         )
     ]
 
@@ -241,8 +245,8 @@ def check_quality(
     issues = _no_person(track)
     if issues and issues[0].code == "no_person":
         return issues
-    issues += _several_people(track) + _out_of_frame(track) + _low_visibility(track) + _size_and_zoom(track)
-    issues += [i for i in _camera_pan(track) if "camera_moved" not in {j.code for j in issues}]
+    for check in (_several_people, _out_of_frame, _low_visibility, _too_small, _camera_moved):
+        issues += check(track)
     if expected_views:
         issues += _wrong_view(view or classify_view(track), expected_views)
     return issues
