@@ -1,7 +1,8 @@
-"""Shared fixtures: where ../shared lives, and a typical runner's profile."""
+"""Shared fixtures: where ../shared lives, the real data and its pose tracks, a typical runner's profile."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,12 @@ from hipcoach.plans.rules import load_rules
 from tests.factories import profile_dict
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DATA = SHARED / "data"
+CLIPS = DATA / "clips"
+# Clips of real people (the cg_* mannequins are excluded from accuracy checks).
+REAL_CLIPS = (
+    sorted(p.name for p in CLIPS.glob("*.mp4") if not p.name.startswith("cg_")) if CLIPS.is_dir() else []
+)
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +41,26 @@ def rules():
 @pytest.fixture(scope="session")
 def profile():
     return parse_profile(profile_dict())
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    if not CLIPS.is_dir():
+        pytest.skip(f"real data absent: {DATA} (../shared/data beside the repository, present in CI)")
+    return DATA
+
+
+_real_pose_tracks: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session")
+def real_pose_track(data_dir: Path) -> Callable[[str], object]:
+    """real_pose_track("clip.mp4") → its PoseTrack from the real pose model, made once per test session."""
+    from hipcoach.motion.pose import estimate_video
+
+    def get(name: str):
+        if name not in _real_pose_tracks:
+            _real_pose_tracks[name] = estimate_video(data_dir / "clips" / name)
+        return _real_pose_tracks[name]
+
+    return get

@@ -1,4 +1,6 @@
-"""Shared fixtures for motion tests: the real clips, and small videos generated with PyAV."""
+"""Fixtures for motion tests: small videos generated with PyAV and frames of the real clips.
+
+The real data (`data_dir`) and the cached real pose tracks (`real_pose_track`) are in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -9,22 +11,6 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-CLIPS = DATA / "clips"
-# Clips of real people (the cg_* mannequins are excluded from accuracy checks).
-REAL_CLIPS = (
-    sorted(p.name for p in CLIPS.glob("*.mp4") if not p.name.startswith("cg_")) if CLIPS.is_dir() else []
-)
-
-
-@pytest.fixture(scope="session")
-def data_dir() -> Path:
-    if not CLIPS.is_dir():
-        pytest.skip(
-            f"real data absent: {DATA.resolve()} (../shared/data beside the repository, present in CI)"
-        )
-    return DATA
 
 
 def pattern(i: int, w: int, h: int) -> np.ndarray:
@@ -104,19 +90,3 @@ def read_clip_frames(path: Path, start: int = 0, count: int = 60) -> list[np.nda
         if len(out) == count:
             break
     return out
-
-
-_real_pose_tracks: dict[str, object] = {}
-
-
-@pytest.fixture(scope="session")
-def real_pose_track(data_dir: Path) -> Callable[[str], object]:
-    """real_pose_track("clip.mp4") → its PoseTrack from the real pose model, made once per session."""
-    from hipcoach.motion.pose import estimate_video
-
-    def get(name: str):
-        if name not in _real_pose_tracks:
-            _real_pose_tracks[name] = estimate_video(data_dir / "clips" / name)
-        return _real_pose_tracks[name]
-
-    return get

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,10 +16,7 @@ from hipcoach.motion.pose_model import PoseEstimator, default_threads, wheel_bun
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.quality import check_quality
 from hipcoach.motion.video import probe, sha256
-
-CLIPS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "clips"
-# Clips of real people; the cg_* mannequins are smoke-test material, not accuracy material.
-REAL_CLIPS = sorted(p.name for p in CLIPS.glob("*.mp4") if not p.name.startswith("cg_"))
+from tests.conftest import REAL_CLIPS
 
 LEGS = [INDEX[n] for n in ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle")]
 
