@@ -1,0 +1,80 @@
+"""Sign-up, sign-in, login sessions and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from hipcoach.store.credentials import hash_password, new_token, token_hash, verify_password
+from hipcoach.store.errors import Conflict, NotFound
+from hipcoach.store.models import ApiToken, LoginSession, User
+from hipcoach.store.types import utcnow
+
+SESSION_DAYS = 30
+
+
+def create_user(db: Session, email: str, password: str, display_name: str, role: str) -> User:
+    email = email.strip().lower()
+    if db.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        raise Conflict(f"An account for {email} exists already.", "Sign in instead, or use another email.")
+    user = User(
+        email=email, display_name=display_name.strip(), role=role, password_hash=hash_password(password)
+    )
+    db.add(user)
+    db.flush()
+    return user
+
+
+def authenticate(db: Session, email: str, password: str) -> User | None:
+    user = db.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not verify_password(user.password_hash, password):
+        return None
+    return user
+
+
+def start_login_session(db: Session, user: User) -> str:
+    raw, hashed = new_token("hcs")
+    db.add(
+        LoginSession(
+            user_id=user.id, token_hash=hashed, expires_at=utcnow() + dt.timedelta(days=SESSION_DAYS)
+        )
+    )
+    db.flush()
+    return raw
+
+
+def user_for_session(db: Session, raw: str) -> User | None:
+    row = db.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash(raw)))
+    if row is None or row.expires_at < utcnow():
+        return None
+    return db.get(User, row.user_id)
+
+
+def end_login_session(db: Session, raw: str) -> None:
+    db.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash(raw)))
+
+
+def create_api_token(db: Session, actor: User, name: str) -> tuple[ApiToken, str]:
+    raw, hashed = new_token("hct")
+    token = ApiToken(user_id=actor.id, name=name, token_hash=hashed)
+    db.add(token)
+    db.flush()
+    return token, raw
+
+
+def user_for_api_token(db: Session, raw: str) -> User | None:
+    row = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(raw)))
+    return db.get(User, row.user_id) if row is not None else None
+
+
+def list_api_tokens(db: Session, actor: User) -> list[ApiToken]:
+    return list(db.scalars(select(ApiToken).where(ApiToken.user_id == actor.id).order_by(ApiToken.id)))
+
+
+def revoke_api_token(db: Session, actor: User, token_id: int) -> None:
+    token = db.get(ApiToken, token_id)
+    if token is None or token.user_id != actor.id:
+        raise NotFound(f"No API token {token_id} among yours.")
+    db.delete(token)

@@ -1,0 +1,22 @@
+"""Every table, importable from one place (Alembic and the queries use this)."""
+
+from hipcoach.store.models.accounts import ApiToken, CoachLink, Invitation, LoginSession, User
+from hipcoach.store.models.base import Base
+from hipcoach.store.models.media import Analysis, Screen, Video
+from hipcoach.store.models.training import CheckIn, Programme, RunnerProfile, SetLog
+
+__all__ = [
+    "Analysis",
+    "ApiToken",
+    "Base",
+    "CheckIn",
+    "CoachLink",
+    "Invitation",
+    "LoginSession",
+    "Programme",
+    "RunnerProfile",
+    "Screen",
+    "SetLog",
+    "User",
+    "Video",
+]

@@ -1,0 +1,72 @@
+"""A runner's progress summary: gathers what was logged and hands it to hipcoach.tracking.summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from hipcoach.plans.programme import Plan
+from hipcoach.store.models import User
+from hipcoach.store.training import latest_programme, list_checkins, list_set_logs
+from hipcoach.store.videos import list_screens
+from hipcoach.tracking.summary import (
+    Asymmetry,
+    DayPain,
+    LoggedSet,
+    SideDose,
+    WeekAdherence,
+    adherence,
+    asymmetry,
+    dose_per_side,
+    pain_trend,
+)
+
+
+class ScreenPoint(BaseModel):
+    analysis_id: int
+    test: str
+    date: dt.date
+    summary: dict
+
+
+class Progress(BaseModel):
+    runner_id: int
+    programme_id: int | None
+    adherence: list[WeekAdherence]
+    pain: list[DayPain]
+    dose_per_side: list[SideDose]
+    asymmetry: list[Asymmetry]
+    screens: list[ScreenPoint]
+
+
+def progress(db: Session, actor: User, runner_id: int, today: dt.date) -> Progress:
+    rows = list_set_logs(db, actor, runner_id)
+    sets = [
+        LoggedSet(
+            date=r.date,
+            exercise_id=r.exercise_id,
+            side=r.side,
+            reps=r.reps,
+            hold_s=r.hold_s,
+            pain_during=r.pain_during,
+        )
+        for r in rows
+    ]
+    morning = {c.date: c.pain for c in list_checkins(db, actor, runner_id)}
+    programme = latest_programme(db, actor, runner_id)
+    weeks = adherence(Plan.model_validate(programme.plan), sets, today) if programme else []
+    screens = [
+        ScreenPoint(analysis_id=s.analysis_id, test=s.test, date=s.created_at.date(), summary=s.summary)
+        for s in list_screens(db, actor, runner_id)
+    ]
+    return Progress(
+        runner_id=runner_id,
+        programme_id=programme.id if programme else None,
+        adherence=weeks,
+        pain=pain_trend(sets, morning),
+        dose_per_side=dose_per_side(sets),
+        asymmetry=asymmetry(sets),
+        screens=screens,
+    )

@@ -1,0 +1,147 @@
+"""A runner's profile, programmes, set logs and check-ins; every query takes the acting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hipcoach.catalog import load_catalog
+from hipcoach.plans.profile import Profile, parse_profile
+from hipcoach.plans.programme import ReferralNeeded, build_plan
+from hipcoach.plans.rules import load_rules
+from hipcoach.store.access import readable, require_read, require_runner, writable
+from hipcoach.store.errors import Conflict, NotFound
+from hipcoach.store.inputs import CheckInIn, SetLogIn
+from hipcoach.store.models import CheckIn, Programme, RunnerProfile, SetLog, User
+from hipcoach.store.types import utcnow
+
+
+class ReferralInstead(Conflict):
+    """Screening found a red flag: no programme was made."""
+
+
+def save_profile(db: Session, actor: User, raw: dict) -> RunnerProfile:
+    require_runner(actor, "save a profile")
+    data = parse_profile(raw, source="profile").model_dump(mode="json")
+    row = db.scalar(select(RunnerProfile).where(RunnerProfile.user_id == actor.id))
+    if row is None:
+        row = RunnerProfile(user_id=actor.id, data=data)
+        db.add(row)
+    else:
+        row.data, row.updated_at = data, utcnow()
+    db.flush()
+    return row
+
+
+def get_profile(db: Session, actor: User, runner_id: int) -> Profile:
+    require_read(db, actor, runner_id)
+    row = db.scalar(select(RunnerProfile).where(RunnerProfile.user_id == runner_id))
+    if row is None:
+        raise NotFound(
+            f"Runner {runner_id} has not saved a profile yet.", "Answer the screening questions first."
+        )
+    return parse_profile(row.data)
+
+
+def create_programme(db: Session, actor: User, start_date: dt.date | None = None) -> Programme:
+    require_runner(actor, "create a programme")
+    profile = get_profile(db, actor, actor.id)
+    if start_date is not None:
+        profile = profile.model_copy(update={"start_date": start_date})
+    try:
+        plan = build_plan(profile, load_catalog(), load_rules())
+    except ReferralNeeded as exc:
+        raise ReferralInstead(str(exc), "No programme was made; please see a clinician first.") from None
+    row = Programme(
+        user_id=actor.id,
+        plan_id=plan.plan_id,
+        start_date=plan.start_date,
+        profile_snapshot=profile.model_dump(mode="json"),
+        plan=plan.model_dump(mode="json"),
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def list_programmes(db: Session, actor: User, runner_id: int) -> list[Programme]:
+    require_read(db, actor, runner_id)
+    query = select(Programme).where(Programme.user_id == runner_id).order_by(Programme.id.desc())
+    return list(db.scalars(query))
+
+
+def latest_programme(db: Session, actor: User, runner_id: int) -> Programme | None:
+    found = list_programmes(db, actor, runner_id)
+    return found[0] if found else None
+
+
+def get_programme(db: Session, actor: User, programme_id: int) -> Programme:
+    return readable(db, actor, Programme, programme_id, "programme")
+
+
+_SAME_SET = ("date", "exercise_id", "side", "set_number", "reps", "hold_s", "band", "pain_during", "effort")
+
+
+def log_set(db: Session, actor: User, entry: SetLogIn) -> tuple[SetLog, bool]:
+    """Save one set; the same client_key sent again returns the saved set and `False` (not created)."""
+    require_runner(actor, "log sets")
+    if entry.programme_id is not None:
+        writable(db, actor, Programme, entry.programme_id, "programme")
+    existing = _by_key(db, actor, entry.client_key)
+    if existing is None:
+        try:
+            with db.begin_nested():
+                row = SetLog(user_id=actor.id, **entry.model_dump())
+                db.add(row)
+            return row, True
+        except IntegrityError:
+            existing = _by_key(db, actor, entry.client_key)
+            if existing is None:
+                raise
+    if any(getattr(existing, f) != getattr(entry, f) for f in _SAME_SET):
+        raise Conflict(
+            f"client_key {entry.client_key!r} was already used for a different set.",
+            "Make a new key for each set; the saved set was not changed.",
+        )
+    return existing, False
+
+
+def _by_key(db: Session, actor: User, key: str) -> SetLog | None:
+    return db.scalar(select(SetLog).where(SetLog.user_id == actor.id, SetLog.client_key == key))
+
+
+def list_set_logs(
+    db: Session, actor: User, runner_id: int, since: dt.date | None = None, until: dt.date | None = None
+) -> list[SetLog]:
+    require_read(db, actor, runner_id)
+    query = select(SetLog).where(SetLog.user_id == runner_id)
+    if since is not None:
+        query = query.where(SetLog.date >= since)
+    if until is not None:
+        query = query.where(SetLog.date <= until)
+    return list(db.scalars(query.order_by(SetLog.date, SetLog.exercise_id, SetLog.side, SetLog.set_number)))
+
+
+def put_checkin(db: Session, actor: User, date: dt.date, entry: CheckInIn) -> CheckIn:
+    """The morning's answer for `date`; answering again the same day corrects it."""
+    require_runner(actor, "check in")
+    row = db.scalar(select(CheckIn).where(CheckIn.user_id == actor.id, CheckIn.date == date))
+    if row is None:
+        try:
+            with db.begin_nested():
+                row = CheckIn(user_id=actor.id, date=date, pain=entry.pain, note=entry.note)
+                db.add(row)
+            return row
+        except IntegrityError:
+            row = db.scalar(select(CheckIn).where(CheckIn.user_id == actor.id, CheckIn.date == date))
+    row.pain, row.note = entry.pain, entry.note
+    db.flush()
+    return row
+
+
+def list_checkins(db: Session, actor: User, runner_id: int) -> list[CheckIn]:
+    require_read(db, actor, runner_id)
+    return list(db.scalars(select(CheckIn).where(CheckIn.user_id == runner_id).order_by(CheckIn.date)))

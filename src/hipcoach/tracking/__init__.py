@@ -1,0 +1,1 @@
+"""Pure summaries of logged training (adherence, pain, dose per side, asymmetry): no database, no web."""

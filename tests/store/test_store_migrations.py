@@ -1,0 +1,93 @@
+"""Upgrading a database made by the first schema keeps every row, and the head schema matches the models."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+
+from hipcoach.store.database import Database
+from hipcoach.store.db import make_engine
+from hipcoach.store.inputs import CheckInIn, SetLogIn
+from hipcoach.store.migrate import current_revision, head_revision, upgrade
+from hipcoach.store.models import Base, SetLog, User
+from hipcoach.store.training import list_checkins, list_set_logs, log_set
+
+
+def test_upgrade_from_first_revision_keeps_data(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    assert "analyses" not in inspect(engine).get_table_names()
+    now = dt.datetime(2026, 11, 1, 8, 0)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, email, display_name, role, password_hash, created_at) "
+                "VALUES (1, 'old@example.org', 'Old Runner', 'runner', 'x', :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO set_logs (user_id, date, exercise_id, side, set_number, reps, hold_s, band, "
+                "pain_during, effort, client_key, created_at) VALUES "
+                "(1, :d, 'clamshell', 'left', 1, 12, 0, 'red', 2, 6, 'key-left-1', :now), "
+                "(1, :d, 'clamshell', 'right', 1, 10, 0, 'red', 3, 7, 'key-right-1', :now)"
+            ),
+            {"d": dt.date(2026, 11, 2), "now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO checkins (user_id, date, pain, note, created_at) VALUES (1, :d, 1, 'fine', :now)"
+            ),
+            {"d": dt.date(2026, 11, 3), "now": now},
+        )
+    engine.dispose()
+
+    database = Database.open(db_url)  # what `hipcoach serve` does on start
+    try:
+        assert current_revision(database.engine) == head_revision(database.engine)
+        with database.transaction() as db:
+            runner = db.scalar(select(User).where(User.email == "old@example.org"))
+            logs = list_set_logs(db, runner, runner.id)
+            assert [(s.side, s.reps, s.pain_during, s.client_key) for s in logs] == [
+                ("left", 12, 2, "key-left-1"),
+                ("right", 10, 3, "key-right-1"),
+            ]
+            assert [(c.date, c.pain, c.note) for c in list_checkins(db, runner, runner.id)] == [
+                (dt.date(2026, 11, 3), 1, "fine")
+            ]
+            assert logs[0].created_at == now.replace(tzinfo=dt.UTC)
+            # the old rows still guard against double logging after the upgrade
+            entry = SetLogIn(
+                client_key="key-left-1",
+                date=dt.date(2026, 11, 2),
+                exercise_id="clamshell",
+                side="left",
+                set_number=1,
+                reps=12,
+                band="red",
+                pain_during=2,
+                effort=6,
+            )
+            _, created = log_set(db, runner, entry)
+            assert not created
+            assert db.scalar(select(SetLog.id).where(SetLog.client_key == "key-right-1")) is not None
+            assert CheckInIn(pain=0).pain == 0
+        assert {"videos", "analyses", "screens"} <= set(inspect(database.engine).get_table_names())
+    finally:
+        database.close()
+
+
+def test_migrations_build_exactly_the_models(database):
+    with database.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_upgrading_twice_changes_nothing(database):
+    upgrade(database.engine)
+    assert current_revision(database.engine) == head_revision(database.engine)
