@@ -9,7 +9,7 @@ hierarchy, worked out from the data itself:
   local frame (local x = the person's left, y = up, z = forwards when the parent is unrotated).
 * Angles file: per frame 22 × (x, y, z) Euler angles in degrees, composed R = Rz · Rx · Ry (BVH
   "Zrotation Xrotation Yrotation"); a joint's rotation turns the offsets of its children. With this
-  order the legs move smoothly; the other five orders throw the feet 0.5-1.6 m between frames.
+  order the legs move smoothly; the other five throw the lifted foot 0.4-1.6 m between frames.
 
 The absolute skeleton is then dressed in BlazePose's 33 landmarks and filmed by the synthetic camera, so
 everything downstream (views, kinematics, rep counting) sees the shape of track a phone video gives.
