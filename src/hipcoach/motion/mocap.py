@@ -210,6 +210,12 @@ def _skeleton(joints: dict[str, np.ndarray]) -> Skeleton:
     return skel
 
 
+def _resample(t: np.ndarray, t_src: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Linear resampling that bridges marker gaps (a few frames where too few pelvis markers were seen)."""
+    ok = np.isfinite(x)
+    return np.interp(t, t_src[ok], x[ok])
+
+
 def film_from_behind(
     trial: MocapTrial,
     offsets: dict[str, np.ndarray],
@@ -223,10 +229,11 @@ def film_from_behind(
 ) -> PoseTrack:
     """The trial as a phone behind the treadmill at hip height would give it to the screen: `yaw_deg` turns
     the camera about the vertical off the line straight behind; resampled to `fps`; noise and dropout as
-    in `synthetic.camera.render` (noise = landmark jitter as a share of the runner's image height)."""
+    in `synthetic.camera.render` (noise = landmark jitter as a share of the runner's image height).
+    Marker gaps are bridged linearly, as motion-capture software would before analysis."""
     joints = joint_centres(trial, offsets)
     t = np.arange(trial.t[0], trial.t[-1], 1.0 / fps)
-    joints = {k: np.stack([np.interp(t, trial.t, v[:, i]) for i in range(3)], -1) for k, v in joints.items()}
+    joints = {k: np.stack([_resample(t, trial.t, v[:, i]) for i in range(3)], -1) for k, v in joints.items()}
     pos, normals = _skeleton(joints).landmarks()
     for name, p in joints.items():
         pos[:, INDEX[name]] = p
