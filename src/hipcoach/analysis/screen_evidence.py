@@ -103,6 +103,12 @@ def _fmt(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.0f}°"
 
 
+def _drop(x: float | None) -> str:
+    if x is None:
+        return "could not be measured"
+    return f"dropped by {x:.0f}°" if x >= 0.5 else "stayed level" if x > -0.5 else f"rose by {-x:.0f}°"
+
+
 BRAMAH = (
     "Why it matters: in a study of injured and uninjured runners, each extra degree of pelvic drop went "
     "with about 80% higher odds of being an injured runner (Bramah 2018). That study compared groups at "
@@ -122,10 +128,9 @@ def running_interpretation(per_side: dict, left_right: dict, cadence: float) -> 
     """Plain words for the running screen, citing only verified figures."""
     left, right = per_side["left"], per_side["right"]
     parts = [
-        "Standing on your left foot the right side of your pelvis dropped by "
-        f"{_fmt(left['peak_drop_mean_deg'])} at its lowest, on average over {left['stances']} steps; "
-        "standing on your right foot the left side "
-        f"dropped by {_fmt(right['peak_drop_mean_deg'])} over {right['stances']} steps."
+        f"Standing on your left foot the right side of your pelvis {_drop(left['peak_drop_mean_deg'])} at "
+        f"its lowest, on average over {left['stances']} steps; standing on your right foot the left side "
+        f"{_drop(right['peak_drop_mean_deg'])}, over {right['stances']} steps."
     ]
     diff = abs(left_right["difference_deg"])
     if left_right["beyond_measurement_error"]:
@@ -137,8 +142,9 @@ def running_interpretation(per_side: dict, left_right: dict, cadence: float) -> 
         )
     else:
         parts.append(
-            f"Your two sides differ by {diff:.0f}°, within this screen's measurement error "
-            f"({PELVIC_DROP_RESOLUTION_DEG:.0f}°), so neither side stands out."
+            f"Your two sides differ by {diff:.0f}°, which this clip cannot tell apart from measurement error "
+            f"(this screen's {PELVIC_DROP_RESOLUTION_DEG:.0f}°, or the step-to-step scatter: "
+            f"± {2 * left_right['standard_error_deg']:.1f}°), so neither side stands out."
         )
     for side, summary in per_side.items():
         first, last = summary["trend"]["first_third_deg"], summary["trend"]["last_third_deg"]

@@ -22,7 +22,8 @@ from hipcoach.errors import UserError
 from hipcoach.motion.posetrack import PoseTrack
 
 CUTOFF_HZ = 10.0
-MIN_STANCES_PER_SIDE = 3
+MIN_STANCES_PER_SIDE = 2
+STEADY_STANCES_PER_SIDE = 10  # fewer than this per side: say the averages are rough
 OTHER = {"left": "right", "right": "left"}
 CAMERA_ADVICE = (
     "Put the phone behind the runner (on the treadmill's centre line, or the path they run away along), "
@@ -79,11 +80,16 @@ def _side_summary(stances: list[dict], side: str) -> dict:
 
 
 def _left_right(per_side: dict) -> dict:
+    """Left minus right mean drop. A side is named only when the difference beats both this screen's
+    measurement error and twice its standard error from the step-to-step spread (few, scattered steps
+    cannot name a side)."""
     left, right = (per_side[s]["peak_drop_mean_deg"] for s in ("left", "right"))
     diff = left - right
-    beyond = abs(diff) >= screen_evidence.PELVIC_DROP_RESOLUTION_DEG
+    se = np.sqrt(sum((per_side[s]["peak_drop_sd_deg"] or 0.0) ** 2 / per_side[s]["stances"] for s in OTHER))
+    beyond = abs(diff) >= max(screen_evidence.PELVIC_DROP_RESOLUTION_DEG, 2 * se)
     return {
         "difference_deg": _r(diff),
+        "standard_error_deg": _r(se, 2),
         "larger_drop_standing_on": ("left" if diff > 0 else "right") if beyond else None,
         "threshold_deg": screen_evidence.PELVIC_DROP_RESOLUTION_DEG,
         "beyond_measurement_error": bool(beyond),
@@ -135,7 +141,13 @@ def screen_running(track: PoseTrack) -> Result:
         "left_right": left_right,
         "cadence_steps_per_min": _r(cadence),
         "needs_work_side": left_right["larger_drop_standing_on"],
-        "interpretation": screen_evidence.running_interpretation(per_side, left_right, cadence),
+        "interpretation": screen_evidence.running_interpretation(per_side, left_right, cadence)
+        + (
+            f"\n\nOnly {min(counts.values())} steps on one foot were measured, so these averages are rough: "
+            "film at least 20 seconds of steady running for a firmer result."
+            if min(counts.values()) < STEADY_STANCES_PER_SIDE
+            else ""
+        ),
         "measurement_notes": screen_evidence.RUNNING_NOTES,
         "evidence": screen_evidence.cite("pelvic_drop_odds", "cadence_typical", "cadence_increase"),
     }

@@ -183,6 +183,30 @@ def marker_cadence(stances: list[dict]) -> float:
     return 60.0 * (len(strikes) - 1) / (strikes[-1] - strikes[0]) if len(strikes) > 1 else float("nan")
 
 
+def marker_drops(trial: MocapTrial, offsets: dict[str, np.ndarray]) -> list[dict]:
+    """Each marker stance with its contralateral pelvic drop at its peak (the obliquity's extreme towards
+    the swing side), the ground truth for the running screen's per-stance drop."""
+    obliquity = pelvic_obliquity(joint_centres(trial, offsets))
+    out = []
+    for s in marker_stances(trial):
+        inside = (trial.t >= s["start"]) & (trial.t <= s["end"])
+        sign = 1.0 if s["side"] == "left" else -1.0  # left stance: the right side drops, obliquity +
+        out.append({**s, "peak_drop_deg": float(np.nanmax(sign * obliquity[inside]))})
+    return out
+
+
+def match_stances(screen: list[dict], truth: list[dict], t0: float = 0.0) -> list[tuple[dict, dict]]:
+    """Pairs (screen stance, marker stance) whose midstance falls inside a marker stance of the same side;
+    `t0` is the marker time of the track's first frame."""
+    pairs = []
+    for s in screen:
+        mid = s["midstance_s"] + t0
+        hit = [m for m in truth if m["start"] <= mid <= m["end"] and m["side"] == s["side"]]
+        if hit:
+            pairs.append((s, hit[0]))
+    return pairs
+
+
 def _skeleton(joints: dict[str, np.ndarray]) -> Skeleton:
     """A whole body around the measured legs, with the made-up trunk described in the module docstring."""
     n = len(joints["left_hip"])
