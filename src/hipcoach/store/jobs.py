@@ -92,6 +92,16 @@ def fail(db: Session, analysis_id: int, attempt: int, message: str) -> bool:
     return result.rowcount == 1
 
 
+def release(db: Session, analysis_id: int, attempt: int) -> bool:
+    """Put the job back in the queue after an unexpected error, for the queue's retry to pick up."""
+    result = db.execute(
+        update(Analysis)
+        .where(Analysis.id == analysis_id, Analysis.attempts == attempt, Analysis.status == "running")
+        .values(status="queued", stage="waiting to retry", lease_until=None)
+    )
+    return result.rowcount == 1
+
+
 def stale(db: Session, queued_before: dt.datetime) -> list[int]:
     """Jobs to hand out again: running with an expired lease, or queued since before `queued_before`."""
     now = utcnow()

@@ -1,0 +1,66 @@
+"""Coach invitations, links, and the coach's list of athletes with their recent signals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter
+
+from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
+from hipcoach.store import coaching, training, videos
+from hipcoach.web.deps import DB, Actor
+from hipcoach.web.schemas import (
+    AcceptIn,
+    AnalysisOut,
+    AthleteOut,
+    InvitationIn,
+    InvitationOut,
+    LinkOut,
+    UserOut,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["coaching"])
+
+
+@router.post("/invitations", status_code=201, response_model=InvitationOut)
+def invite(body: InvitationIn, actor: Actor, db: DB) -> InvitationOut:
+    invitation, code = coaching.create_invitation(db, actor, body.note)
+    return InvitationOut(id=invitation.id, code=code, expires_at=invitation.expires_at)
+
+
+@router.post("/invitations/accept", response_model=LinkOut)
+def accept(body: AcceptIn, actor: Actor, db: DB) -> LinkOut:
+    return LinkOut.model_validate(coaching.accept_invitation(db, actor, body.code))
+
+
+@router.get("/coaches", response_model=list[UserOut])
+def my_coaches(actor: Actor, db: DB) -> list[UserOut]:
+    return [UserOut.model_validate(u) for u in coaching.coaches(db, actor)]
+
+
+@router.delete("/links/{user_id}", status_code=204)
+def unlink(user_id: int, actor: Actor, db: DB) -> None:
+    coaching.unlink(db, actor, user_id)
+
+
+@router.get("/athletes", response_model=list[AthleteOut])
+def athletes(actor: Actor, db: DB) -> list[AthleteOut]:
+    since = dt.date.today() - dt.timedelta(days=14)
+    out = []
+    for athlete in coaching.athletes(db, actor):
+        sets = training.list_set_logs(db, actor, athlete.id, since=since)
+        mornings = [c for c in training.list_checkins(db, actor, athlete.id) if c.date >= since]
+        flags = sum(s.pain_during > MAX_RUNNING_PAIN for s in sets) + sum(
+            c.pain > MAX_RUNNING_PAIN for c in mornings
+        )
+        out.append(
+            AthleteOut(
+                user=UserOut.model_validate(athlete),
+                sets_last_14_days=len(sets),
+                pain_flags_last_14_days=flags,
+                latest_analyses=[
+                    AnalysisOut.model_validate(a) for a in videos.list_analyses(db, actor, athlete.id, 3)
+                ],
+            )
+        )
+    return out

@@ -1,0 +1,64 @@
+"""Per-side set logs, next-morning check-ins, and progress summaries."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from fastapi import APIRouter, Response
+
+from hipcoach.store import training
+from hipcoach.store.inputs import CheckInIn, SetLogIn
+from hipcoach.store.progress import Progress, progress
+from hipcoach.web.deps import DB, Actor
+from hipcoach.web.schemas import CheckInOut, SetLogOut
+
+router = APIRouter(prefix="/api/v1", tags=["logging and progress"])
+CSV_FIELDS = list(SetLogOut.model_fields)
+
+
+@router.post(
+    "/set-logs",
+    status_code=201,
+    response_model=SetLogOut,
+    responses={200: {"description": "this client_key was logged before; the saved set is returned"}},
+)
+def log_set(entry: SetLogIn, actor: Actor, db: DB, response: Response) -> SetLogOut:
+    row, created = training.log_set(db, actor, entry)
+    if not created:
+        response.status_code = 200
+    return SetLogOut.model_validate(row)
+
+
+@router.get("/runners/{runner_id}/set-logs", response_model=list[SetLogOut])
+def set_logs(
+    runner_id: int, actor: Actor, db: DB, since: dt.date | None = None, until: dt.date | None = None
+) -> list[SetLogOut]:
+    return [SetLogOut.model_validate(s) for s in training.list_set_logs(db, actor, runner_id, since, until)]
+
+
+@router.get("/runners/{runner_id}/set-logs.csv", response_class=Response)
+def set_logs_csv(runner_id: int, actor: Actor, db: DB) -> Response:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for s in training.list_set_logs(db, actor, runner_id):
+        writer.writerow(SetLogOut.model_validate(s).model_dump(mode="json"))
+    headers = {"Content-Disposition": f'attachment; filename="hipcoach-sets-{runner_id}.csv"'}
+    return Response(out.getvalue(), media_type="text/csv", headers=headers)
+
+
+@router.put("/check-ins/{date}", response_model=CheckInOut)
+def check_in(date: dt.date, entry: CheckInIn, actor: Actor, db: DB) -> CheckInOut:
+    return CheckInOut.model_validate(training.put_checkin(db, actor, date, entry))
+
+
+@router.get("/runners/{runner_id}/check-ins", response_model=list[CheckInOut])
+def check_ins(runner_id: int, actor: Actor, db: DB) -> list[CheckInOut]:
+    return [CheckInOut.model_validate(c) for c in training.list_checkins(db, actor, runner_id)]
+
+
+@router.get("/runners/{runner_id}/progress", response_model=Progress)
+def runner_progress(runner_id: int, actor: Actor, db: DB) -> Progress:
+    return progress(db, actor, runner_id, dt.date.today())

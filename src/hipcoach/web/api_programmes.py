@@ -1,0 +1,121 @@
+"""Profile, screening and programmes (with the CLI's own JSON, iCalendar and PDF exports)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from hipcoach.catalog import load_catalog
+from hipcoach.plans.profile import Profile
+from hipcoach.plans.programme import Plan
+from hipcoach.plans.red_flags import RED_FLAGS, screen
+from hipcoach.reports.ical import plan_ical
+from hipcoach.reports.pdf import plan_pdf
+from hipcoach.store import training
+from hipcoach.store.errors import NotFound
+from hipcoach.web.deps import DB, Actor
+from hipcoach.web.schemas import ProgrammeIn, ProgrammeOut, QuestionOut, ScreeningOut
+
+router = APIRouter(prefix="/api/v1", tags=["programmes"])
+
+
+@router.get("/screening/questions", response_model=list[QuestionOut])
+def screening_questions() -> list[QuestionOut]:
+    return [QuestionOut(id=f.id, question=f.question) for f in RED_FLAGS]
+
+
+@router.post("/screening", response_model=ScreeningOut)
+def screening(profile: Profile, actor: Actor) -> ScreeningOut:
+    """Check answers without saving them: a red flag means see a clinician, not a programme."""
+    referral = screen(profile)
+    if referral is None:
+        return ScreeningOut(
+            referral=False, urgent=False, reasons=[], message="No red flags: a programme is fine."
+        )
+    return ScreeningOut(
+        referral=True, urgent=referral.urgent, reasons=list(referral.reasons), message=referral.message()
+    )
+
+
+@router.put("/profile", response_model=Profile)
+def save_profile(profile: Profile, actor: Actor, db: DB) -> Profile:
+    row = training.save_profile(db, actor, profile.model_dump(mode="json"))
+    return Profile.model_validate(row.data)
+
+
+@router.get("/runners/{runner_id}/profile", response_model=Profile)
+def get_profile(runner_id: int, actor: Actor, db: DB) -> Profile:
+    return training.get_profile(db, actor, runner_id)
+
+
+@router.post("/programmes", status_code=201, response_model=ProgrammeOut)
+def create_programme(body: ProgrammeIn, actor: Actor, db: DB) -> ProgrammeOut:
+    return ProgrammeOut.model_validate(training.create_programme(db, actor, body.start_date))
+
+
+@router.get("/runners/{runner_id}/programmes", response_model=list[ProgrammeOut])
+def programmes(runner_id: int, actor: Actor, db: DB) -> list[ProgrammeOut]:
+    return [ProgrammeOut.model_validate(p) for p in training.list_programmes(db, actor, runner_id)]
+
+
+@router.get("/programmes/{programme_id}", response_model=Plan)
+def programme_plan(programme_id: int, actor: Actor, db: DB) -> Plan:
+    """The plan as `hipcoach plan -f json` prints it (schema hipcoach.plan/1)."""
+    return _plan(db, actor, programme_id)
+
+
+@router.get("/programmes/{programme_id}/calendar.ics", response_class=Response)
+def programme_ical(programme_id: int, actor: Actor, db: DB) -> Response:
+    plan = _plan(db, actor, programme_id)
+    return Response(
+        plan_ical(plan), media_type="text/calendar", headers=_attachment(f"hipcoach-{plan.plan_id}.ics")
+    )
+
+
+@router.get("/programmes/{programme_id}/handout.pdf", response_class=Response)
+def programme_pdf(programme_id: int, actor: Actor, db: DB) -> Response:
+    plan = _plan(db, actor, programme_id)
+    pdf = plan_pdf(plan, load_catalog())
+    return Response(pdf, media_type="application/pdf", headers=_attachment(f"hipcoach-{plan.plan_id}.pdf"))
+
+
+@router.get("/programmes/{programme_id}/sessions")
+def programme_sessions(programme_id: int, actor: Actor, db: DB) -> list[dict]:
+    """Every session of the programme with its week and phase, in date order."""
+    plan = _plan(db, actor, programme_id)
+    return [
+        {"week": w.number, "phase": w.phase, **s.model_dump(mode="json")}
+        for w in plan.weeks
+        for s in w.sessions
+    ]
+
+
+@router.get("/programmes/{programme_id}/sessions/{uid}")
+def programme_session(programme_id: int, uid: str, actor: Actor, db: DB) -> dict:
+    """One session's exercises with the sets already logged for it."""
+    programme = training.get_programme(db, actor, programme_id)
+    plan = Plan.model_validate(programme.plan)
+    for week in plan.weeks:
+        for session in week.sessions:
+            if session.uid == uid:
+                logged = training.list_set_logs(db, actor, programme.user_id, session.date, session.date)
+                return {
+                    "week": week.number,
+                    "phase": week.phase,
+                    **session.model_dump(mode="json"),
+                    "logged": [
+                        {
+                            k: getattr(s, k)
+                            for k in ("exercise_id", "side", "set_number", "reps", "pain_during")
+                        }
+                        for s in logged
+                    ],
+                }
+    raise NotFound(f"Programme {programme_id} has no session {uid!r}.")
+
+
+def _plan(db: DB, actor: Actor, programme_id: int) -> Plan:
+    return Plan.model_validate(training.get_programme(db, actor, programme_id).plan)
+
+
+def _attachment(name: str) -> dict:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}

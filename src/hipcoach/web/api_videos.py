@@ -1,0 +1,115 @@
+"""Video upload (queued for analysis in the background), job status, and the analysis report."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse
+
+from hipcoach.catalog import load_catalog
+from hipcoach.errors import UserError
+from hipcoach.store import videos
+from hipcoach.store.errors import Conflict, NotFound
+from hipcoach.web.deps import DB, Actor
+from hipcoach.web.schemas import AnalysisOut
+
+router = APIRouter(prefix="/api/v1", tags=["videos and analyses"])
+UPLOAD_PATH = "/api/v1/analyses"
+RESULT_FILES = {"annotated.mp4": "video/mp4", "reps.csv": "text/csv", "signal.png": "image/png"}
+
+
+@router.post("/analyses", status_code=202, response_model=AnalysisOut)
+def upload(
+    request: Request,
+    actor: Actor,
+    file: Annotated[UploadFile, File(description="a phone or webcam video")],
+    kind: Annotated[Literal["exercise", "screen"], Form()],
+    target: Annotated[str, Form(description="exercise id, or single-leg-squat / running for a screen")],
+    keep_video: Annotated[bool, Form()] = False,
+) -> AnalysisOut:
+    """Store the upload and queue its analysis; poll GET /analyses/{id} for progress."""
+    _check_target(kind, target)
+    state = request.app.state
+    stored, size, digest = _save_upload(file, state.settings.uploads_dir, state.settings.upload_limit_bytes)
+    try:
+        with state.database.transaction() as db:
+            analysis = videos.add_video_for_analysis(
+                db,
+                actor,
+                original_name=file.filename or "video",
+                stored_path=str(stored),
+                size_bytes=size,
+                sha256=digest,
+                keep_video=keep_video,
+                kind=kind,
+                target=target,
+            )
+    except BaseException:
+        stored.unlink(missing_ok=True)
+        raise
+    state.jobs.enqueue(analysis.id)
+    with state.database.transaction() as db:
+        return AnalysisOut.model_validate(videos.get_analysis(db, actor, analysis.id))
+
+
+@router.get("/runners/{runner_id}/analyses", response_model=list[AnalysisOut])
+def analyses(runner_id: int, actor: Actor, db: DB) -> list[AnalysisOut]:
+    return [AnalysisOut.model_validate(a) for a in videos.list_analyses(db, actor, runner_id)]
+
+
+@router.get("/analyses/{analysis_id}", response_model=AnalysisOut)
+def analysis_status(analysis_id: int, actor: Actor, db: DB) -> AnalysisOut:
+    return AnalysisOut.model_validate(videos.get_analysis(db, actor, analysis_id))
+
+
+@router.get("/analyses/{analysis_id}/report")
+def analysis_report(analysis_id: int, actor: Actor, db: DB) -> dict:
+    """The same JSON report the CLI writes (schema hipcoach.analysis/1)."""
+    analysis = videos.get_analysis(db, actor, analysis_id)
+    if analysis.status != "done":
+        raise Conflict(
+            f"Analysis {analysis_id} is {analysis.status}, so it has no report.", analysis.error_message or ""
+        )
+    return analysis.report
+
+
+@router.get("/analyses/{analysis_id}/files/{name}", response_class=FileResponse)
+def analysis_file(analysis_id: int, name: str, actor: Actor, db: DB) -> FileResponse:
+    analysis = videos.get_analysis(db, actor, analysis_id)
+    if name not in RESULT_FILES or analysis.status != "done" or not analysis.output_dir:
+        raise NotFound(f"Analysis {analysis_id} has no file {name!r}; files: {', '.join(RESULT_FILES)}.")
+    path = Path(analysis.output_dir) / name
+    if not path.is_file():
+        raise NotFound(f"Analysis {analysis_id} did not write {name}.")
+    return FileResponse(path, media_type=RESULT_FILES[name])
+
+
+def _check_target(kind: str, target: str) -> None:
+    if kind == "screen" and target not in videos.SCREEN_TESTS:
+        raise UserError(f"target must be one of {', '.join(videos.SCREEN_TESTS)} for a screen.")
+    if kind == "exercise" and target not in load_catalog().exercises:
+        raise UserError(f"target {target!r} is not an exercise id; `hipcoach exercises` lists them.")
+
+
+def _save_upload(file: UploadFile, folder: Path, limit: int) -> tuple[Path, int, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(file.filename or "").suffix.lower()[:8] or ".bin"
+    path = folder / f"{uuid.uuid4().hex}{suffix}"
+    digest, size = hashlib.sha256(), 0
+    with path.open("wb") as out:
+        while chunk := file.file.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                out.close()
+                path.unlink(missing_ok=True)
+                raise HTTPException(413, f"The upload is larger than the limit of {limit / 2**20:.0f} MiB.")
+            digest.update(chunk)
+            out.write(chunk)
+    if size == 0:
+        path.unlink(missing_ok=True)
+        raise UserError("The uploaded file is empty; choose the video again.")
+    return path, size, digest.hexdigest()

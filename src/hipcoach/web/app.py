@@ -1,0 +1,50 @@
+"""The app factory: one database, one job queue, the API routers, error handling and upload limits."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from hipcoach import __version__
+from hipcoach.jobs.analysis import default_analyser
+from hipcoach.jobs.queue import make_huey, make_queue
+from hipcoach.jobs.worker import Worker
+from hipcoach.store.database import Database
+from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
+from hipcoach.web.errors import install_error_handlers
+from hipcoach.web.settings import Settings
+from hipcoach.web.upload_limit import UploadLimit
+
+
+def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
+    """Open (and migrate) the database and wire the queue; the embedded worker runs while the app does."""
+    database = Database.open(settings.db_url)
+    huey = make_huey(settings.data_dir, settings.redis_url, immediate=settings.immediate_jobs)
+    queue = make_queue(huey, database, settings.analyses_dir, settings.lease_s, analyser_for)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        worker = None
+        if settings.embedded_worker and not settings.immediate_jobs:
+            worker = Worker(database, queue, settings.lease_s, settings.requeue_queued_after_s)
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            database.close()
+
+    app = FastAPI(
+        title="hipcoach",
+        version=__version__,
+        description="Hip-strength coaching for runners: profiles, programmes, per-side logs, video analyses.",
+        lifespan=lifespan,
+    )
+    app.state.settings, app.state.database, app.state.jobs = settings, database, queue
+    for module in (api_accounts, api_programmes, api_logs, api_coaching, api_videos, api_backup):
+        app.include_router(module.router)
+    install_error_handlers(app)
+    app.add_middleware(UploadLimit, limit=settings.upload_limit_bytes, paths=(api_videos.UPLOAD_PATH,))
+    return app

@@ -1,0 +1,73 @@
+"""Per-request plumbing: a database transaction, the signed-in user, and CSRF for cookie sessions.
+
+API clients send 'Authorization: Bearer <token>'. Browsers carry an HttpOnly SameSite=Lax session
+cookie; any change made with that cookie must also carry the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, Response
+from sqlalchemy.orm import Session
+
+from hipcoach.store.accounts import SESSION_DAYS, user_for_api_token, user_for_session
+from hipcoach.store.models import User
+
+SESSION_COOKIE = "hipcoach_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with request.app.state.database.transaction() as db:
+        yield db
+
+
+DB = Annotated[Session, Depends(get_db)]
+
+
+def csrf_token(request: Request, session_token: str) -> str:
+    secret = request.app.state.settings.signing_secret().encode()
+    return hmac.new(secret, session_token.encode(), hashlib.sha256).hexdigest()
+
+
+def set_session_cookie(request: Request, response: Response, raw: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        raw,
+        max_age=SESSION_DAYS * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+        path="/",
+    )
+
+
+def _refuse(detail: str) -> HTTPException:
+    return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def current_user(request: Request, db: DB) -> User:
+    auth = request.headers.get("authorization", "")
+    if auth:
+        scheme, _, raw = auth.partition(" ")
+        user = user_for_api_token(db, raw.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise _refuse("That API token is not valid; make one with POST /api/v1/tokens.")
+        return user
+    raw = request.cookies.get(SESSION_COOKIE)
+    user = user_for_session(db, raw) if raw else None
+    if user is None:
+        raise _refuse("Sign in first (or send an API token).")
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent, csrf_token(request, raw)):
+            raise HTTPException(403, f"Missing or wrong {CSRF_HEADER}; reload the page and try again.")
+    return user
+
+
+Actor = Annotated[User, Depends(current_user)]

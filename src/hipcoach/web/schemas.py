@@ -1,0 +1,145 @@
+"""Request and response bodies of the REST API (what OpenAPI documents)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class SignupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    password: str = Field(min_length=8, max_length=200)
+    display_name: str = Field(min_length=1, max_length=80)
+    role: Literal["runner", "coach"] = "runner"
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=200)
+
+
+class UserOut(_Out):
+    id: int
+    email: str
+    display_name: str
+    role: str
+
+
+class SessionOut(BaseModel):
+    user: UserOut
+    csrf_token: str = Field(description="send as the X-CSRF-Token header on changes made with the cookie")
+
+
+class TokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=80)
+
+
+class TokenOut(_Out):
+    id: int
+    name: str
+    created_at: dt.datetime
+
+
+class NewTokenOut(TokenOut):
+    token: str = Field(description="shown only now; send as 'Authorization: Bearer <token>'")
+
+
+class ScreeningOut(BaseModel):
+    referral: bool
+    urgent: bool
+    reasons: list[str]
+    message: str
+
+
+class QuestionOut(BaseModel):
+    id: str
+    question: str
+
+
+class ProgrammeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start_date: dt.date | None = None
+
+
+class ProgrammeOut(_Out):
+    id: int
+    user_id: int
+    plan_id: str
+    start_date: dt.date
+    created_at: dt.datetime
+
+
+class SetLogOut(_Out):
+    id: int
+    user_id: int
+    programme_id: int | None
+    session_uid: str | None
+    date: dt.date
+    exercise_id: str
+    side: str
+    set_number: int
+    reps: int
+    hold_s: float
+    band: str | None
+    pain_during: int
+    effort: int | None
+    client_key: str
+
+
+class CheckInOut(_Out):
+    date: dt.date
+    pain: int
+    note: str
+
+
+class InvitationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field("", max_length=120)
+
+
+class InvitationOut(BaseModel):
+    id: int
+    code: str = Field(description="give this to the athlete; shown only now")
+    expires_at: dt.datetime
+
+
+class AcceptIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=100)
+
+
+class LinkOut(_Out):
+    coach_id: int
+    athlete_id: int
+    created_at: dt.datetime
+
+
+class AnalysisOut(_Out):
+    id: int
+    user_id: int
+    video_id: int
+    kind: str
+    target: str
+    status: str
+    progress: float
+    stage: str
+    attempts: int
+    error_message: str | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class AthleteOut(BaseModel):
+    user: UserOut
+    sets_last_14_days: int
+    pain_flags_last_14_days: int = Field(description="sets with pain above 5/10 plus mornings above 5/10")
+    latest_analyses: list[AnalysisOut]

@@ -1,0 +1,57 @@
+"""Where the web app keeps its data and how big an upload may be; one object handed to create_app."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from hipcoach.errors import UserError
+from hipcoach.store.db import sqlite_url
+
+DEFAULT_UPLOAD_LIMIT = 500 * 1024 * 1024  # a few minutes of 1080p phone video
+
+
+@dataclass
+class Settings:
+    data_dir: Path
+    database_url: str | None = None  # None: an SQLite file in data_dir
+    redis_url: str | None = None  # None: the job queue lives in an SQLite file in data_dir
+    upload_limit_bytes: int = DEFAULT_UPLOAD_LIMIT
+    secret: str | None = None  # None: read (or create once) data_dir/secret.key
+    secure_cookies: bool = False  # True behind HTTPS
+    embedded_worker: bool = False  # run the job consumer inside the web process
+    immediate_jobs: bool = False  # run jobs in the request (tests only)
+    lease_s: float = 60.0  # a job whose worker is silent this long is handed out again
+    requeue_queued_after_s: float = 600.0  # a queued job not started this long is enqueued again
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir).expanduser().resolve()
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"Cannot use {self.data_dir} as the data folder: {exc.strerror}") from None
+        if self.upload_limit_bytes <= 0:
+            raise UserError("The upload limit must be a positive number of bytes.")
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or sqlite_url(self.data_dir)
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def analyses_dir(self) -> Path:
+        return self.data_dir / "analyses"
+
+    def signing_secret(self) -> str:
+        if self.secret:
+            return self.secret
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48), "utf-8")
+            path.chmod(0o600)
+        self.secret = path.read_text("utf-8").strip()
+        return self.secret

@@ -1,0 +1,54 @@
+"""Refuse oversized uploads while they stream in, before they fill the disk (HTTP 413)."""
+
+from __future__ import annotations
+
+import json
+
+
+class UploadTooLarge(Exception):
+    pass
+
+
+class UploadLimit:
+    """ASGI middleware: bodies of POSTs to `paths` may not exceed `limit` bytes (plus form overhead)."""
+
+    FORM_OVERHEAD = 64 * 1024
+
+    def __init__(self, app, limit: int, paths: tuple[str, ...]) -> None:
+        self.app, self.limit, self.paths = app, limit + self.FORM_OVERHEAD, paths
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            return await self._refuse(send)
+        seen = 0
+        started = False
+
+        async def counting_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise UploadTooLarge
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except UploadTooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send) -> None:
+        mib = (self.limit - self.FORM_OVERHEAD) / 2**20
+        body = json.dumps({"detail": f"The upload is larger than the limit of {mib:.0f} MiB."}).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
