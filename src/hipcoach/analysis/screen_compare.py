@@ -12,7 +12,7 @@ from hipcoach.analysis import screen_evidence as ev
 from hipcoach.errors import UserError
 
 MEASURES = {
-    "single-leg squat": {"fppa_mean_deg": "knee angle from the front", "pelvic_drop_mean_deg": "pelvic drop"},
+    "single-leg-squat": {"fppa_mean_deg": "knee angle from the front", "pelvic_drop_mean_deg": "pelvic drop"},
     "running": {"peak_drop_mean_deg": "pelvic drop in stance"},
 }
 
@@ -58,7 +58,7 @@ def compare_screens(before: dict, after: dict) -> dict:
                  "threshold_deg": threshold, "verdict": verdict}
             )  # fmt: skip
             sentences.append(f"{side.capitalize()} {words}: {a:.0f}° → {b:.0f}° ({change:+.0f}°), {verdict}.")
-    if before["test"] == "single-leg squat":
+    if before["test"] == "single-leg-squat":
         sentences.append(
             f"A knee-angle change smaller than about {ev.FPPA_SDD_DEG[0]:.1f}-{ev.FPPA_SDD_DEG[1]:.1f}° is "
             "within measurement error (Munro 2012)."
@@ -68,5 +68,5 @@ def compare_screens(before: dict, after: dict) -> dict:
         "changes": changes,
         "needs_work_side": {"before": before.get("needs_work_side"), "after": after.get("needs_work_side")},
         "summary": " ".join(sentences),
-        "evidence": ev.cite("fppa_error") if before["test"] == "single-leg squat" else [],
+        "evidence": ev.cite("fppa_error") if before["test"] == "single-leg-squat" else [],
     }

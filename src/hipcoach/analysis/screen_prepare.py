@@ -40,7 +40,10 @@ def prepare(
     resolved, view = resolve_sides(cleaned)
     if view.view not in views:
         seen = VIEW_WORDS.get(view.view, "from an angle the screen could not make out")
-        raise UserError(f"The camera sees you {seen}; the {test} screen cannot measure that.", camera_advice)
+        raise UserError(
+            f"The camera sees you {seen}; the {test.replace('-', ' ')} screen cannot measure that.",
+            camera_advice,
+        )
     issues = check_quality(track, view=view)
     header = {
         "schema_version": SCHEMA_VERSION,

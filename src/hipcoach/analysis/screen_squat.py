@@ -159,7 +159,7 @@ def _timeline(prepared, reps: list[dict]) -> Timeline:
 def screen_single_leg_squat(track: PoseTrack) -> Result:
     """Screen single-leg squats filmed from the front; raises UserError for another view, no person or no
     squat found on either leg."""
-    prepared = prepare(track, "single-leg squat", ("front",), CAMERA_ADVICE, CUTOFF_HZ)
+    prepared = prepare(track, "single-leg-squat", ("front",), CAMERA_ADVICE, CUTOFF_HZ)
     reps = _reps(prepared)
     per_side = {side: _side_summary(reps, side) for side in OTHER}
     if not any(per_side[s]["reps"] for s in OTHER):
