@@ -16,7 +16,7 @@ from hipcoach.catalog import load_catalog
 from hipcoach.cli_support import friendly_errors, out
 from hipcoach.errors import UserError
 from hipcoach.plans.logfile import load_logs
-from hipcoach.plans.profile import Profile, load_profile, parse_profile
+from hipcoach.plans.profile import Profile, load_profile, load_screen_side, parse_profile
 from hipcoach.plans.programme import Plan, ReferralNeeded, build_plan
 from hipcoach.plans.progress import next_prescription
 from hipcoach.plans.rules import load_rules
@@ -54,9 +54,10 @@ def _profile(profile_path: Path | None, demo: bool, start: dt.datetime | None) -
     return profile.model_copy(update={"start_date": start.date()}) if start else profile
 
 
-def _plan_or_referral(profile: Profile) -> Plan:
+def _plan_or_referral(profile: Profile, screen: Path | None = None) -> Plan:
+    weaker = load_screen_side(screen) if screen else None
     try:
-        return build_plan(profile, load_catalog(), load_rules())
+        return build_plan(profile, load_catalog(), load_rules(), weaker_side=weaker)
     except ReferralNeeded as exc:
         out.print(exc.referral.message(), highlight=False)
         raise typer.Exit(REFERRAL_EXIT) from None
@@ -79,10 +80,13 @@ def register(app: typer.Typer) -> None:
         ),
         ics: Path | None = typer.Option(None, "--ics", help="Also write an iCalendar file of the sessions."),
         pdf: Path | None = typer.Option(None, "--pdf", help="Also write a printable PDF handout."),
+        screen: Path | None = typer.Option(
+            None, "--screen", help="A `hipcoach screen` report.json: its weaker side gets the extra set."
+        ),
     ) -> None:
         """Make a personalised programme (exit status 3: screening refers you to a clinician)."""
         catalog = load_catalog()
-        the_plan = _plan_or_referral(_profile(profile_path, demo, start))
+        the_plan = _plan_or_referral(_profile(profile_path, demo, start), screen)
         text = {
             Format.markdown: lambda: plan_markdown(the_plan, catalog),
             Format.json: lambda: the_plan.model_dump_json(indent=2),
@@ -108,10 +112,13 @@ def register(app: typer.Typer) -> None:
         profile_path: Path = typer.Option(..., "--profile", "-p", help="The profile the plan was made from."),
         log: Path = typer.Option(..., "--log", "-l", help="TOML file of logged sessions ([[log]] entries)."),
         as_json: bool = typer.Option(False, "--json", help="Print the prescriptions as JSON."),
+        screen: Path | None = typer.Option(
+            None, "--screen", help="A `hipcoach screen` report.json: its weaker side gets the extra set."
+        ),
     ) -> None:
         """Next session's dose for every exercise and side, from what you logged, with the reason."""
         catalog, rules = load_catalog(), load_rules()
-        the_plan = _plan_or_referral(load_profile(profile_path))
+        the_plan = _plan_or_referral(load_profile(profile_path), screen)
         logs = load_logs(log)
         week = _next_week(the_plan, max((lg.date for lg in logs), default=None))
         slots = [(it.exercise_id, it.dose.side) for it in week.sessions[0].items] if week.sessions else []

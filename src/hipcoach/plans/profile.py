@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Literal
 
@@ -104,6 +105,26 @@ def save_profile(profile: Profile, path: str | Path) -> Path:
     return path
 
 
+def load_screen_side(path: str | Path) -> Literal["left", "right"] | None:
+    """The side a hip-stability screen report (`hipcoach screen`, JSON) says needs more work, or None."""
+    path = Path(path)
+    hint = "Pass the report.json a `hipcoach screen` run wrote."
+    try:
+        report = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"No screen report at {path}.", hint) from None
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{path} is not a JSON screen report ({exc}).", hint) from None
+    if not isinstance(report, dict) or not str(report.get("schema_version", "")).startswith(
+        "hipcoach.screen/"
+    ):
+        raise UserError(f"{path} is not a hipcoach screen report.", hint)
+    side = report.get("needs_work_side")
+    if side not in (None, "left", "right"):
+        raise UserError(f"{path} has needs_work_side {side!r}; expected left, right or null.", hint)
+    return side
+
+
 _PROFILE_HELP = "See the example profile in the README, or answer the questions with `hipcoach intake`."
 
 
@@ -123,4 +144,4 @@ def _describe(err: dict) -> str:
     return f"  - {field}: {msg}{got}"
 
 
-__all__ = ["WEEKDAYS", "Profile", "load_profile", "parse_profile", "save_profile"]
+__all__ = ["WEEKDAYS", "Profile", "load_profile", "load_screen_side", "parse_profile", "save_profile"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -55,6 +56,7 @@ class Plan(_Model):
     weeks: tuple[Week, ...]
     strength_days: tuple[str, ...]
     affected_side: str | None
+    weaker_side: str | None = None  # from a hip-stability screen; used when no one side hurts
     bands: tuple[str, ...]
     schedule_notes: tuple[str, ...]
     rules: tuple[str, ...]
@@ -83,19 +85,27 @@ class ReferralNeeded(Exception):
         self.referral = referral
 
 
-def build_plan(profile: Profile, catalog: Catalog, rules: Rules) -> Plan:
+def build_plan(
+    profile: Profile, catalog: Catalog, rules: Rules, *, weaker_side: Literal["left", "right"] | None = None
+) -> Plan:
+    """The plan for `profile`. `weaker_side` is the side a hip-stability screen found needs more work (its
+    report's needs_work_side): it gets the extra set when the runner reports no pain on one side only;
+    a painful side always comes first."""
     referral = screen(profile)
     if referral:
         raise ReferralNeeded(referral)
-    plan_id = _plan_id(profile)
+    if weaker_side not in (None, "left", "right"):
+        raise ValueError(f"weaker_side must be 'left', 'right' or None, not {weaker_side!r}")
+    emphasis = _emphasis(profile, weaker_side)
+    plan_id = _plan_id(profile, weaker_side)
     schedule = choose_days(profile.running, profile.sessions_per_week)
     start_monday = profile.start_date - dt.timedelta(days=profile.start_date.weekday())
     doses: dict[tuple[str, str], Dose] = {}
     weeks = []
     for number, phase in enumerate(_phase_per_week(profile.weeks, rules), start=1):
         items = tuple(
-            _item(ex_id, side, doses, profile, catalog, rules)
-            for ex_id, side in _slots(phase, catalog, profile)
+            _item(ex_id, side, doses, profile, catalog, rules, emphasis)
+            for ex_id, side in _slots(phase, catalog, emphasis)
         )
         sessions = []
         for day in schedule.days:
@@ -114,15 +124,28 @@ def build_plan(profile: Profile, catalog: Catalog, rules: Rules) -> Plan:
         weeks=tuple(weeks),
         strength_days=schedule.days,
         affected_side=profile.affected_side,
+        weaker_side=weaker_side,
         bands=tuple(profile.strength.bands),
         schedule_notes=schedule.notes,
         rules=_rule_text(rules),
     )
 
 
-def _plan_id(profile: Profile) -> str:
-    blob = json.dumps(profile.model_dump(mode="json"), sort_keys=True).encode()
+def _plan_id(profile: Profile, weaker_side: str | None = None) -> str:
+    data = profile.model_dump(mode="json")
+    if weaker_side:  # only then, so plans made without a screen keep their ids
+        data["weaker_side"] = weaker_side
+    blob = json.dumps(data, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:12]
+
+
+def _emphasis(profile: Profile, weaker_side: str | None) -> tuple[str, str] | None:
+    """(side, reason) that gets the extra set: the painful side, else the screen's weaker side."""
+    if profile.affected_side:
+        return profile.affected_side, "your painful side"
+    if weaker_side:
+        return weaker_side, "the side your hip-stability screen found needs more work"
+    return None
 
 
 def _phase_per_week(n_weeks: int, rules: Rules):
@@ -134,9 +157,9 @@ def _phase_per_week(n_weeks: int, rules: Rules):
     return [p for p, c in zip(rules.phases, counts, strict=True) for _ in range(c)]
 
 
-def _slots(phase, catalog: Catalog, profile: Profile) -> list[tuple[str, SideName]]:
-    """Both sides for every one-sided exercise, the affected side first."""
-    first, second = ("right", "left") if profile.affected_side == "right" else ("left", "right")
+def _slots(phase, catalog: Catalog, emphasis: tuple[str, str] | None) -> list[tuple[str, SideName]]:
+    """Both sides for every one-sided exercise, the emphasised side first."""
+    first, second = ("right", "left") if emphasis and emphasis[0] == "right" else ("left", "right")
     out: list[tuple[str, SideName]] = []
     for ex_id in phase.exercises:
         if catalog.exercise(ex_id).laterality == "bilateral":
@@ -146,18 +169,26 @@ def _slots(phase, catalog: Catalog, profile: Profile) -> list[tuple[str, SideNam
     return out
 
 
-def _item(ex_id: str, side: SideName, doses: dict, profile: Profile, catalog: Catalog, rules: Rules) -> Item:
+def _item(
+    ex_id: str,
+    side: SideName,
+    doses: dict,
+    profile: Profile,
+    catalog: Catalog,
+    rules: Rules,
+    emphasis: tuple[str, str] | None,
+) -> Item:
     """Week 1 of an exercise starts at its starting dose; each later week plans one step up."""
     ex = catalog.exercise(ex_id)
     key = (ex_id, side)
     if key not in doses:
-        extra = rules.extra_sets_affected_side if side == profile.affected_side else 0
+        extra = rules.extra_sets_affected_side if emphasis and side == emphasis[0] else 0
         doses[key] = starting_dose(
             ex, side, profile.strength.experience, profile.strength.bands, extra, rules
         )
         why = _start_why(doses[key], profile.strength.experience)
         if extra:
-            why += f"; +{extra} set: your painful side"
+            why += f"; +{extra} set: {emphasis[1]}"
     else:
         doses[key], step = step_up(doses[key], ex, profile.strength.bands, rules)
         why = f"if last week kept the rules: {step}"
