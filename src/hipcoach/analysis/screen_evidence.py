@@ -85,9 +85,9 @@ FPPA_SEM_DEG = (2.72, 3.01)
 CPD_ODDS_PER_DEG = 1.80
 CADENCE_TYPICAL = (171.0, 8.0)  # steps/min, mean ± SD, uninjured recreational men (V)
 
-# This screen's own limits, not literature: the pelvic-drop error against motion capture that the tests
-# hold with realistic keypoint noise (tests/analysis/test_screen_running.py), and a phone tilted by 1°
-# shifts left and right 2° apart. Differences smaller than this are not called.
+# This screen's own limits, not literature: the pelvic-drop error against motion capture at 60 fps that
+# the tests hold with realistic keypoint noise (tests/analysis/test_screen_running.py), and a phone
+# tilted by 1° shifts left and right 2° apart. Differences smaller than this are not called.
 PELVIC_DROP_RESOLUTION_DEG = 2.0
 # Left/right FPPA differences are judged against the measurement's standard error: two single
 # measurements differ by more than 1.96 * sqrt(2) * SEM only 5% of the time by error alone.
@@ -177,8 +177,9 @@ RUNNING_NOTES = [
     "capture.",
     "Foot contact cannot be seen from behind: stance phases are estimated from the pelvis's up-and-down "
     "movement, so their start and end times are approximate (about a tenth of a second).",
-    f"Against treadmill motion capture the drop per step was within {PELVIC_DROP_RESOLUTION_DEG:.0f}° "
-    "(root mean square) with realistic pose-model jitter, and cadence within 1 step per minute.",
+    "Against treadmill motion capture, with pose-model-like jitter, the drop per step was within about "
+    f"{PELVIC_DROP_RESOLUTION_DEG:.0f}° (root mean square; 1.0-1.5° filmed at 60 frames per second, up to "
+    "2.1° at 30), and cadence within 1 step per minute.",
     "Knee angles seen from behind are not reported: 2D knee valgus does not match the knee's 3D movement.",
 ]
 
