@@ -10,3 +10,6 @@ for module in (cli_catalog, cli_intake, cli_plans):
 from hipcoach.cli_motion import register as _register_motion  # noqa: E402
 
 _register_motion(app)
+from hipcoach.cli_web import register as _register_web  # noqa: E402
+
+_register_web(app)

@@ -106,16 +106,13 @@ def _release_or_give_up(
     database: Database, analysis_id: int, attempt: int, out_dir: Path, exc: Exception
 ) -> None:
     shutil.rmtree(out_dir, ignore_errors=True)
+    message = f"The analysis failed {attempt} times ({type(exc).__name__}: {exc})."
     with database.transaction() as db:
-        if attempt >= MAX_ATTEMPTS:
-            jobs.fail(
-                db,
-                analysis_id,
-                attempt,
-                f"The analysis failed {attempt} times ({type(exc).__name__}: {exc}).",
-            )
-        else:
+        gave_up = attempt >= MAX_ATTEMPTS and jobs.fail(db, analysis_id, attempt, message)
+        if not gave_up:
             jobs.release(db, analysis_id, attempt)
+    if gave_up:
+        _tidy(database, analysis_id, None)
 
 
 def _tidy(database: Database, analysis_id: int, keep: Path | None) -> None:

@@ -40,6 +40,9 @@ class Worker:
         self.database, self.queue = database, queue
         self.lease_s, self.requeue_after = lease_s, requeue_queued_after_s
         self.consumer = queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=False)
+        # Huey's consumer takes over SIGINT/SIGTERM for its own run loop, which we do not use; the
+        # process that hosts it (uvicorn, or `hipcoach worker`) keeps its own signal handling.
+        self.consumer._set_signal_handlers = lambda: None
         self._stop = threading.Event()
         self._reaper = threading.Thread(target=self._reap, name="hipcoach-reaper", daemon=True)
 

@@ -41,6 +41,8 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         version=__version__,
         description="Hip-strength coaching for runners: profiles, programmes, per-side logs, video analyses.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's docs pages load their scripts from a CDN; nothing may download at run time
+        redoc_url=None,
     )
     app.state.settings, app.state.database, app.state.jobs = settings, database, queue
     for module in (api_accounts, api_programmes, api_logs, api_coaching, api_videos, api_backup):

@@ -1,0 +1,103 @@
+"""`hipcoach serve` (the web app with its embedded worker) and `hipcoach worker` (extra workers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+
+import typer
+
+from hipcoach.cli_plans import demo_profile, next_monday
+from hipcoach.cli_support import friendly_errors, out
+
+# The web stack (SQLAlchemy, FastAPI, Huey) is imported inside the commands: other commands stay quick.
+
+DEMO_EMAIL = "demo@hipcoach.local"
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "hipcoach"
+
+
+DataOpt = typer.Option(
+    None, "--data", help="data folder (database, uploads, results); default ~/.local/share/hipcoach"
+)
+DbOpt = typer.Option(
+    None, "--database-url", help="e.g. postgresql://user:pw@host/db; default: SQLite in the data folder"
+)
+RedisOpt = typer.Option(
+    None, "--redis-url", help="share the job queue through Redis (several workers/machines)"
+)
+
+
+def offer_demo(database) -> str | None:
+    """On a database with no users, create a demo runner with a programme; returns its password."""
+    from hipcoach.store import accounts, training
+    from hipcoach.store.models import User
+
+    with database.transaction() as db:
+        if db.query(User.id).first() is not None:
+            return None
+        password = secrets.token_urlsafe(9)
+        user = accounts.create_user(db, DEMO_EMAIL, password, "Demo runner", "runner")
+        profile = demo_profile(next_monday(dt.date.today()))
+        training.save_profile(db, user, profile.model_dump(mode="json"))
+        training.create_programme(db, user)
+    return password
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @friendly_errors
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="address to listen on (127.0.0.1: this machine only)"),
+        port: int = typer.Option(8000, min=1, max=65535),
+        data: Path | None = DataOpt,
+        database_url: str | None = DbOpt,
+        redis_url: str | None = RedisOpt,
+        upload_limit_mb: int = typer.Option(
+            500, min=1, help="largest video upload, MiB (the web settings default)"
+        ),
+        demo: bool = typer.Option(True, help="create a demo runner when the database has no users"),
+        embedded_worker: bool = typer.Option(True, help="analyse videos inside this process"),
+    ):
+        """Start the web app and API (OpenAPI at /openapi.json); the first start sets up the database."""
+        import uvicorn
+
+        from hipcoach.web.app import create_app
+        from hipcoach.web.settings import Settings
+
+        settings = Settings(
+            data_dir=data or default_data_dir(),
+            database_url=database_url,
+            redis_url=redis_url,
+            upload_limit_bytes=upload_limit_mb * 2**20,
+            embedded_worker=embedded_worker,
+        )
+        app = create_app(settings)
+        out.print(f"Data folder: {settings.data_dir}")
+        if demo and (password := offer_demo(app.state.database)):
+            out.print(f"Demo runner created: sign in as {DEMO_EMAIL} with password {password}")
+        out.print(f"hipcoach on http://{host}:{port}/  (OpenAPI: http://{host}:{port}/openapi.json)")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+
+    @app.command()
+    @friendly_errors
+    def worker(
+        data: Path | None = DataOpt,
+        database_url: str | None = DbOpt,
+        redis_url: str | None = RedisOpt,
+        threads: int = typer.Option(1, min=1, max=16, help="analyses run at once"),
+    ):
+        """Analyse uploaded videos from the shared queue until stopped (Ctrl-C finishes the job in hand)."""
+        from hipcoach.jobs.standalone import run_worker
+        from hipcoach.web.settings import Settings
+
+        settings = Settings(
+            data_dir=data or default_data_dir(), database_url=database_url, redis_url=redis_url
+        )
+        out.print(f"hipcoach worker on {settings.redis_url or settings.data_dir / 'queue.sqlite3'}")
+        run_worker(settings, workers=threads)
