@@ -31,7 +31,7 @@ class SetLogIn(_Input):
     band: Band | None = None
     pain_during: int = Field(ge=0, le=10, description="pain during the set, 0-10")
     effort: int | None = Field(None, ge=0, le=10, description="effort, 0-10")
-    programme_id: int | None = None
+    programme_id: int | None = Field(None, ge=1, le=2**31 - 1)
     session_uid: str | None = Field(None, max_length=120)
 
     @field_validator("exercise_id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from hipcoach.store import accounts
-from hipcoach.web.deps import DB, SESSION_COOKIE, Actor, csrf_token, set_session_cookie
+from hipcoach.web.deps import DB, SESSION_COOKIE, Actor, Id, csrf_token, set_session_cookie
 from hipcoach.web.schemas import LoginIn, NewTokenOut, SessionOut, SignupIn, TokenIn, TokenOut, UserOut
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -50,7 +50,7 @@ def tokens(actor: Actor, db: DB) -> list[TokenOut]:
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, actor: Actor, db: DB) -> None:
+def revoke_token(token_id: Id, actor: Actor, db: DB) -> None:
     accounts.revoke_api_token(db, actor, token_id)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
 from hipcoach.store import coaching, training, videos
-from hipcoach.web.deps import DB, Actor
+from hipcoach.web.deps import DB, Actor, Id
 from hipcoach.web.schemas import (
     AcceptIn,
     AnalysisOut,
@@ -39,7 +39,7 @@ def my_coaches(actor: Actor, db: DB) -> list[UserOut]:
 
 
 @router.delete("/links/{user_id}", status_code=204)
-def unlink(user_id: int, actor: Actor, db: DB) -> None:
+def unlink(user_id: Id, actor: Actor, db: DB) -> None:
     coaching.unlink(db, actor, user_id)
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Response
 from hipcoach.store import training
 from hipcoach.store.inputs import CheckInIn, SetLogIn
 from hipcoach.store.progress import Progress, progress
-from hipcoach.web.deps import DB, Actor
+from hipcoach.web.deps import DB, Actor, Id
 from hipcoach.web.schemas import CheckInOut, SetLogOut
 
 router = APIRouter(prefix="/api/v1", tags=["logging and progress"])
@@ -33,13 +33,13 @@ def log_set(entry: SetLogIn, actor: Actor, db: DB, response: Response) -> SetLog
 
 @router.get("/runners/{runner_id}/set-logs", response_model=list[SetLogOut])
 def set_logs(
-    runner_id: int, actor: Actor, db: DB, since: dt.date | None = None, until: dt.date | None = None
+    runner_id: Id, actor: Actor, db: DB, since: dt.date | None = None, until: dt.date | None = None
 ) -> list[SetLogOut]:
     return [SetLogOut.model_validate(s) for s in training.list_set_logs(db, actor, runner_id, since, until)]
 
 
 @router.get("/runners/{runner_id}/set-logs.csv", response_class=Response)
-def set_logs_csv(runner_id: int, actor: Actor, db: DB) -> Response:
+def set_logs_csv(runner_id: Id, actor: Actor, db: DB) -> Response:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
     writer.writeheader()
@@ -55,10 +55,10 @@ def check_in(date: dt.date, entry: CheckInIn, actor: Actor, db: DB) -> CheckInOu
 
 
 @router.get("/runners/{runner_id}/check-ins", response_model=list[CheckInOut])
-def check_ins(runner_id: int, actor: Actor, db: DB) -> list[CheckInOut]:
+def check_ins(runner_id: Id, actor: Actor, db: DB) -> list[CheckInOut]:
     return [CheckInOut.model_validate(c) for c in training.list_checkins(db, actor, runner_id)]
 
 
 @router.get("/runners/{runner_id}/progress", response_model=Progress)
-def runner_progress(runner_id: int, actor: Actor, db: DB) -> Progress:
+def runner_progress(runner_id: Id, actor: Actor, db: DB) -> Progress:
     return progress(db, actor, runner_id, dt.date.today())

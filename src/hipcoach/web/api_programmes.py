@@ -12,7 +12,7 @@ from hipcoach.reports.ical import plan_ical
 from hipcoach.reports.pdf import plan_pdf
 from hipcoach.store import training
 from hipcoach.store.errors import NotFound
-from hipcoach.web.deps import DB, Actor
+from hipcoach.web.deps import DB, Actor, Id
 from hipcoach.web.schemas import ProgrammeIn, ProgrammeOut, QuestionOut, ScreeningOut
 
 router = APIRouter(prefix="/api/v1", tags=["programmes"])
@@ -43,7 +43,7 @@ def save_profile(profile: Profile, actor: Actor, db: DB) -> Profile:
 
 
 @router.get("/runners/{runner_id}/profile", response_model=Profile)
-def get_profile(runner_id: int, actor: Actor, db: DB) -> Profile:
+def get_profile(runner_id: Id, actor: Actor, db: DB) -> Profile:
     return training.get_profile(db, actor, runner_id)
 
 
@@ -53,18 +53,18 @@ def create_programme(body: ProgrammeIn, actor: Actor, db: DB) -> ProgrammeOut:
 
 
 @router.get("/runners/{runner_id}/programmes", response_model=list[ProgrammeOut])
-def programmes(runner_id: int, actor: Actor, db: DB) -> list[ProgrammeOut]:
+def programmes(runner_id: Id, actor: Actor, db: DB) -> list[ProgrammeOut]:
     return [ProgrammeOut.model_validate(p) for p in training.list_programmes(db, actor, runner_id)]
 
 
 @router.get("/programmes/{programme_id}", response_model=Plan)
-def programme_plan(programme_id: int, actor: Actor, db: DB) -> Plan:
+def programme_plan(programme_id: Id, actor: Actor, db: DB) -> Plan:
     """The plan as `hipcoach plan -f json` prints it (schema hipcoach.plan/1)."""
     return _plan(db, actor, programme_id)
 
 
 @router.get("/programmes/{programme_id}/calendar.ics", response_class=Response)
-def programme_ical(programme_id: int, actor: Actor, db: DB) -> Response:
+def programme_ical(programme_id: Id, actor: Actor, db: DB) -> Response:
     plan = _plan(db, actor, programme_id)
     return Response(
         plan_ical(plan), media_type="text/calendar", headers=_attachment(f"hipcoach-{plan.plan_id}.ics")
@@ -72,14 +72,14 @@ def programme_ical(programme_id: int, actor: Actor, db: DB) -> Response:
 
 
 @router.get("/programmes/{programme_id}/handout.pdf", response_class=Response)
-def programme_pdf(programme_id: int, actor: Actor, db: DB) -> Response:
+def programme_pdf(programme_id: Id, actor: Actor, db: DB) -> Response:
     plan = _plan(db, actor, programme_id)
     pdf = plan_pdf(plan, load_catalog())
     return Response(pdf, media_type="application/pdf", headers=_attachment(f"hipcoach-{plan.plan_id}.pdf"))
 
 
 @router.get("/programmes/{programme_id}/sessions")
-def programme_sessions(programme_id: int, actor: Actor, db: DB) -> list[dict]:
+def programme_sessions(programme_id: Id, actor: Actor, db: DB) -> list[dict]:
     """Every session of the programme with its week and phase, in date order."""
     plan = _plan(db, actor, programme_id)
     return [
@@ -90,7 +90,7 @@ def programme_sessions(programme_id: int, actor: Actor, db: DB) -> list[dict]:
 
 
 @router.get("/programmes/{programme_id}/sessions/{uid}")
-def programme_session(programme_id: int, uid: str, actor: Actor, db: DB) -> dict:
+def programme_session(programme_id: Id, uid: str, actor: Actor, db: DB) -> dict:
     """One session's exercises with the sets already logged for it."""
     programme = training.get_programme(db, actor, programme_id)
     plan = Plan.model_validate(programme.plan)
@@ -113,7 +113,7 @@ def programme_session(programme_id: int, uid: str, actor: Actor, db: DB) -> dict
     raise NotFound(f"Programme {programme_id} has no session {uid!r}.")
 
 
-def _plan(db: DB, actor: Actor, programme_id: int) -> Plan:
+def _plan(db: DB, actor: Actor, programme_id: Id) -> Plan:
     return Plan.model_validate(training.get_programme(db, actor, programme_id).plan)
 
 

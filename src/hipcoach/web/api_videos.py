@@ -14,7 +14,7 @@ from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.store import videos
 from hipcoach.store.errors import Conflict, NotFound
-from hipcoach.web.deps import DB, Actor
+from hipcoach.web.deps import DB, Actor, Id
 from hipcoach.web.schemas import AnalysisOut
 
 router = APIRouter(prefix="/api/v1", tags=["videos and analyses"])
@@ -57,17 +57,17 @@ def upload(
 
 
 @router.get("/runners/{runner_id}/analyses", response_model=list[AnalysisOut])
-def analyses(runner_id: int, actor: Actor, db: DB) -> list[AnalysisOut]:
+def analyses(runner_id: Id, actor: Actor, db: DB) -> list[AnalysisOut]:
     return [AnalysisOut.model_validate(a) for a in videos.list_analyses(db, actor, runner_id)]
 
 
 @router.get("/analyses/{analysis_id}", response_model=AnalysisOut)
-def analysis_status(analysis_id: int, actor: Actor, db: DB) -> AnalysisOut:
+def analysis_status(analysis_id: Id, actor: Actor, db: DB) -> AnalysisOut:
     return AnalysisOut.model_validate(videos.get_analysis(db, actor, analysis_id))
 
 
 @router.get("/analyses/{analysis_id}/report")
-def analysis_report(analysis_id: int, actor: Actor, db: DB) -> dict:
+def analysis_report(analysis_id: Id, actor: Actor, db: DB) -> dict:
     """The same JSON report the CLI writes (schema hipcoach.analysis/1)."""
     analysis = videos.get_analysis(db, actor, analysis_id)
     if analysis.status != "done":
@@ -78,7 +78,7 @@ def analysis_report(analysis_id: int, actor: Actor, db: DB) -> dict:
 
 
 @router.get("/analyses/{analysis_id}/files/{name}", response_class=FileResponse)
-def analysis_file(analysis_id: int, name: str, actor: Actor, db: DB) -> FileResponse:
+def analysis_file(analysis_id: Id, name: str, actor: Actor, db: DB) -> FileResponse:
     analysis = videos.get_analysis(db, actor, analysis_id)
     if name not in RESULT_FILES or analysis.status != "done" or not analysis.output_dir:
         raise NotFound(f"Analysis {analysis_id} has no file {name!r}; files: {', '.join(RESULT_FILES)}.")

@@ -11,7 +11,7 @@ import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, Response
+from fastapi import Depends, HTTPException, Path, Request, Response
 from sqlalchemy.orm import Session
 
 from hipcoach.store.accounts import SESSION_DAYS, user_for_api_token, user_for_session
@@ -20,6 +20,9 @@ from hipcoach.store.models import User
 SESSION_COOKIE = "hipcoach_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+MAX_ID = 2**31 - 1
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="a positive id")]
 
 
 def get_db(request: Request) -> Iterator[Session]:
