@@ -109,7 +109,7 @@ def _bridge(body: Body, tl: Timeline, single: bool) -> Skeleton:
     reach = body.trunk + body.thigh
     top = np.arcsin((0.95 * body.shank + body.ankle_height - sh_y) / reach)
     rest = np.arcsin((0.1 - sh_y) / body.trunk)  # hips resting about 10 cm above the floor
-    lack = 0.45 * tl.fault("hips_not_extended")
+    lack = 0.45 * tl.carries("hips_not_extended")  # the whole rep stops short, same timing
     arch = np.radians(12.0) * tl.fault("back_arches")
     alpha = rest + (top - rest) * tl.phase * (1 - lack) + arch
     direction = np.stack([np.cos(alpha), np.sin(alpha), np.zeros(n)], -1)

@@ -66,6 +66,12 @@ class Timeline:
         has = np.array([code in r.faults for r in self.reps] + [False])
         return np.where(has[self.rep], self.phase, 0.0)
 
+    def carries(self, code: str) -> np.ndarray:
+        """1 throughout the reps that carry a fault (and the rest after them), else 0: for faults that are
+        a fixed shortfall of the rep rather than something that grows with the movement."""
+        has = np.array([code in r.faults for r in self.reps] + [False])
+        return has[self.rep].astype(float)
+
     def on(self, side: str) -> np.ndarray:
         return self.side == side
 
@@ -114,12 +120,15 @@ def make_timeline(
     down_arr = np.zeros_like(t)
     rep_idx = np.full(len(t), -1)
     side_arr = np.full(len(t), plan[0] if plan else "both", dtype=object)
-    for r in rep_list:
+    for k, r in enumerate(rep_list):
+        # A new side takes over halfway through the pause before its first rep (people turn over or
+        # change legs between sets, not at the instant the next rep starts).
+        if k and rep_list[k - 1].side != r.side:
+            side_arr[t >= 0.5 * (rep_list[k - 1].end + r.start)] = r.side
         rise = ramp((t - r.start) / (r.peak - r.start))
         fall = ramp((t - r.peak - r.hold) / (r.end - r.peak - r.hold))
         inside = t >= r.start
         rep_idx[inside] = r.index
-        side_arr[inside] = r.side
         phase = np.where(inside & (t <= r.end), rise - fall, phase)
         up_arr = np.where(inside, rise, up_arr)
         down_arr = np.where(inside, fall, down_arr)

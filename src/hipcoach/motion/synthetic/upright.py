@@ -103,8 +103,8 @@ def side_step(body: Body, tl: Timeline) -> Skeleton:
     lead_is_left = direction > 0
     base_l = offset + 0.5 * width
     base_r = offset - 0.5 * width
-    left_x = base_l + np.where(lead_is_left, lead_move, trail_move - direction * squeeze)
-    right_x = base_r + np.where(lead_is_left, trail_move - direction * squeeze, lead_move)
+    left_x = base_l + np.where(lead_is_left, lead_move, trail_move + direction * squeeze)
+    right_x = base_r + np.where(lead_is_left, trail_move + direction * squeeze, lead_move)
     lift = 0.04 * (np.sin(np.pi * tl.up) ** 2 * (tl.up < 1) + np.sin(np.pi * tl.down) ** 2 * (tl.down < 1))
     ankles = {
         "left": np.stack([left_x, body.ankle_height + lift * lead_is_left, np.full(n, 0.03)], -1),
