@@ -27,14 +27,23 @@ Frontal series (front / back views; lying views where the body is seen from the 
                         Hip abduction and FPPA are NaN where the thigh (or shank) on screen is shorter
                         than MIN_SEGMENT trunk lengths: pointing at the camera, it has no direction.
   trunk_lean_frontal    trunk against image vertical: 0 = upright, + = towards the person's right.
+  shank_tilt_{side}     shank (knee→ankle) against the body's down direction: + = ankle towards the midline
+                        (a seated hip external rotation swings the foot in); defined even when the thigh
+                        points at the camera.
+  knee_out_{side}       knee offset from its hip along the hip line, in body scales: + = outwards.
   thigh_separation      angle at mid-hip between the two knees (the clamshell opening; unsigned).
   knee_separation, ankle_separation   distances between the knees / ankles, in body scales.
   pelvis_depth_angle    hip line out of the image plane from BlazePose depth: + = left hip further from
                         the camera (a side-lying pelvis rolling back shows here).
 
 Any view: pelvis_height (mid-hip above the mean ankle, image vertical) and pelvis_x / pelvis_y (mid-hip
-position), in body scales. 3D (world landmarks; BlazePose's depth is rough, so treat as indicative):
-hip_flexion_3d_{side}, hip_abduction_3d_{side} (in the pelvis/trunk frame), knee_flexion_3d_{side}.
+position), in body scales; trunk_inclination (unsigned angle of the trunk from image vertical: 0 upright,
+90 horizontal); knee_lift_{side} (knee above its hip, image vertical, in body scales; not tied to the
+trunk, so leaning back does not shrink it).
+3D (world landmarks; BlazePose's depth is rough, so treat as indicative): hip_flexion_3d_{side},
+hip_abduction_3d_{side} (in the pelvis/trunk frame), knee_flexion_3d_{side}, and pelvic_drop_3d_{side}
+(the hip line against the camera's horizontal plane, + = that side's hip lower; a pelvis rolling towards
+the floor in a single-leg bridge filmed from the side shows here, where the 2D hip line has no length).
 
 Body scale: the 90th percentile over frames of the mean left/right shoulder-to-hip distance in pixels
 (the trunk rarely foreshortens more than the legs do).
@@ -64,6 +73,8 @@ PLANES: dict[str, str] = {
     "hip_abduction": "frontal",
     "knee_fppa": "frontal",
     "trunk_lean_frontal": "frontal",
+    "shank_tilt": "frontal",
+    "knee_out": "frontal",
     "thigh_separation": "frontal",
     "knee_separation": "frontal",
     "ankle_separation": "frontal",
@@ -71,9 +82,12 @@ PLANES: dict[str, str] = {
     "pelvis_height": "any",
     "pelvis_x": "any",
     "pelvis_y": "any",
+    "trunk_inclination": "any",
+    "knee_lift": "any",
     "hip_flexion_3d": "3d",
     "hip_abduction_3d": "3d",
     "knee_flexion_3d": "3d",
+    "pelvic_drop_3d": "3d",
 }
 VIEWS_FOR_PLANE = {
     "sagittal": ("left_side", "right_side"),
@@ -157,6 +171,9 @@ def _frontal(p: np.ndarray, z: np.ndarray, scale: float, out: dict[str, np.ndarr
         shank_in = np.arctan2(dot(shank, medial), dot(shank, body_down))
         fppa = (np.degrees(thigh_in - shank_in) + 180.0) % 360.0 - 180.0
         out[f"knee_fppa_{s}"] = np.where(thigh_seen & shank_seen, fppa, np.nan)
+        out[f"shank_tilt_{s}"] = np.where(shank_seen, np.degrees(shank_in), np.nan)
+        out[f"knee_out_{s}"] = dot(thigh, lateral) / scale
+        out[f"knee_lift_{s}"] = thigh[:, 1] / scale
     out["thigh_separation"] = unsigned_angle(
         p[:, INDEX["left_knee"]] - hip_mid, p[:, INDEX["right_knee"]] - hip_mid
     )
@@ -169,6 +186,7 @@ def _frontal(p: np.ndarray, z: np.ndarray, scale: float, out: dict[str, np.ndarr
     out["pelvis_height"] = (hip_mid[:, 1] - ankles) / scale
     out["pelvis_x"] = hip_mid[:, 0] / scale
     out["pelvis_y"] = hip_mid[:, 1] / scale
+    out["trunk_inclination"] = unsigned_angle(sho_mid - hip_mid, vertical)
 
 
 def _world(w: np.ndarray, out: dict[str, np.ndarray]) -> None:
@@ -178,6 +196,9 @@ def _world(w: np.ndarray, out: dict[str, np.ndarray]) -> None:
     trunk = 0.5 * (w[:, INDEX["left_shoulder"]] + w[:, INDEX["right_shoulder"]]) - 0.5 * (lh + rh)
     up = unit(trunk - dot(trunk, left)[:, None] * left)
     ant = np.cross(left, up)
+    # Camera y points down, so a left hip below the right has a larger y: positive = left hip lower.
+    lower_left = np.degrees(np.arcsin(np.clip(dot(unit(lh - rh), np.array([0.0, 1.0, 0.0])), -1, 1)))
+    out["pelvic_drop_3d_left"], out["pelvic_drop_3d_right"] = lower_left, -lower_left
     for s, lateral in (("left", left), ("right", -left)):
         hip, knee, ankle = (w[:, INDEX[f"{s}_{j}"]] for j in ("hip", "knee", "ankle"))
         thigh = knee - hip
