@@ -2,8 +2,10 @@
 
 One segmenter serves every analyser. It works on excursions away from the resting level with
 hysteresis (so noise near a threshold cannot split or merge reps), then measures each rep: start,
-peak, end, range, time held near the peak, and the up and down phases. Excursions clearly smaller than
-the clip's typical rep are reported as partial, with how far short they fell, never counted as full.
+peak, end, range, time held near the peak, and the up and down phases. A rep must go both ways: one
+whose rise or return (the smaller of the two) falls clearly short of the clip's typical rep is reported
+as partial, with how far short it fell, never counted as full. That also catches a rep cut off by the
+start or end of the clip.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ class SegmenterConfig:
     min_range: float  # smallest movement (signal units) that can count as a rep at all
     enter: float = 0.35  # an excursion starts above rest + enter * amplitude ...
     leave: float = 0.2  # ... and ends below rest + leave * amplitude
-    full: float = 0.7  # a rep reaching less than this share of the typical range is partial
+    full: float = 0.5  # a rep whose rise or return is under this share of the typical one is partial
+    rest_percentile: float = 5.0  # the resting level: this percentile of the signal
     hold_speed: float = 0.1  # held = slower than this share of the rep's top speed ...
     hold_band: float = 0.25  # ... and within this share of the rep's range from its peak
     min_rep_s: float = 0.35  # shorter excursions are noise
     min_hold_s: float = 0.0
+    smooth_s: float = 0.5  # window of the local fits for speed and level
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class Rep:
     up_s: float
     down_s: float
     partial: bool
-    shortfall: float  # how far below the typical range (signal units); 0 for full reps
+    shortfall: float  # how far the smaller of rise and return fell below typical (signal units); 0 if full
 
 
 def segment(t: np.ndarray, x: np.ndarray, cfg: SegmenterConfig) -> list[Rep]:
@@ -46,7 +50,7 @@ def segment(t: np.ndarray, x: np.ndarray, cfg: SegmenterConfig) -> list[Rep]:
     if ok.sum() < 3:
         return []
     x = np.interp(np.arange(len(x)), np.flatnonzero(ok), x[ok])  # bridge short gaps for segmentation
-    rest, top = np.percentile(x, 5), np.percentile(x, 99)
+    rest, top = np.percentile(x, cfg.rest_percentile), np.percentile(x, 99)
     amplitude = top - rest
     if amplitude < cfg.min_range:
         return []
@@ -54,19 +58,21 @@ def segment(t: np.ndarray, x: np.ndarray, cfg: SegmenterConfig) -> list[Rep]:
     spans = [(a, b) for a, b in spans if t[b] - t[a] >= cfg.min_rep_s]
     if not spans:
         return []
-    speed = np.abs(_velocity(t, x))
+    speed = np.abs(_smoothed(t, x, cfg.smooth_s, 1))
+    level = _smoothed(t, x, cfg.smooth_s, 0)
     bounds, previous_end = [], 0
     for a, b in spans:
         a, b = _widen(speed, a, b, previous_end)
         bounds.append((a, b))
         previous_end = b
     heights = np.array([x[a : b + 1].max() - min(x[a], x[b]) for a, b in bounds])
-    typical = float(np.percentile(heights, 75))
+    both_ways = np.array([x[a : b + 1].max() - max(x[a], x[b]) for a, b in bounds])
+    typical = float(np.percentile(both_ways, 75))
     reps = []
-    for (a, b), h in zip(bounds, heights, strict=True):
+    for (a, b), h, w in zip(bounds, heights, both_ways, strict=True):
         if h < cfg.min_range:
             continue
-        reps.append(_measure(t, x, speed, a, b, h, typical, cfg))
+        reps.append(_measure(t, x, level, speed, a, b, h, w, typical, cfg))
     return reps
 
 
@@ -84,13 +90,14 @@ def _held_run(held: np.ndarray, peak: int, max_gap: int) -> tuple[int, int]:
     return int(idx[lo]), int(idx[hi])
 
 
-def _velocity(t: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Smoothed derivative (quadratic fit over ~0.35 s) so jitter does not read as movement."""
+def _smoothed(t: np.ndarray, x: np.ndarray, window_s: float, deriv: int) -> np.ndarray:
+    """Local quadratic fit over `window_s` (Savitzky-Golay): the level (deriv 0) or its rate of change
+    (deriv 1), so jitter reads neither as movement nor as leaving a hold."""
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
-    window = max(5, round(0.35 / dt) | 1)
+    window = max(5, round(window_s / dt) | 1)
     if window > len(x):
-        return np.gradient(x, t)
-    return savgol_filter(x, window, 2, deriv=1, delta=dt)
+        return np.gradient(x, t) if deriv else x
+    return savgol_filter(x, window, 2, deriv=deriv, delta=dt)
 
 
 def _excursions(x: np.ndarray, enter: float, leave: float) -> list[tuple[int, int]]:
@@ -117,13 +124,16 @@ def _widen(speed: np.ndarray, a: int, b: int, floor_index: int) -> tuple[int, in
     return a, b
 
 
-def _measure(t, x, speed, a: int, b: int, height: float, typical: float, cfg: SegmenterConfig) -> Rep:
-    seg, seg_speed = x[a : b + 1], speed[a : b + 1]
+def _measure(
+    t, x, level, speed, a: int, b: int, height: float, both_ways: float, typical: float, cfg: SegmenterConfig
+) -> Rep:
+    seg, seg_level, seg_speed = x[a : b + 1], level[a : b + 1], speed[a : b + 1]
     peak = a + int(np.argmax(seg))
-    held = (seg >= seg.max() - cfg.hold_band * height) & (seg_speed < cfg.hold_speed * seg_speed.max())
-    lo, hi = _held_run(held, peak - a, max_gap=int(0.25 / float(np.median(np.diff(t)))))
+    near_top = seg_level >= seg_level.max() - cfg.hold_band * height
+    held = near_top & (seg_speed < cfg.hold_speed * seg_speed.max())
+    lo, hi = _held_run(held, peak - a, max_gap=int(0.5 / float(np.median(np.diff(t)))))
     hold = float(t[a + hi] - t[a + lo])
-    partial = height < cfg.full * typical
+    partial = both_ways < cfg.full * typical
     return Rep(
         start=a,
         peak=peak,
@@ -133,5 +143,5 @@ def _measure(t, x, speed, a: int, b: int, height: float, typical: float, cfg: Se
         up_s=float(t[a + lo] - t[a]),
         down_s=float(t[b] - t[a + hi]),
         partial=bool(partial),
-        shortfall=float(typical - height) if partial else 0.0,
+        shortfall=float(typical - both_ways) if partial else 0.0,
     )
