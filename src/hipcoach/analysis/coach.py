@@ -1,0 +1,227 @@
+"""The video coach: a pose track of an exercise → reps per side, range, holds, faults and a summary.
+
+Every exercise goes through the same steps, driven by its spec (analysers.toml): clean the track, fix
+the person's left and right, check the clip shows this exercise, count reps on the driver with the
+shared segmenter, find each rep's working side, measure its range and faults, summarise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from hipcoach.analysis.counting import count_reps
+from hipcoach.analysis.faults import FaultHit, rep_faults, tempo_fault
+from hipcoach.analysis.matching import Mismatch, check_movement, check_view_and_posture
+from hipcoach.analysis.segmenter import Rep
+from hipcoach.analysis.sides import working_side
+from hipcoach.analysis.signals import driver, resolve
+from hipcoach.analysis.specs import ExerciseSpec, SignalSpec, load_specs, series_unit
+from hipcoach.analysis.summary import summarise
+from hipcoach.analysis.timeline import Mark, Result, Signal, Span, Timeline
+from hipcoach.catalog import load_catalog
+from hipcoach.errors import UserError
+from hipcoach.motion.clean import clean
+from hipcoach.motion.kinematics import Kinematics, kinematics
+from hipcoach.motion.posetrack import PoseTrack
+from hipcoach.motion.quality import check_quality
+from hipcoach.motion.views import image_points, resolve_sides
+
+SCHEMA = "hipcoach.analysis/1"
+NOTES = [
+    "Angles come from one camera: movement towards or away from the lens is not seen, so angles outside "
+    "the camera's plane are estimates.",
+    "Faults are flagged against coaching limits set above measurement noise, not against published norms.",
+]
+
+
+def spec_for(exercise_id: str) -> ExerciseSpec:
+    load_catalog().exercise(exercise_id)  # unknown ids get the catalogue's message
+    specs = load_specs()
+    if exercise_id not in specs:
+        raise UserError(
+            f"The video coach has no analyser for '{exercise_id}'.",
+            "Analysers exist for: " + ", ".join(specs) + ".",
+        )
+    return specs[exercise_id]
+
+
+def analyse_track(track: PoseTrack, exercise_id: str) -> Result:
+    """Analyse a pose track as `exercise_id`. A clip that does not show the exercise gets a report with
+    status "not_matching" and no reps; a track with nobody in it raises UserError."""
+    spec = spec_for(exercise_id)
+    catalog = load_catalog()
+    exercise = catalog.exercise(exercise_id)
+    if not track.n_frames or not track.detected.any():
+        raise UserError(
+            "Nobody was found in this clip.",
+            "Film with the whole body in view, head to feet, in good light, and try again.",
+        )
+    resolved, view = resolve_sides(clean(track))
+    kin = kinematics(resolved, resolve=False, view=view)
+    base = _report_base(track, exercise, kin)
+    base["quality"] = [
+        {"code": i.code, "message": i.message, "hint": i.hint} for i in check_quality(track, spec.views)
+    ]
+    mismatch = check_view_and_posture(spec, exercise, view)
+    if mismatch is not None:
+        return _not_matching(base, mismatch)
+    sig = spec.signal_for(view.view)
+    reps, together = count_reps(kin, sig)
+    mismatch = check_movement(
+        exercise, driver(kin, sig), sig.label, sig.min_range, series_unit(sig.driver), len(reps), together
+    )
+    if mismatch is not None:
+        return _not_matching(base, mismatch)
+    points = image_points(resolved)
+    entries, marks, checked = [], [], set()
+    for n, (rep, driver_side) in enumerate(reps, 1):
+        side = working_side(spec.side, rep, points, driver_side)
+        entry, hits, codes = _rep_entry(n, rep, side, spec, sig, kin, exercise)
+        entries.append(entry)
+        checked |= codes
+        marks += [Mark(h.t_s, h.side, catalog.faults[h.code].name, h.code) for h in hits]
+    if not entries:
+        return _not_matching(base, _no_reps(sig, exercise))
+    report = base | {
+        "status": "ok",
+        "signal": {"driver": sig.driver, "angle": sig.angle, "label": sig.label, "unit": "deg"},
+        "faults_checked": sorted(checked),
+        "faults_not_checked": sorted(set(exercise.faults) - checked),
+        "reps": entries,
+        "summary": summarise(entries, exercise, catalog.faults),
+    }
+    timeline = Timeline(_signals(kin, sig), [_span(e) for e in entries], marks)
+    return Result(report, [_row(e) for e in entries], timeline)
+
+
+def _rep_entry(
+    n: int, rep: Rep, side: str, spec: ExerciseSpec, sig: SignalSpec, kin: Kinematics, exercise
+) -> tuple[dict[str, Any], list[FaultHit], set[str]]:
+    t = kin.timestamps
+    angle = resolve(kin, sig.angle, side, sig.angle_sign)
+    span = slice(rep.start, rep.end + 1)
+    with np.errstate(all="ignore"):
+        stacked = np.nanmean(np.stack([a[span] for a in angle.values()]), axis=0)
+    ok = np.isfinite(stacked)
+    range_deg = float(stacked[ok].max() - stacked[ok].min()) if ok.any() else None
+    peak_deg = float(stacked[ok].max()) if ok.any() else None
+    hits, checked = rep_faults(spec.fault, kin, rep, side, kin.view.view)
+    tempo = exercise.dose.tempo
+    if "moving_too_fast" in exercise.faults and not rep.partial:
+        checked.add("moving_too_fast")
+        fast = tempo_fault(rep, side, float(t[rep.peak]), tempo.up_s + tempo.down_s, spec.fast_fraction)
+        hits += [fast] if fast else []
+    names = load_catalog().faults
+    entry = {
+        "index": n,
+        "side": side,
+        "start_s": round(float(t[rep.start]), 3),
+        "peak_s": round(float(t[rep.peak]), 3),
+        "end_s": round(float(t[rep.end]), 3),
+        "range_deg": None if range_deg is None else round(range_deg, 1),
+        "peak_deg": None if peak_deg is None else round(sig.angle_sign * peak_deg, 1),
+        "hold_s": round(rep.hold_s, 2),
+        "up_s": round(rep.up_s, 2),
+        "down_s": round(rep.down_s, 2),
+        "counted": not rep.partial,
+        "partial": rep.partial,
+        "shortfall_pct": round(100 * rep.shortfall / (rep.range + rep.shortfall), 0) if rep.partial else None,
+        "faults": [
+            {
+                "code": h.code,
+                "name": names[h.code].name,
+                "side": h.side,
+                "value": h.value,
+                "limit": h.limit,
+                "unit": "s" if h.code == "moving_too_fast" else _fault_unit(spec, h.code, kin.view.view),
+                "t_s": h.t_s,
+            }
+            for h in hits
+        ],
+    }
+    return entry, hits, checked
+
+
+def _fault_unit(spec: ExerciseSpec, code: str, view: str) -> str:
+    rule = next(r for r in spec.fault if r.code == code and r.applies_in(view))
+    return series_unit(rule.series)
+
+
+def _report_base(track: PoseTrack, exercise, kin: Kinematics) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA,
+        "exercise": {"id": exercise.id, "name": exercise.name},
+        "source": {
+            "name": track.source_name,
+            "sha256": track.source_sha256,
+            "duration_s": round(float(track.duration), 2),
+            "fps": round(float(track.fps), 2),
+            "frame_size": list(track.frame_size),
+            "pose_model": track.model,
+        },
+        "view": {"view": kin.view.view, "confidence": round(float(kin.view.confidence), 2)},
+        "measurement_notes": NOTES,
+    }
+
+
+def _not_matching(base: dict[str, Any], mismatch: Mismatch) -> Result:
+    report = base | {
+        "status": "not_matching",
+        "problem": {"code": mismatch.code, "message": mismatch.message, "hint": mismatch.hint},
+        "reps": [],
+        "summary": {
+            "reps_left": 0,
+            "reps_right": 0,
+            "reps_both": 0,
+            "reps_total": 0,
+            "note": mismatch.message,
+        },
+    }
+    return Result(report, [], Timeline())
+
+
+def _no_reps(sig: SignalSpec, exercise) -> Mismatch:
+    return Mismatch(
+        "no_movement",
+        f"No complete {sig.label} movement was found for a {exercise.name.lower()}.",
+        "Check the exercise chosen and that the whole movement is in view.",
+    )
+
+
+def _signals(kin: Kinematics, sig: SignalSpec) -> list[Signal]:
+    parts = resolve(kin, sig.angle.replace("{work}", "{side}"), "both", sig.angle_sign)
+    return [
+        Signal(
+            f"{sig.angle}:{side}",
+            f"{sig.label}{'' if side == 'both' else f' ({side})'}",
+            "deg",
+            kin.timestamps,
+            values,
+        )
+        for side, values in parts.items()
+    ]
+
+
+def _span(e: dict[str, Any]) -> Span:
+    label = f"rep {e['index']}" + ("" if e["counted"] else " (partial)")
+    return Span(e["start_s"], e["end_s"], e["side"], label, counted=e["counted"])
+
+
+def _row(e: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "index",
+        "side",
+        "start_s",
+        "peak_s",
+        "end_s",
+        "range_deg",
+        "peak_deg",
+        "hold_s",
+        "up_s",
+        "down_s",
+    )
+    row = {k: e[k] for k in keys} | {"counted": e["counted"], "shortfall_pct": e["shortfall_pct"]}
+    row["faults"] = ";".join(f["code"] for f in e["faults"])
+    return row

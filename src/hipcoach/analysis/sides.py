@@ -1,0 +1,71 @@
+"""Which leg worked in a rep, found from the movement itself (the user is never asked).
+
+Rules (analysers.toml `side`): the leg whose driver rose, the knee or ankle that travelled further, the
+ankle that stayed lower (the standing leg), or the way the pelvis travelled (a side-step leads with the
+leg on that side). Positions are image points with y up, of a track whose left/right are the person's own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hipcoach.analysis.segmenter import Rep
+from hipcoach.motion.landmarks import INDEX
+
+SIDES = ("left", "right")
+
+
+def _travel(points: np.ndarray, joint: str, rep: Rep) -> dict[str, float]:
+    """Furthest each side's joint gets from where it started the rep, relative to the mid-hip."""
+    mid = 0.5 * (points[:, INDEX["left_hip"]] + points[:, INDEX["right_hip"]])
+    out = {}
+    for side in SIDES:
+        rel = points[rep.start : rep.end + 1, INDEX[f"{side}_{joint}"]] - mid[rep.start : rep.end + 1]
+        rel = rel[np.isfinite(rel).all(axis=1)]
+        out[side] = float(np.linalg.norm(rel - rel[0], axis=1).max()) if len(rel) else 0.0
+    return out
+
+
+def _ankle_travel(points: np.ndarray, rep: Rep) -> dict[str, float]:
+    """How far each ankle moves on screen during the rep: the standing foot stays planted while the free
+    foot moves with the body (down in a single-leg squat, up in a single-leg bridge)."""
+    out = {}
+    for side in SIDES:
+        a = points[rep.start : rep.end + 1, INDEX[f"{side}_ankle"]]
+        a = a[np.isfinite(a).all(axis=1)]
+        out[side] = float(np.linalg.norm(a - np.median(a, axis=0), axis=1).max()) if len(a) else np.inf
+    return out
+
+
+def _travel_direction(points: np.ndarray, rep: Rep) -> str:
+    """The side the pelvis moved towards over the rep (the person's left or right)."""
+    mid = 0.5 * (points[:, INDEX["left_hip"]] + points[:, INDEX["right_hip"]])
+    to_left = points[:, INDEX["left_hip"]] - points[:, INDEX["right_hip"]]
+    d = to_left[rep.start : rep.end + 1]
+    d = np.nanmedian(d / np.linalg.norm(d, axis=1, keepdims=True), axis=0)
+    moved = mid[rep.end] - mid[rep.start]
+    if not np.isfinite(moved).all():
+        moved = np.nanmedian(mid[rep.peak : rep.end + 1], axis=0) - np.nanmedian(
+            mid[rep.start : rep.peak + 1], axis=0
+        )
+    return "left" if float(moved @ d) > 0 else "right"
+
+
+def working_side(rule: str, rep: Rep, points: np.ndarray, driver_side: str | None) -> str:
+    """The working side of one rep under a spec's side rule (`driver_side`: the leg whose own driver
+    series made the rep, for the "driver" rule)."""
+    if rule == "both":
+        return "both"
+    if rule == "driver":
+        if driver_side is None:
+            raise ValueError("the 'driver' side rule needs per-side driver series")
+        return driver_side
+    if rule in ("moving_knee", "moving_ankle"):
+        moved = _travel(points, rule.removeprefix("moving_"), rep)
+        return max(SIDES, key=moved.get)
+    if rule == "stance":
+        moved = _ankle_travel(points, rep)
+        return min(SIDES, key=moved.get)
+    if rule == "travel":
+        return _travel_direction(points, rep)
+    raise ValueError(f"unknown side rule {rule!r}")
