@@ -27,7 +27,8 @@ class SegmenterConfig:
     hold_band: float = 0.25  # ... and within this share of the rep's range from its peak
     min_rep_s: float = 0.35  # shorter excursions are noise
     min_hold_s: float = 0.0
-    smooth_s: float = 0.5  # window of the local fits for speed and level
+    speed_window_s: float = 0.35  # window of the local fits for speed ...
+    level_window_s: float = 0.5  # ... and for the level a hold is judged on
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,8 @@ def segment(t: np.ndarray, x: np.ndarray, cfg: SegmenterConfig) -> list[Rep]:
     spans = [(a, b) for a, b in spans if t[b] - t[a] >= cfg.min_rep_s]
     if not spans:
         return []
-    speed = np.abs(_smoothed(t, x, cfg.smooth_s, 1))
-    level = _smoothed(t, x, cfg.smooth_s, 0)
+    speed = np.abs(_smoothed(t, x, cfg.speed_window_s, 1))
+    level = _smoothed(t, x, cfg.level_window_s, 0)
     bounds, previous_end = [], 0
     for a, b in spans:
         a, b = _widen(speed, a, b, previous_end)

@@ -84,12 +84,14 @@ def coaching_note(
     where = " and ".join(d for d in done if d) if "both" not in sides else ""
     lines = [f"You did {summary['reps_total']} full rep{plural}" + (f": {where}." if where else ".")]
     counted = [r for r in reps if r["counted"]]
-    for code, n in Counter(f["code"] for r in counted for f in r["faults"]).most_common():
-        by_side = Counter(f["side"] for r in counted for f in r["faults"] if f["code"] == code)
-        where = " and ".join(
-            f"{k} {SIDE_WORDS.get(s, s)}".replace("  ", " ").strip() for s, k in by_side.items()
-        )
-        lines.append(f"{faults[code].name} in {where} rep{'s' if n != 1 else ''}: {faults[code].correction}")
+    for code, _ in Counter(f["code"] for r in counted for f in r["faults"]).most_common():
+        where = []
+        for side in ("left", "right", "both"):
+            of_side = [r for r in counted if r["side"] == side]
+            hit = sum(1 for r in of_side if any(f["code"] == code for f in r["faults"]))
+            if hit:
+                where.append(f"{hit} of {len(of_side)} {SIDE_WORDS[side]} reps".replace("  ", " "))
+        lines.append(f"{faults[code].name} ({', '.join(where)}): {faults[code].correction}")
     partial = [r for r in reps if not r["counted"]]
     if partial:
         short = [r["shortfall_pct"] for r in partial if r["shortfall_pct"] is not None]

@@ -130,8 +130,10 @@ def render_overlay(
     *,
     crf: int = 23,
     progress: Callable[[int, int], None] | None = None,
+    extra: Callable[[np.ndarray, float], None] | None = None,
 ) -> Path:
-    """Write `output` (mp4): the video's upright frames with the track drawn on, at the video's own timing."""
+    """Write `output` (mp4): the video's upright frames with the track drawn on, at the video's own timing.
+    `extra(image, t)` draws more on each frame (a report's rep counter and fault cues)."""
     video, output = Path(video), Path(output)
     info = probe(video)
     if info.size != tuple(track.frame_size):
@@ -165,6 +167,8 @@ def render_overlay(
                 draw_pose(image, pixels[i], vis[i], {k: float(v[i]) for k, v in angles.items()}, signed)
             if in_track:
                 _legend(image, frame.time, caption, found)
+            if extra is not None:
+                extra(image, frame.time)
             out_frame = av.VideoFrame.from_ndarray(image, format="rgb24")
             last_pts = max(round(frame.time * 1000), last_pts + 1)
             out_frame.pts, out_frame.time_base = last_pts, Fraction(1, 1000)

@@ -76,7 +76,7 @@ EXERCISES: dict[str, tuple[Callable, tuple[str, ...], float, tuple[str, ...]]] =
         upright.standing_band_hip_flexion,
         ("working_side", "left_side", "right_side", "front", "back"),
         0.9,
-        ("trunk_leans_back", "moving_too_fast"),
+        ("trunk_leans_back", "trunk_leans_forward", "moving_too_fast"),
     ),
     "standing-band-hip-abduction": (
         upright.standing_band_hip_abduction,

@@ -92,7 +92,9 @@ def side_step(body: Body, tl: Timeline) -> Skeleton:
     n = len(tl.t)
     step = 0.55 * body.hip_width
     width = 1.4 * body.hip_width
-    direction = np.where(tl.side == "left", 1.0, -1.0)
+    # Direction from the current rep itself, so it turns when the next rep starts (feet move continuously).
+    rep_sides = np.array([r.side for r in tl.reps] or ["right"])
+    direction = np.where(rep_sides[np.maximum(tl.rep, 0)] == "left", 1.0, -1.0)
     lead_move = step * direction * tl.up
     trail_move = step * direction * tl.down
     together = tl.fault("feet_come_together")
@@ -157,11 +159,13 @@ def _standing_on_one_leg(body: Body, tl: Timeline, working_pose, pelvis_tilt) ->
 
 
 def standing_band_hip_flexion(body: Body, tl: Timeline) -> Skeleton:
-    """Marching lift against a band: hip to ~70° and knee to ~80° flexion; fault: trunk leans back."""
+    """Marching lift against a band: hip to ~70° and knee to ~80° flexion; faults: trunk leans back or
+    bends forward."""
     hip_mid, pelvis, legs = _standing_on_one_leg(
         body, tl, lambda side: (70.0 * tl.phase, 0.0, 0.0, 80.0 * tl.phase), 0.0
     )
-    trunk = rotate(_upright(len(tl.t)), 0, -14.0 * tl.fault("trunk_leans_back"))
+    lean = 14.0 * (tl.fault("trunk_leans_forward") - tl.fault("trunk_leans_back"))
+    trunk = rotate(_upright(len(tl.t)), 0, lean)
     return assemble(body, hip_mid, pelvis, trunk, legs, arm_flex=0.0, elbow=80.0)
 
 

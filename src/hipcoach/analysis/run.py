@@ -1,0 +1,114 @@
+"""From a video (or a saved pose track) to a finished report folder: the one entry point the CLI, the
+web app's background job and the API share.
+
+This is the glue around the pure analysers: find the pose (or load it), analyse, write the folder.
+Progress is reported as (stage, fraction) with stages "pose", "analyse" and "video".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hipcoach.analysis.timeline import Result
+from hipcoach.errors import UserError
+from hipcoach.motion.posetrack import PoseTrack
+
+Progress = Callable[[str, float], None]
+TESTS = ("single-leg-squat", "running")
+
+
+class NotMatching(UserError):
+    """The clip does not show the chosen exercise; the report (status "not_matching") is kept."""
+
+    def __init__(self, report: dict[str, Any]):
+        problem = report["problem"]
+        super().__init__(problem["message"], problem["hint"])
+        self.report = report
+
+
+def load_or_estimate(
+    source: Path, progress: Progress | None = None, threads: int | None = None
+) -> tuple[PoseTrack, Path | None]:
+    """(the pose track, the video it was made from or None): a .npz is loaded, anything else is a video."""
+    if source.suffix == ".npz":
+        return PoseTrack.load(source), None
+    from hipcoach.motion.pose import estimate_video
+    from hipcoach.motion.video import probe
+
+    probe(source)  # a bad file fails here, with its own message, before the model loads
+    report = (lambda done, total: progress("pose", done / max(total, 1))) if progress else None
+    return estimate_video(source, progress=report, threads=threads), source
+
+
+def _finish(result: Result, out_dir: Path, title: str, video, track, unit: str, progress) -> dict[str, Any]:
+    from hipcoach.reports.folder import write_folder
+
+    if progress:
+        progress("analyse", 1.0)
+    step = (lambda done, total: progress("video", done / max(total, 1))) if progress else None
+    write_folder(result, out_dir, title=title, video=video, track=track, unit=unit, progress=step)
+    return result.report
+
+
+def _title(report: dict[str, Any]) -> str:
+    s = report["summary"]
+    sides = [f"{side} {s[f'reps_{side}']}" for side in ("left", "right") if s[f"reps_{side}"]]
+    count = f"{s['reps_total']} full reps" + (f" ({', '.join(sides)})" if sides else "")
+    return f"{report['exercise']['name']}: {count if report['status'] == 'ok' else 'not this exercise'}"
+
+
+def analyse_to_folder(
+    source: Path,
+    exercise_id: str,
+    out_dir: Path,
+    progress: Progress | None = None,
+    *,
+    video: Path | None = None,
+    draw_video: bool = True,
+    threads: int | None = None,
+) -> dict[str, Any]:
+    """Analyse `source` (video or .npz track) as `exercise_id` into `out_dir`; returns the JSON report.
+    Raises NotMatching (after writing the report) when the clip does not show the exercise."""
+    from hipcoach.analysis.coach import analyse_track, spec_for
+
+    spec_for(exercise_id)  # an unknown exercise fails before any slow work
+    track, made_from = load_or_estimate(Path(source), progress, threads)
+    video = video or made_from
+    result = analyse_track(track, exercise_id)
+    title = _title(result.report)
+    matched = result.report["status"] == "ok"
+    report = _finish(
+        result, out_dir, title, video if draw_video and matched else None, track, "reps", progress
+    )
+    if not matched:
+        raise NotMatching(report)
+    return report
+
+
+def screen_to_folder(
+    source: Path,
+    test: str,
+    out_dir: Path,
+    progress: Progress | None = None,
+    *,
+    video: Path | None = None,
+    draw_video: bool = True,
+    threads: int | None = None,
+) -> dict[str, Any]:
+    """Run the hip-stability screen `test` ("single-leg-squat" or "running") into `out_dir`."""
+    from hipcoach.analysis.screen_running import screen_running
+    from hipcoach.analysis.screen_squat import screen_single_leg_squat
+
+    if test not in TESTS:
+        raise UserError(
+            f"There is no screen called '{test}'.", "Choose --test single-leg-squat or --test running."
+        )
+    track, made_from = load_or_estimate(Path(source), progress, threads)
+    video = video or made_from
+    screen = screen_single_leg_squat if test == "single-leg-squat" else screen_running
+    result = screen(track)
+    title = f"Hip stability screen: {test.replace('-', ' ')}"
+    unit = "reps" if test == "single-leg-squat" else "steps"
+    return _finish(result, out_dir, title, video if draw_video else None, track, unit, progress)

@@ -1,0 +1,145 @@
+"""`hipcoach analyse VIDEO --exercise ID` (the video coach) and `hipcoach screen VIDEO --test TEST`.
+
+Both write a report folder (report.json, reps.csv, signal.png, annotated.mp4) and print a readable
+summary; `--json` prints the JSON report to stdout instead, with progress on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from hipcoach.cli_support import err, friendly_errors, out
+
+STAGES = {"pose": "finding the pose", "analyse": "analysing", "video": "drawing the video"}
+
+
+class _StageBars:
+    """One bar per stage on stderr (stdout stays clean for --json)."""
+
+    def __init__(self) -> None:
+        self.bars = Progress(
+            TextColumn("{task.description:18s}"),
+            BarColumn(bar_width=28),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeRemainingColumn(),
+            console=err,
+        )
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bars.add_task(STAGES.get(stage, stage), total=1.0)
+        self.bars.update(self.tasks[stage], completed=fraction)
+
+
+def _rep_table(report: dict[str, Any]) -> Table:
+    table = Table(title=f"{report['exercise']['name']}: view {report['view']['view']}", title_justify="left")
+    for col in ("rep", "side", "start s", "end s", "range °", "hold s", "faults"):
+        table.add_column(col, justify="left" if col in ("side", "faults") else "right")
+    for r in report["reps"]:
+        faults = ", ".join(f"{f['name']} ({f['value']:g} vs {f['limit']:g} {f['unit']})" for f in r["faults"])
+        counted = "" if r["counted"] else f" partial, {r['shortfall_pct']:.0f}% short"
+        table.add_row(
+            f"{r['index']}{counted}",
+            r["side"],
+            f"{r['start_s']:.1f}",
+            f"{r['end_s']:.1f}",
+            "-" if r["range_deg"] is None else f"{r['range_deg']:.0f}",
+            f"{r['hold_s']:.1f}",
+            faults or "-",
+        )
+    return table
+
+
+def _print_analysis(report: dict[str, Any], folder: Path) -> None:
+    s = report["summary"]
+    out.print(_rep_table(report))
+    parts = [f"{side} {s[f'reps_{side}']}" for side in ("left", "right") if s[f"reps_{side}"]]
+    out.print(f"Full reps: {s['reps_total']}" + (f" ({', '.join(parts)})" if parts else ""))
+    out.print(s["note"], highlight=False)
+    _print_files(report, folder)
+
+
+def _print_files(report: dict[str, Any], folder: Path) -> None:
+    for issue in report.get("quality", []):
+        err.print(f"Warning: {issue['message']} {issue['hint']}", highlight=False, markup=False)
+    out.print(f"Report folder: {folder} ({', '.join(report.get('files', {}).values())})", highlight=False)
+
+
+def _print_screen(report: dict[str, Any], folder: Path) -> None:
+    out.print(f"[bold]Hip stability screen: {report['test']}[/] (view {report['view']['view']})")
+    interpretation = report.get("interpretation", "")
+    for paragraph in interpretation if isinstance(interpretation, list) else [interpretation]:
+        out.print(paragraph, highlight=False)
+    if report.get("needs_work_side"):
+        out.print(f"Side that needs more work: [bold]{report['needs_work_side']}[/]")
+    _print_files(report, folder)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("analyse")
+    @friendly_errors
+    def analyse(
+        source: Path = typer.Argument(
+            ..., metavar="VIDEO", help="Video of the exercise, or a pose track (.npz)."
+        ),
+        exercise: str = typer.Option(..., "--exercise", "-e", help="Catalogue id, e.g. clamshell."),
+        output: Path = typer.Option(None, "-o", "--output", help="Report folder [VIDEO.analysis]."),
+        video: Path = typer.Option(None, "--video", help="With a .npz track: the video to annotate."),
+        json_out: bool = typer.Option(False, "--json", help="Print the JSON report to stdout."),
+        no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video (faster)."),
+        threads: int = typer.Option(None, "--threads", min=1, max=8, help="Pose inference threads."),
+    ) -> None:
+        """Count reps per side, measure range and holds, and flag form faults, into a report folder."""
+        from hipcoach.analysis.run import NotMatching, analyse_to_folder
+
+        folder = output or source.with_suffix(".analysis")
+        bars = _StageBars()
+        try:
+            with bars.bars:
+                report = analyse_to_folder(
+                    source, exercise, folder, bars, video=video, draw_video=not no_video, threads=threads
+                )
+        except NotMatching as exc:
+            if json_out:
+                typer.echo(json.dumps(exc.report, indent=2))
+            raise
+        if json_out:
+            typer.echo(json.dumps(report, indent=2))
+        else:
+            _print_analysis(report, folder)
+
+    @app.command("screen")
+    @friendly_errors
+    def screen(
+        source: Path = typer.Argument(
+            ..., metavar="VIDEO", help="Video of the test, or a pose track (.npz)."
+        ),
+        test: str = typer.Option(
+            ..., "--test", "-t", help="single-leg-squat (from the front) or running (from behind)."
+        ),
+        output: Path = typer.Option(None, "-o", "--output", help="Report folder [VIDEO.screen]."),
+        video: Path = typer.Option(None, "--video", help="With a .npz track: the video to annotate."),
+        json_out: bool = typer.Option(False, "--json", help="Print the JSON report to stdout."),
+        no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video (faster)."),
+        threads: int = typer.Option(None, "--threads", min=1, max=8, help="Pose inference threads."),
+    ) -> None:
+        """Hip-stability screen: knee and pelvis control in a single-leg squat, or pelvic drop in running."""
+        from hipcoach.analysis.run import screen_to_folder
+
+        folder = output or source.with_suffix(".screen")
+        bars = _StageBars()
+        with bars.bars:
+            report = screen_to_folder(
+                source, test, folder, bars, video=video, draw_video=not no_video, threads=threads
+            )
+        if json_out:
+            typer.echo(json.dumps(report, indent=2))
+        else:
+            _print_screen(report, folder)

@@ -1,0 +1,67 @@
+"""The report's plot: the main signal over time with each rep (or stance) shaded and faults marked.
+
+Left is orange and right blue, as on the annotated video; partial reps are grey and hatched, so what
+was counted and what was not can be seen at a glance.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no display on a server
+import matplotlib.pyplot as plt
+import numpy as np
+
+from hipcoach.analysis.timeline import Timeline
+
+COLOURS = {"left": "#ff8c00", "right": "#00aaff", "both": "#6a5acd"}
+
+
+def plot_timeline(timeline: Timeline, path: str | Path, title: str) -> Path:
+    """Write a PNG of the timeline's signals, spans and marks."""
+    path = Path(path)
+    fig, ax = plt.subplots(figsize=(11, 4.2), dpi=110)
+    units = sorted({s.unit for s in timeline.signals})
+    for s in timeline.signals:
+        side = next((k for k in COLOURS if s.label.endswith(f"({k})")), "both")
+        ax.plot(s.t, s.values, color=COLOURS[side], lw=1.4, label=s.label)
+    for span in timeline.spans:
+        colour = COLOURS.get(span.side, "#888888") if span.counted else "#999999"
+        ax.axvspan(span.start_s, span.end_s, color=colour, alpha=0.12, hatch=None if span.counted else "//")
+        ax.text(
+            0.5 * (span.start_s + span.end_s),
+            1.0,
+            span.label,
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color="#333333",
+        )
+    ymin, ymax = ax.get_ylim()
+    for mark in timeline.marks:
+        ax.plot([mark.t_s], [ymin + 0.04 * (ymax - ymin)], marker="^", color="#d62728", ms=7)
+        ax.annotate(
+            mark.label,
+            (mark.t_s, ymin + 0.06 * (ymax - ymin)),
+            rotation=90,
+            fontsize=7,
+            color="#d62728",
+            ha="center",
+            va="bottom",
+        )
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel(", ".join(u.replace("deg", "degrees") for u in units) or "")
+    ax.set_title(title, fontsize=10, pad=14)
+    if timeline.signals:
+        ax.legend(loc="upper right", fontsize=8)
+    if not timeline.signals and not timeline.spans:
+        ax.text(0.5, 0.5, "nothing measured", transform=ax.transAxes, ha="center", color="#666666")
+    ax.grid(alpha=0.25)
+    ax.set_xlim(left=0, right=max([0.1] + [float(np.nanmax(s.t)) for s in timeline.signals if len(s.t)]))
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
