@@ -74,9 +74,7 @@ def _print_files(report: dict[str, Any], folder: Path) -> None:
 
 def _print_screen(report: dict[str, Any], folder: Path) -> None:
     out.print(f"[bold]Hip stability screen: {report['test']}[/] (view {report['view']['view']})")
-    interpretation = report.get("interpretation", "")
-    for paragraph in interpretation if isinstance(interpretation, list) else [interpretation]:
-        out.print(paragraph, highlight=False)
+    out.print(report["interpretation"], highlight=False)
     if report.get("needs_work_side"):
         out.print(f"Side that needs more work: [bold]{report['needs_work_side']}[/]")
     _print_files(report, folder)
@@ -87,7 +85,9 @@ def register(app: typer.Typer) -> None:
     @friendly_errors
     def analyse(
         source: Path = typer.Argument(
-            ..., metavar="VIDEO", help="Video of the exercise, or a pose track (.npz)."
+            ...,
+            metavar="VIDEO",
+            help="Video of the exercise, a pose track (.npz) or an OpenPose keypoint folder.",
         ),
         exercise: str = typer.Option(..., "--exercise", "-e", help="Catalogue id, e.g. clamshell."),
         output: Path = typer.Option(None, "-o", "--output", help="Report folder [VIDEO.analysis]."),
@@ -119,7 +119,9 @@ def register(app: typer.Typer) -> None:
     @friendly_errors
     def screen(
         source: Path = typer.Argument(
-            ..., metavar="VIDEO", help="Video of the test, or a pose track (.npz)."
+            ...,
+            metavar="VIDEO",
+            help="Video of the test, a pose track (.npz) or an OpenPose keypoint folder.",
         ),
         test: str = typer.Option(
             ..., "--test", "-t", help="single-leg-squat (from the front) or running (from behind)."

@@ -131,7 +131,7 @@ def test_openpose_rear_running_runs_through(data_dir):
     track = from_openpose(data_dir / "keypoints" / "rear_running_openpose")
     result = screen_running(track)
     report = result.report
-    assert report["view"]["seen"] == "back"
+    assert report["view"]["view"] == "back"
     assert report["per_side"]["left"]["stances"] >= 2 and report["per_side"]["right"]["stances"] >= 2
     assert 120 < report["cadence_steps_per_min"] < 200
     # Two steps a side scatter too much to name a side, and the report says the averages are rough.

@@ -199,6 +199,7 @@ def _signals(kin: Kinematics, sig: SignalSpec) -> list[Signal]:
             "deg",
             kin.timestamps,
             values,
+            side,
         )
         for side, values in parts.items()
     ]

@@ -31,9 +31,14 @@ class NotMatching(UserError):
 def load_or_estimate(
     source: Path, progress: Progress | None = None, threads: int | None = None
 ) -> tuple[PoseTrack, Path | None]:
-    """(the pose track, the video it was made from or None): a .npz is loaded, anything else is a video."""
+    """(the pose track, the video it was made from or None): a .npz is loaded, a folder is read as
+    OpenPose keypoints, anything else is a video."""
     if source.suffix == ".npz":
         return PoseTrack.load(source), None
+    if source.is_dir():
+        from hipcoach.motion.trackio import from_openpose
+
+        return from_openpose(source), None
     from hipcoach.motion.pose import estimate_video
     from hipcoach.motion.video import probe
 

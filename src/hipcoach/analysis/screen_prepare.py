@@ -55,7 +55,7 @@ def prepare(
             "fps": round(float(track.fps), 2),
             "duration_s": round(track.duration, 2),
         },
-        "view": {"seen": view.view, "confidence": round(view.confidence, 2)},
+        "view": {"view": view.view, "confidence": round(view.confidence, 2)},
         "cleaning": cleaned.meta.get("clean", {}),
         "quality": [{"code": i.code, "message": i.message, "hint": i.hint} for i in issues],
     }

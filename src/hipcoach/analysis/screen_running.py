@@ -103,8 +103,6 @@ def _timeline(prepared, stances: list[dict]) -> Timeline:
         Signal(
             "pelvic_obliquity", "pelvic obliquity (+ = left hip higher)", "deg", t, kin["pelvic_obliquity"]
         ),
-        Signal("pelvic_drop_left", "left hip below the right", "deg", t, kin["pelvic_drop_left"]),
-        Signal("pelvic_drop_right", "right hip below the left", "deg", t, kin["pelvic_drop_right"]),
     ]
     spans = [
         Span(s["stance_start_s"], s["stance_end_s"], s["side"], f"stance {s['index']} ({s['side']} foot)")

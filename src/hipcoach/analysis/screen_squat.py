@@ -141,8 +141,8 @@ def _timeline(prepared, reps: list[dict]) -> Timeline:
     t = kin.timestamps
     inwards = "knee angle from the front (+ = inwards)"
     signals = [
-        Signal("knee_fppa_left", f"left {inwards}", "deg", t, kin["knee_fppa_left"]),
-        Signal("knee_fppa_right", f"right {inwards}", "deg", t, kin["knee_fppa_right"]),
+        Signal("knee_fppa_left", f"left {inwards}", "deg", t, kin["knee_fppa_left"], "left"),
+        Signal("knee_fppa_right", f"right {inwards}", "deg", t, kin["knee_fppa_right"], "right"),
         Signal(
             "pelvic_obliquity", "pelvic obliquity (+ = left hip higher)", "deg", t, kin["pelvic_obliquity"]
         ),

@@ -25,6 +25,7 @@ class Signal:
     unit: str  # "deg", "s", "body lengths"
     t: np.ndarray
     values: np.ndarray
+    side: str = "both"  # whose series it is: drawn orange for left, blue for right
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from hipcoach.analysis.timeline import Timeline
+from hipcoach.analysis.timeline import Mark, Timeline
 
 WHITE, RED, PANEL = (255, 255, 255), (255, 80, 80), (20, 20, 20)
 SIDE_NAMES = {"left": "Left", "right": "Right", "both": "Reps"}
@@ -21,6 +21,14 @@ def _text(image: np.ndarray, text: str, org: tuple[int, int], scale: float, colo
     thick = max(1, round(scale * 2))
     cv2.putText(image, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
     cv2.putText(image, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick, cv2.LINE_AA)
+
+
+def _cue(mark: Mark) -> tuple[str, tuple[int, int, int]]:
+    """A fault in red with "!" and its side; a measured value in white. OpenCV's font is ASCII only."""
+    label = mark.label.replace("°", " deg")
+    if not mark.code:
+        return label, WHITE
+    return (f"! {label} ({mark.side})" if mark.side != "both" else f"! {label}"), RED
 
 
 def counter_drawer(timeline: Timeline, unit: str = "reps") -> Callable[[np.ndarray, float], None]:
@@ -34,10 +42,7 @@ def counter_drawer(timeline: Timeline, unit: str = "reps") -> Callable[[np.ndarr
         counts = timeline.counts_at(t)
         words = [f"{SIDE_NAMES[s] if s != 'both' else unit.capitalize()} {counts[s]}" for s in sides]
         lines = [(" | ".join(words), WHITE)] if words else []
-        lines += [
-            (f"! {m.label} ({m.side})" if m.side != "both" else f"! {m.label}", RED)
-            for m in timeline.marks_near(t)
-        ]
+        lines += [_cue(m) for m in timeline.marks_near(t)]
         if not lines:
             return
         top = h - 12 - step * len(lines)

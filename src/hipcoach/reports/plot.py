@@ -1,7 +1,7 @@
 """The report's plot: the main signal over time with each rep (or stance) shaded and faults marked.
 
 Left is orange and right blue, as on the annotated video; partial reps are grey and hatched, so what
-was counted and what was not can be seen at a glance.
+was counted and what was not can be seen at a glance. Faults are red; measured peaks are grey.
 """
 
 from __future__ import annotations
@@ -25,8 +25,7 @@ def plot_timeline(timeline: Timeline, path: str | Path, title: str) -> Path:
     fig, ax = plt.subplots(figsize=(11, 4.2), dpi=110)
     units = sorted({s.unit for s in timeline.signals})
     for s in timeline.signals:
-        side = next((k for k in COLOURS if s.label.endswith(f"({k})")), "both")
-        ax.plot(s.t, s.values, color=COLOURS[side], lw=1.4, label=s.label)
+        ax.plot(s.t, s.values, color=COLOURS.get(s.side, COLOURS["both"]), lw=1.4, label=s.label)
     for span in timeline.spans:
         colour = COLOURS.get(span.side, "#888888") if span.counted else "#999999"
         ax.axvspan(span.start_s, span.end_s, color=colour, alpha=0.12, hatch=None if span.counted else "//")
@@ -42,13 +41,14 @@ def plot_timeline(timeline: Timeline, path: str | Path, title: str) -> Path:
         )
     ymin, ymax = ax.get_ylim()
     for mark in timeline.marks:
-        ax.plot([mark.t_s], [ymin + 0.04 * (ymax - ymin)], marker="^", color="#d62728", ms=7)
+        colour = "#d62728" if mark.code else "#444444"  # faults red, measured peaks grey
+        ax.plot([mark.t_s], [ymin + 0.04 * (ymax - ymin)], marker="^", color=colour, ms=7)
         ax.annotate(
             mark.label,
             (mark.t_s, ymin + 0.06 * (ymax - ymin)),
             rotation=90,
             fontsize=7,
-            color="#d62728",
+            color=colour,
             ha="center",
             va="bottom",
         )
