@@ -62,7 +62,8 @@ def analyse_track(track: PoseTrack, exercise_id: str) -> Result:
     kin = kinematics(resolved, resolve=False, view=view)
     base = _report_base(track, exercise, kin)
     base["quality"] = [
-        {"code": i.code, "message": i.message, "hint": i.hint} for i in check_quality(track, spec.views)
+        {"code": i.code, "message": i.message, "hint": i.hint}
+        for i in check_quality(track, spec.views, view=view)
     ]
     mismatch = check_view_and_posture(spec, exercise, view)
     if mismatch is not None:

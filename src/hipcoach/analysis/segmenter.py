@@ -137,7 +137,7 @@ def _measure(
     partial = both_ways < cfg.full * typical
     return Rep(
         start=a,
-        peak=peak,
+        peak=a + lo,  # where the top is reached (the start of the hold; the highest frame if none)
         end=b,
         range=float(height),
         hold_s=hold if hold >= cfg.min_hold_s else 0.0,

@@ -64,16 +64,18 @@ def _rolling_median(values: np.ndarray, half: int) -> np.ndarray:
         ok = np.isfinite(values[:, k])
         if 0 < ok.sum() < len(ok):
             filled[:, k] = np.interp(idx, idx[ok], values[ok, k])
-    return median_filter(filled, size=(2 * half + 1, 1), mode="nearest")
+    # Filtering along rows of the transposed (contiguous) array is about twice as fast.
+    return median_filter(np.ascontiguousarray(filled.T), size=(1, 2 * half + 1), mode="nearest").T
 
 
 def _local_spread(residual: np.ndarray, size: int) -> np.ndarray:
     """Standard deviation estimated from the running mean absolute residual (x1.2533 for a normal law)."""
-    ok = np.isfinite(residual)
-    total = uniform_filter1d(np.where(ok, np.abs(residual), 0.0), size, axis=0, mode="nearest")
-    count = uniform_filter1d(ok.astype(np.float64), size, axis=0, mode="nearest")
+    r = np.ascontiguousarray(residual.T)  # filter along contiguous rows: about twice as fast
+    ok = np.isfinite(r)
+    total = uniform_filter1d(np.where(ok, np.abs(r), 0.0), size, axis=1, mode="nearest")
+    count = uniform_filter1d(ok.astype(np.float64), size, axis=1, mode="nearest")
     with np.errstate(invalid="ignore", divide="ignore"):
-        return 1.2533 * total / count
+        return (1.2533 * total / count).T
 
 
 def reject_outliers(track: PoseTrack, window_s: float = 0.15, n_sigmas: float = 6.0) -> PoseTrack:
