@@ -25,3 +25,16 @@ def profile_dict(**overrides) -> dict:
     }
     base.update(overrides)
     return base
+
+
+def run_cli(*args, input: str | None = None):
+    """Invoke `hipcoach` as a user would; never a traceback. `.text` is the output with Rich's line
+    wrapping undone, for matching messages."""
+    from typer.testing import CliRunner
+
+    from hipcoach.cli import app
+
+    result = CliRunner().invoke(app, [str(a) for a in args], input=input)
+    assert "Traceback" not in result.output
+    result.text = " ".join(result.output.split())
+    return result

@@ -6,23 +6,14 @@ import json
 
 import pytest
 from icalendar import Calendar
-from typer.testing import CliRunner
 
-from hipcoach.cli import app
 from hipcoach.plans.profile import load_profile
 from hipcoach.plans.red_flags import RED_FLAGS
-
-runner = CliRunner()
-
-
-def run(*args, input=None):
-    result = runner.invoke(app, [str(a) for a in args], input=input)
-    assert "Traceback" not in result.output
-    return result
+from tests.factories import run_cli
 
 
 def test_exercises_sorted_by_gti_as_json():
-    result = run("exercises", "--sort", "gti", "--json")
+    result = run_cli("exercises", "--sort", "gti", "--json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
     assert [(r["id"], r["gti"]) for r in rows[:5]] == [
@@ -37,7 +28,7 @@ def test_exercises_sorted_by_gti_as_json():
 
 
 def test_exercises_table_says_unknown():
-    result = run("exercises", "--sort", "gti")
+    result = run_cli("exercises", "--sort", "gti")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert "115" in next(ln for ln in lines if "clamshell" in ln)
@@ -45,11 +36,11 @@ def test_exercises_table_says_unknown():
 
 
 def test_exercise_card_and_unknown_id():
-    card = run("exercise", "clamshell")
+    card = run_cli("exercise", "clamshell")
     assert card.exit_code == 0
     for text in ("Steps", "Cues", "Pelvis rolls back", "115", "Selkowitz", "Filming it"):
         assert text in card.stdout
-    missing = run("exercise", "clamshel")
+    missing = run_cli("exercise", "clamshel")
     assert missing.exit_code == 2
     assert "No exercise called 'clamshel'" in missing.output and "clamshell" in missing.output
 
@@ -77,7 +68,7 @@ def _answers(red_flag: str | None = None) -> str:
 
 def test_intake_writes_a_profile_that_plans(tmp_path):
     path = tmp_path / "me.toml"
-    result = run("intake", "-o", path, input=_answers())
+    result = run_cli("intake", "-o", path, input=_answers())
     assert result.exit_code == 0, result.output
     assert "Choose from" in result.output  # the bad answer was refused and asked again
     profile = load_profile(path)
@@ -86,16 +77,16 @@ def test_intake_writes_a_profile_that_plans(tmp_path):
         "sat",
         ["yellow", "red"],
     )
-    planned = run("plan", "--profile", path, "-f", "json")
+    planned = run_cli("plan", "--profile", path, "-f", "json")
     assert planned.exit_code == 0
     assert json.loads(planned.stdout)["affected_side"] == "left"
 
 
 def test_red_flag_refers_and_makes_no_plan(tmp_path):
     path = tmp_path / "me.toml"
-    intake = run("intake", "-o", path, input=_answers(red_flag="calf_swelling"))
+    intake = run_cli("intake", "-o", path, input=_answers(red_flag="calf_swelling"))
     assert "medical care today" in intake.output
-    result = run("plan", "--profile", path, "--pdf", tmp_path / "p.pdf")
+    result = run_cli("plan", "--profile", path, "--pdf", tmp_path / "p.pdf")
     assert result.exit_code == 3
     assert "blood clot" in result.output and "Week 1" not in result.output
     assert not (tmp_path / "p.pdf").exists()
@@ -103,7 +94,7 @@ def test_red_flag_refers_and_makes_no_plan(tmp_path):
 
 def test_plan_writes_markdown_ics_and_pdf(tmp_path):
     md, ics, pdf = tmp_path / "plan.md", tmp_path / "plan.ics", tmp_path / "plan.pdf"
-    result = run(
+    result = run_cli(
         "plan", "--demo", "--start", "2026-11-30", "-f", "markdown", "-o", md, "--ics", ics, "--pdf", pdf
     )
     assert result.exit_code == 0, result.output
@@ -113,7 +104,7 @@ def test_plan_writes_markdown_ics_and_pdf(tmp_path):
 
 
 def test_plan_in_the_terminal():
-    result = run("plan", "--demo", "--start", "2026-11-30")
+    result = run_cli("plan", "--demo", "--start", "2026-11-30")
     assert result.exit_code == 0
     assert "Week 6: Transfer" in result.stdout and "Single-leg squat" in result.stdout
 
@@ -133,19 +124,19 @@ def test_plan_in_the_terminal():
 def test_bad_profiles_exit_2_naming_the_field(tmp_path, content, expected):
     path = tmp_path / "bad.toml"
     path.write_text(content)
-    result = run("plan", "--profile", path)
+    result = run_cli("plan", "--profile", path)
     assert result.exit_code == 2
     assert expected in result.output
 
 
 def test_missing_profile_exits_2(tmp_path):
-    result = run("plan", "--profile", tmp_path / "nope.toml")
+    result = run_cli("plan", "--profile", tmp_path / "nope.toml")
     assert result.exit_code == 2 and "Profile file not found" in result.output
 
 
 def test_next_explains_each_prescription(tmp_path):
     profile = tmp_path / "me.toml"
-    assert run("intake", "-o", profile, input=_answers()).exit_code == 0
+    assert run_cli("intake", "-o", profile, input=_answers()).exit_code == 0
     log = tmp_path / "log.toml"
     log.write_text(
         "\n".join(
@@ -164,12 +155,12 @@ pain_next_morning = 1
             for day, sets, pain in (("2026-12-01", 4, 2), ("2026-12-03", 4, 2))
         )
     )
-    result = run("next", "--profile", profile, "--log", log, "--json")
+    result = run_cli("next", "--profile", profile, "--log", log, "--json")
     assert result.exit_code == 0, result.output
     rx = {(p["dose"]["exercise_id"], p["dose"]["side"]): p for p in json.loads(result.stdout)}
     assert rx[("clamshell", "left")]["action"] == "progress"
     assert rx[("clamshell", "left")]["dose"]["reps"] == 12
     assert rx[("clamshell", "right")]["action"] == "start"
     log.write_text("[[log]]\ndate = 2026-12-01\nexercise_id = 'clamshell'\nside = 'left'\n")
-    bad = run("next", "--profile", profile, "--log", log)
+    bad = run_cli("next", "--profile", profile, "--log", log)
     assert bad.exit_code == 2 and "target_sets" in bad.output

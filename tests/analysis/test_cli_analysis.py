@@ -8,19 +8,9 @@ import json
 
 import av
 import pytest
-from typer.testing import CliRunner
 
-from hipcoach.cli import app
 from hipcoach.motion.synthetic import generate, generate_running
-
-runner = CliRunner()
-
-
-def run(*args):
-    result = runner.invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.output
-    result.text = " ".join(result.output.split())  # Rich wraps long lines at the terminal width
-    return result
+from tests.factories import run_cli
 
 
 @pytest.fixture
@@ -31,7 +21,7 @@ def clamshell_track(tmp_path):
 
 def test_analyse_writes_the_report_folder_and_prints_a_summary(clamshell_track, tmp_path):
     folder = tmp_path / "report"
-    result = run("analyse", clamshell_track, "--exercise", "clamshell", "-o", folder)
+    result = run_cli("analyse", clamshell_track, "--exercise", "clamshell", "-o", folder)
     assert result.exit_code == 0, result.output
     assert "Full reps: 6 (left 3, right 3)" in result.text and "Feet come apart" in result.text
     report = json.loads((folder / "report.json").read_text())
@@ -47,7 +37,7 @@ def test_analyse_writes_the_report_folder_and_prints_a_summary(clamshell_track, 
 
 
 def test_json_goes_to_stdout_alone(clamshell_track, tmp_path):
-    result = run("analyse", clamshell_track, "-e", "clamshell", "-o", tmp_path / "r", "--json")
+    result = run_cli("analyse", clamshell_track, "-e", "clamshell", "-o", tmp_path / "r", "--json")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
     assert report["summary"]["reps_total"] == 6 and report["status"] == "ok"
@@ -55,7 +45,7 @@ def test_json_goes_to_stdout_alone(clamshell_track, tmp_path):
 
 def test_a_clip_of_another_exercise_exits_2_with_the_reason_and_keeps_the_report(clamshell_track, tmp_path):
     folder = tmp_path / "r"
-    result = run("analyse", clamshell_track, "-e", "squat", "-o", folder)
+    result = run_cli("analyse", clamshell_track, "-e", "squat", "-o", folder)
     assert result.exit_code == 2
     assert "does not look like this exercise" in result.text
     report = json.loads((folder / "report.json").read_text())
@@ -70,24 +60,26 @@ def test_a_clip_of_another_exercise_exits_2_with_the_reason_and_keeps_the_report
     ],
 )
 def test_bad_input_exits_2_with_a_message(clamshell_track, tmp_path, args, message):
-    result = run("analyse", clamshell_track, *args, "-o", tmp_path / "r")
+    result = run_cli("analyse", clamshell_track, *args, "-o", tmp_path / "r")
     assert result.exit_code == 2 and message in result.text
 
 
 def test_a_file_that_is_not_a_video_exits_2(tmp_path):
     bad = tmp_path / "notes.mp4"
     bad.write_text("not a video")
-    result = run("analyse", bad, "-e", "clamshell", "-o", tmp_path / "r")
+    result = run_cli("analyse", bad, "-e", "clamshell", "-o", tmp_path / "r")
     assert result.exit_code == 2 and not (tmp_path / "r" / "report.json").exists()
 
 
 def test_running_screen_from_a_track_and_a_wrong_view_refused(tmp_path):
     track, _ = generate_running(duration=8.0, drop_deg={"left": 3.0, "right": 9.0})
-    ok = run("screen", track.save(tmp_path / "run.npz"), "--test", "running", "-o", tmp_path / "s", "--json")
+    ok = run_cli(
+        "screen", track.save(tmp_path / "run.npz"), "--test", "running", "-o", tmp_path / "s", "--json"
+    )
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)["schema_version"] == "hipcoach.screen/1"
     side, _ = generate_running(duration=8.0, view="left_side")
-    refused = run("screen", side.save(tmp_path / "side.npz"), "--test", "running", "-o", tmp_path / "s2")
+    refused = run_cli("screen", side.save(tmp_path / "side.npz"), "--test", "running", "-o", tmp_path / "s2")
     assert refused.exit_code == 2 and "behind" in refused.text
 
 
@@ -95,7 +87,7 @@ def test_running_screen_from_a_track_and_a_wrong_view_refused(tmp_path):
 def test_analyse_a_real_video_end_to_end_with_the_annotated_video(data_dir, tmp_path):
     video = data_dir / "clips" / "bridge_bilateral_side_1rep.mp4"
     folder = tmp_path / "bridge"
-    result = run("analyse", video, "-e", "bilateral-bridge", "-o", folder)
+    result = run_cli("analyse", video, "-e", "bilateral-bridge", "-o", folder)
     assert result.exit_code == 0, result.output
     report = json.loads((folder / "report.json").read_text())
     assert report["summary"]["reps_total"] == 1 and report["files"]["video"] == "annotated.mp4"

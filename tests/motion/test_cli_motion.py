@@ -7,26 +7,16 @@ import csv
 import av
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from hipcoach.cli import app
 from hipcoach.motion.posetrack import PoseTrack
-
-runner = CliRunner()
-
-
-def run(*args):
-    result = runner.invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.output
-    result.text = " ".join(result.output.split())  # Rich wraps long messages at the terminal width
-    return result
+from tests.factories import run_cli
 
 
 @pytest.mark.slow
 def test_pose_then_overlay_on_a_real_clip(data_dir, tmp_path):
     video = data_dir / "clips" / "single_leg_stance_cam03.mp4"
     track_path, csv_path, trc_path = tmp_path / "t.npz", tmp_path / "t.csv", tmp_path / "t.trc"
-    result = run("pose", video, "-o", track_path, "--csv", csv_path, "--trc", trc_path)
+    result = run_cli("pose", video, "-o", track_path, "--csv", csv_path, "--trc", trc_path)
     assert result.exit_code == 0, result.output
     assert "person found in 100% of frames" in result.output
     track = PoseTrack.load(track_path)
@@ -36,7 +26,7 @@ def test_pose_then_overlay_on_a_real_clip(data_dir, tmp_path):
     assert trc_path.read_text().startswith("PathFileType\t4")
 
     out = tmp_path / "annotated.mp4"
-    result = run("overlay", video, track_path, "-o", out)
+    result = run_cli("overlay", video, track_path, "-o", out)
     assert result.exit_code == 0, result.output
     with av.open(str(out)) as container:
         stream = container.streams.video[0]
@@ -47,7 +37,7 @@ def test_pose_then_overlay_on_a_real_clip(data_dir, tmp_path):
 @pytest.mark.slow
 def test_pose_reports_a_video_with_nobody_in_it(make_video, tmp_path):
     video = make_video("empty_room.mp4", [np.full((240, 320, 3), 90, np.uint8)] * 10)
-    result = run("pose", video, "-o", tmp_path / "t.npz")
+    result = run_cli("pose", video, "-o", tmp_path / "t.npz")
     assert result.exit_code == 2
     assert "No person was found" in result.text and "whole body" in result.text
     assert not (tmp_path / "t.npz").exists()
@@ -63,7 +53,7 @@ def test_pose_reports_a_video_with_nobody_in_it(make_video, tmp_path):
 def test_pose_on_a_bad_file_exits_2_with_a_message_and_no_traceback(tmp_path, content, message):
     bad = tmp_path / "upload.mp4"
     bad.write_bytes(content)
-    result = run("pose", bad, "-o", tmp_path / "t.npz")
+    result = run_cli("pose", bad, "-o", tmp_path / "t.npz")
     assert result.exit_code == 2
     assert result.output.startswith("Error:")
     assert message in result.text
@@ -73,29 +63,29 @@ def test_pose_on_a_still_image_exits_2(tmp_path):
     from PIL import Image
 
     Image.fromarray(np.zeros((100, 100, 3), np.uint8)).save(tmp_path / "me.jpg")
-    result = run("pose", tmp_path / "me.jpg")
+    result = run_cli("pose", tmp_path / "me.jpg")
     assert result.exit_code == 2 and "still image" in result.text
 
 
 def test_pose_output_in_a_missing_folder_fails_before_any_work(make_video, tmp_path):
     video = make_video("v.mp4", 3)
-    result = run("pose", video, "-o", tmp_path / "nowhere" / "t.npz")
+    result = run_cli("pose", video, "-o", tmp_path / "nowhere" / "t.npz")
     assert result.exit_code == 2 and "does not exist" in result.text
 
 
 def test_overlay_with_a_file_that_is_not_a_track_exits_2(make_video, tmp_path):
     video = make_video("v.mp4", 3)
     (tmp_path / "t.npz").write_text("hello")
-    result = run("overlay", video, tmp_path / "t.npz", "-o", tmp_path / "o.mp4")
+    result = run_cli("overlay", video, tmp_path / "t.npz", "-o", tmp_path / "o.mp4")
     assert result.exit_code == 2 and "not a hipcoach pose track" in result.text
 
 
 def test_help_lists_the_motion_commands():
-    result = run("--help")
+    result = run_cli("--help")
     assert "pose" in result.output and "overlay" in result.output
 
 
 def test_pose_with_a_start_beyond_the_end_of_the_video_exits_2(make_video, tmp_path):
     video = make_video("short.mp4", 10)  # a third of a second
-    result = run("pose", video, "--start", "5", "-o", tmp_path / "t.npz")
+    result = run_cli("pose", video, "--start", "5", "-o", tmp_path / "t.npz")
     assert result.exit_code == 2 and "no frames between 5 s" in result.text
