@@ -55,6 +55,12 @@ def test_first_start_offers_a_demo_runner_and_a_restart_keeps_it(tmp_path):
             runner = signed_in.json()["user"]["id"]
             (programme,) = http.get(f"/runners/{runner}/programmes").json()
             assert http.get(f"/programmes/{programme['id']}").json()["schema_version"] == "hipcoach.plan/1"
+        for i in range(10):  # what a request saved is there for the very next one
+            with httpx.Client(base_url=base) as http:
+                body = {"email": f"n{i}@example.org", "password": "long enough pw", "display_name": "N"}
+                csrf = http.post("/accounts", json=body).json()["csrf_token"]
+                made = http.post("/tokens", json={"name": "cli"}, headers={"X-CSRF-Token": csrf})
+                assert made.status_code == 201, made.text
     finally:
         proc.send_signal(signal.SIGINT)
         output = proc.communicate(timeout=30)[0]

@@ -16,12 +16,15 @@ SESSION_DAYS = 30
 
 
 def create_user(db: Session, email: str, password: str, display_name: str, role: str) -> User:
+    return create_user_hashed(db, email, hash_password(password), display_name, role)
+
+
+def create_user_hashed(db: Session, email: str, password_hash: str, display_name: str, role: str) -> User:
+    """As create_user, with the (deliberately slow) hash made beforehand, outside any transaction."""
     email = email.strip().lower()
     if db.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise Conflict(f"An account for {email} exists already.", "Sign in instead, or use another email.")
-    user = User(
-        email=email, display_name=display_name.strip(), role=role, password_hash=hash_password(password)
-    )
+    user = User(email=email, display_name=display_name.strip(), role=role, password_hash=password_hash)
     db.add(user)
     db.flush()
     return user

@@ -7,9 +7,8 @@ import datetime as dt
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from hipcoach.plans.programme import Plan
 from hipcoach.store.models import User
-from hipcoach.store.training import latest_programme, list_checkins, list_set_logs
+from hipcoach.store.training import latest_programme, list_checkins, list_set_logs, programme_plan
 from hipcoach.store.videos import list_screens
 from hipcoach.tracking.summary import (
     Asymmetry,
@@ -56,7 +55,7 @@ def progress(db: Session, actor: User, runner_id: int, today: dt.date) -> Progre
     ]
     morning = {c.date: c.pain for c in list_checkins(db, actor, runner_id)}
     programme = latest_programme(db, actor, runner_id)
-    weeks = adherence(Plan.model_validate(programme.plan), sets, today) if programme else []
+    weeks = adherence(programme_plan(db, actor, programme), sets, today) if programme else []
     screens = [
         ScreenPoint(analysis_id=s.analysis_id, test=s.test, date=s.created_at.date(), summary=s.summary)
         for s in list_screens(db, actor, runner_id)

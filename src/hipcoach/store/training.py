@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from hipcoach.catalog import load_catalog
 from hipcoach.plans.profile import Profile, parse_profile
-from hipcoach.plans.programme import ReferralNeeded, build_plan
+from hipcoach.plans.programme import Plan, ReferralNeeded, build_plan
 from hipcoach.plans.rules import load_rules
-from hipcoach.store.access import readable, require_read, require_runner, writable
+from hipcoach.store.access import readable, require_read, require_runner
 from hipcoach.store.errors import Conflict, NotFound
 from hipcoach.store.inputs import CheckInIn, SetLogIn
 from hipcoach.store.models import CheckIn, Programme, RunnerProfile, SetLog, User
@@ -82,6 +82,25 @@ def get_programme(db: Session, actor: User, programme_id: int) -> Programme:
     return readable(db, actor, Programme, programme_id, "programme")
 
 
+def programme_plan(db: Session, actor: User, programme: Programme) -> Plan:
+    """The stored plan, parsed once per process: a stored programme never changes."""
+    require_read(db, actor, programme.user_id)
+    return _parsed_plan(programme.id, lambda: programme.plan)
+
+
+def _parsed_plan(programme_id: int, load) -> Plan:
+    plan = _PLANS.get(programme_id)
+    if plan is None:
+        plan = Plan.model_validate(load())
+        if len(_PLANS) >= 256:
+            _PLANS.pop(next(iter(_PLANS)))
+        _PLANS[programme_id] = plan
+    return plan
+
+
+_PLANS: dict[int, Plan] = {}
+
+
 _SAME_SET = ("date", "exercise_id", "side", "set_number", "reps", "hold_s", "band", "pain_during", "effort")
 
 
@@ -89,7 +108,9 @@ def log_set(db: Session, actor: User, entry: SetLogIn) -> tuple[SetLog, bool]:
     """Save one set; the same client_key sent again returns the saved set and `False` (not created)."""
     require_runner(actor, "log sets")
     if entry.programme_id is not None:
-        writable(db, actor, Programme, entry.programme_id, "programme")
+        owner = db.scalar(select(Programme.user_id).where(Programme.id == entry.programme_id))
+        if owner != actor.id:
+            raise NotFound(f"No programme {entry.programme_id} among your own data.")
     existing = _by_key(db, actor, entry.client_key)
     if existing is None:
         try:

@@ -5,32 +5,37 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from hipcoach.store import accounts
-from hipcoach.web.deps import DB, SESSION_COOKIE, Actor, Id, csrf_token, set_session_cookie
+from hipcoach.store.credentials import hash_password
+from hipcoach.web.deps import DB, SESSION_COOKIE, Actor, Id, Tx, csrf_token, set_session_cookie
 from hipcoach.web.schemas import LoginIn, NewTokenOut, SessionOut, SignupIn, TokenIn, TokenOut, UserOut
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
 
 @router.post("/accounts", status_code=201, response_model=SessionOut)
-def sign_up(body: SignupIn, request: Request, response: Response, db: DB) -> SessionOut:
-    user = accounts.create_user(db, body.email, body.password, body.display_name, body.role)
-    return _signed_in(request, response, db, user)
+def sign_up(body: SignupIn, request: Request, response: Response, tx: Tx) -> SessionOut:
+    password_hash = hash_password(body.password)  # slow on purpose: kept out of the writers' turn
+    with tx() as db:
+        user = accounts.create_user_hashed(db, body.email, password_hash, body.display_name, body.role)
+        return _signed_in(request, response, db, user)
 
 
 @router.post("/session", response_model=SessionOut)
-def sign_in(body: LoginIn, request: Request, response: Response, db: DB) -> SessionOut:
-    user = accounts.authenticate(db, body.email, body.password)
+def sign_in(body: LoginIn, request: Request, response: Response, db: DB, tx: Tx) -> SessionOut:
+    user = accounts.authenticate(db, body.email, body.password)  # read-only, and slow on purpose
     if user is None:
         raise HTTPException(401, "Wrong email or password.")
-    return _signed_in(request, response, db, user)
+    with tx() as writer:
+        return _signed_in(request, response, writer, user)
 
 
 @router.delete("/session", status_code=204)
-def sign_out(request: Request, response: Response, actor: Actor, db: DB) -> None:
-    raw = request.cookies.get(SESSION_COOKIE)
-    if raw:
-        accounts.end_login_session(db, raw)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+def sign_out(request: Request, response: Response, actor: Actor, tx: Tx) -> None:
+    with tx() as db:
+        raw = request.cookies.get(SESSION_COOKIE)
+        if raw:
+            accounts.end_login_session(db, raw)
+        response.delete_cookie(SESSION_COOKIE, path="/")
 
 
 @router.get("/me", response_model=UserOut)
@@ -39,9 +44,10 @@ def me(actor: Actor) -> UserOut:
 
 
 @router.post("/tokens", status_code=201, response_model=NewTokenOut)
-def new_token(body: TokenIn, actor: Actor, db: DB) -> NewTokenOut:
-    token, raw = accounts.create_api_token(db, actor, body.name)
-    return NewTokenOut(id=token.id, name=token.name, created_at=token.created_at, token=raw)
+def new_token(body: TokenIn, actor: Actor, tx: Tx) -> NewTokenOut:
+    with tx() as db:
+        token, raw = accounts.create_api_token(db, actor, body.name)
+        return NewTokenOut(id=token.id, name=token.name, created_at=token.created_at, token=raw)
 
 
 @router.get("/tokens", response_model=list[TokenOut])
@@ -50,8 +56,9 @@ def tokens(actor: Actor, db: DB) -> list[TokenOut]:
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: Id, actor: Actor, db: DB) -> None:
-    accounts.revoke_api_token(db, actor, token_id)
+def revoke_token(token_id: Id, actor: Actor, tx: Tx) -> None:
+    with tx() as db:
+        accounts.revoke_api_token(db, actor, token_id)
 
 
 def _signed_in(request: Request, response: Response, db: DB, user) -> SessionOut:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 
 from hipcoach.store.backup import ImportCounts, export_backup, import_backup
-from hipcoach.web.deps import DB, Actor
+from hipcoach.web.deps import DB, Actor, Tx
 
 router = APIRouter(prefix="/api/v1", tags=["backup"])
 
@@ -19,6 +19,7 @@ def backup(actor: Actor, db: DB) -> dict:
 
 
 @router.post("/backup", response_model=ImportCounts)
-def restore(data: Annotated[dict, Body()], actor: Actor, db: DB) -> ImportCounts:
+def restore(data: Annotated[dict, Body()], actor: Actor, tx: Tx) -> ImportCounts:
     """Adds what the file has and the account lacks; changes nothing already saved; safe to repeat."""
-    return import_backup(db, actor, data)
+    with tx() as db:
+        return import_backup(db, actor, data)

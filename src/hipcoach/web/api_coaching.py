@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
 from hipcoach.store import coaching, training, videos
-from hipcoach.web.deps import DB, Actor, Id
+from hipcoach.web.deps import DB, Actor, Id, Tx
 from hipcoach.web.schemas import (
     AcceptIn,
     AnalysisOut,
@@ -23,14 +23,16 @@ router = APIRouter(prefix="/api/v1", tags=["coaching"])
 
 
 @router.post("/invitations", status_code=201, response_model=InvitationOut)
-def invite(body: InvitationIn, actor: Actor, db: DB) -> InvitationOut:
-    invitation, code = coaching.create_invitation(db, actor, body.note)
-    return InvitationOut(id=invitation.id, code=code, expires_at=invitation.expires_at)
+def invite(body: InvitationIn, actor: Actor, tx: Tx) -> InvitationOut:
+    with tx() as db:
+        invitation, code = coaching.create_invitation(db, actor, body.note)
+        return InvitationOut(id=invitation.id, code=code, expires_at=invitation.expires_at)
 
 
 @router.post("/invitations/accept", response_model=LinkOut)
-def accept(body: AcceptIn, actor: Actor, db: DB) -> LinkOut:
-    return LinkOut.model_validate(coaching.accept_invitation(db, actor, body.code))
+def accept(body: AcceptIn, actor: Actor, tx: Tx) -> LinkOut:
+    with tx() as db:
+        return LinkOut.model_validate(coaching.accept_invitation(db, actor, body.code))
 
 
 @router.get("/coaches", response_model=list[UserOut])
@@ -39,8 +41,9 @@ def my_coaches(actor: Actor, db: DB) -> list[UserOut]:
 
 
 @router.delete("/links/{user_id}", status_code=204)
-def unlink(user_id: Id, actor: Actor, db: DB) -> None:
-    coaching.unlink(db, actor, user_id)
+def unlink(user_id: Id, actor: Actor, tx: Tx) -> None:
+    with tx() as db:
+        coaching.unlink(db, actor, user_id)
 
 
 @router.get("/athletes", response_model=list[AthleteOut])

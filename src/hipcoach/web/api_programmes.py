@@ -12,7 +12,7 @@ from hipcoach.reports.ical import plan_ical
 from hipcoach.reports.pdf import plan_pdf
 from hipcoach.store import training
 from hipcoach.store.errors import NotFound
-from hipcoach.web.deps import DB, Actor, Id
+from hipcoach.web.deps import DB, Actor, Id, Tx
 from hipcoach.web.schemas import ProgrammeIn, ProgrammeOut, QuestionOut, ScreeningOut
 
 router = APIRouter(prefix="/api/v1", tags=["programmes"])
@@ -37,9 +37,10 @@ def screening(profile: Profile, actor: Actor) -> ScreeningOut:
 
 
 @router.put("/profile", response_model=Profile)
-def save_profile(profile: Profile, actor: Actor, db: DB) -> Profile:
-    row = training.save_profile(db, actor, profile.model_dump(mode="json"))
-    return Profile.model_validate(row.data)
+def save_profile(profile: Profile, actor: Actor, tx: Tx) -> Profile:
+    with tx() as db:
+        row = training.save_profile(db, actor, profile.model_dump(mode="json"))
+        return Profile.model_validate(row.data)
 
 
 @router.get("/runners/{runner_id}/profile", response_model=Profile)
@@ -48,8 +49,9 @@ def get_profile(runner_id: Id, actor: Actor, db: DB) -> Profile:
 
 
 @router.post("/programmes", status_code=201, response_model=ProgrammeOut)
-def create_programme(body: ProgrammeIn, actor: Actor, db: DB) -> ProgrammeOut:
-    return ProgrammeOut.model_validate(training.create_programme(db, actor, body.start_date))
+def create_programme(body: ProgrammeIn, actor: Actor, tx: Tx) -> ProgrammeOut:
+    with tx() as db:
+        return ProgrammeOut.model_validate(training.create_programme(db, actor, body.start_date))
 
 
 @router.get("/runners/{runner_id}/programmes", response_model=list[ProgrammeOut])
@@ -93,7 +95,7 @@ def programme_sessions(programme_id: Id, actor: Actor, db: DB) -> list[dict]:
 def programme_session(programme_id: Id, uid: str, actor: Actor, db: DB) -> dict:
     """One session's exercises with the sets already logged for it."""
     programme = training.get_programme(db, actor, programme_id)
-    plan = Plan.model_validate(programme.plan)
+    plan = training.programme_plan(db, actor, programme)
     for week in plan.weeks:
         for session in week.sessions:
             if session.uid == uid:
@@ -114,7 +116,7 @@ def programme_session(programme_id: Id, uid: str, actor: Actor, db: DB) -> dict:
 
 
 def _plan(db: DB, actor: Actor, programme_id: Id) -> Plan:
-    return Plan.model_validate(training.get_programme(db, actor, programme_id).plan)
+    return training.programme_plan(db, actor, training.get_programme(db, actor, programme_id))
 
 
 def _attachment(name: str) -> dict:

@@ -7,14 +7,14 @@ import uuid
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse
 
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.store import videos
 from hipcoach.store.errors import Conflict, NotFound
-from hipcoach.web.deps import DB, Actor, Id
+from hipcoach.web.deps import DB, Actor, Id, Tx
 from hipcoach.web.schemas import AnalysisOut
 
 router = APIRouter(prefix="/api/v1", tags=["videos and analyses"])
@@ -25,7 +25,9 @@ RESULT_FILES = {"annotated.mp4": "video/mp4", "reps.csv": "text/csv", "signal.pn
 @router.post("/analyses", status_code=202, response_model=AnalysisOut)
 def upload(
     request: Request,
+    background: BackgroundTasks,
     actor: Actor,
+    tx: Tx,
     file: Annotated[UploadFile, File(description="a phone or webcam video")],
     kind: Annotated[Literal["exercise", "screen"], Form()],
     target: Annotated[str, Form(description="exercise id, or single-leg-squat / running for a screen")],
@@ -33,10 +35,10 @@ def upload(
 ) -> AnalysisOut:
     """Store the upload and queue its analysis; poll GET /analyses/{id} for progress."""
     _check_target(kind, target)
-    state = request.app.state
-    stored, size, digest = _save_upload(file, state.settings.uploads_dir, state.settings.upload_limit_bytes)
+    settings = request.app.state.settings
+    stored, size, digest = _save_upload(file, settings.uploads_dir, settings.upload_limit_bytes)
     try:
-        with state.database.transaction() as db:
+        with tx() as db:  # the copy above stays outside the writers' turn
             analysis = videos.add_video_for_analysis(
                 db,
                 actor,
@@ -51,9 +53,9 @@ def upload(
     except BaseException:
         stored.unlink(missing_ok=True)
         raise
-    state.jobs.enqueue(analysis.id)
-    with state.database.transaction() as db:
-        return AnalysisOut.model_validate(videos.get_analysis(db, actor, analysis.id))
+    # Queued once the response is out, after this request's transaction has committed.
+    background.add_task(request.app.state.jobs.enqueue, analysis.id)
+    return AnalysisOut.model_validate(analysis)
 
 
 @router.get("/runners/{runner_id}/analyses", response_model=list[AnalysisOut])

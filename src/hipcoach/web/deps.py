@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, Response
@@ -26,11 +27,23 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID, description="a positive id")]
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    with request.app.state.database.transaction() as db:
+    """A read-only view for the request (GET routes and finding the signed-in user)."""
+    with request.app.state.database.transaction(write=False) as db:
         yield db
 
 
-DB = Annotated[Session, Depends(get_db)]
+# scope="function": closed before the response leaves.
+DB = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def write_transaction(request: Request) -> Callable[[], AbstractContextManager[Session]]:
+    """Routes that change data open this in their own body: the whole transaction, SQLite's writers'
+    turn included, then runs in one thread and commits before the response is sent, so a client
+    never sees success for unsaved data and its next request finds what this one saved."""
+    return request.app.state.database.transaction
+
+
+Tx = Annotated[Callable[[], AbstractContextManager[Session]], Depends(write_transaction)]
 
 
 def csrf_token(request: Request, session_token: str) -> str:
@@ -54,7 +67,14 @@ def _refuse(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def current_user(request: Request, db: DB) -> User:
+async def current_user(request: Request) -> User:
+    """Who is asking. Two indexed lookups, done in the event loop: a hop to a worker thread would cost
+    more than the query, and under load a queue for threads is where the latency piles up."""
+    with request.app.state.database.transaction(write=False) as db:
+        return _identify(request, db)
+
+
+def _identify(request: Request, db: Session) -> User:
     auth = request.headers.get("authorization", "")
     if auth:
         scheme, _, raw = auth.partition(" ")

@@ -32,8 +32,9 @@ class Programme(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     plan_id: Mapped[str] = mapped_column(String(32))
     start_date: Mapped[dt.date] = mapped_column(Date)
-    profile_snapshot: Mapped[dict] = mapped_column(JSON)
-    plan: Mapped[dict] = mapped_column(JSON)
+    # Loaded only when asked for: listings and access checks need not parse the whole plan.
+    profile_snapshot: Mapped[dict] = mapped_column(JSON, deferred=True)
+    plan: Mapped[dict] = mapped_column(JSON, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
