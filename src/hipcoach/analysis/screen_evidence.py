@@ -178,7 +178,7 @@ RUNNING_NOTES = [
     "Foot contact cannot be seen from behind: stance phases are estimated from the pelvis's up-and-down "
     "movement, so their start and end times are approximate (about a tenth of a second).",
     "Against treadmill motion capture, with pose-model-like jitter, the drop per step was within about "
-    f"{PELVIC_DROP_RESOLUTION_DEG:.0f}° (root mean square; 1.0-1.5° filmed at 60 frames per second, up to "
+    f"{PELVIC_DROP_RESOLUTION_DEG:.0f}° (root mean square; 1.0-1.4° filmed at 60 frames per second, up to "
     "2.1° at 30), and cadence within 1 step per minute.",
     "Knee angles seen from behind are not reported: 2D knee valgus does not match the knee's 3D movement.",
 ]
