@@ -7,6 +7,7 @@ shared segmenter, find each rep's working side, measure its range and faults, su
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -85,13 +86,14 @@ def analyse_track(track: PoseTrack, exercise_id: str) -> Result:
         marks += [Mark(h.t_s, h.side, catalog.faults[h.code].name, h.code) for h in hits]
     if not entries:
         return _not_matching(base, _no_reps(sig, exercise))
+    unchecked = sorted(set(exercise.faults) - checked)
     report = base | {
         "status": "ok",
         "signal": {"driver": sig.driver, "angle": sig.angle, "label": sig.label, "unit": "deg"},
         "faults_checked": sorted(checked),
-        "faults_not_checked": sorted(set(exercise.faults) - checked),
+        "faults_not_checked": unchecked,
         "reps": entries,
-        "summary": summarise(entries, exercise, catalog.faults),
+        "summary": summarise(entries, exercise, catalog.faults, unchecked),
     }
     timeline = Timeline(_signals(kin, sig), [_span(e) for e in entries], marks)
     return Result(report, [_row(e) for e in entries], timeline)
@@ -103,7 +105,8 @@ def _rep_entry(
     t = kin.timestamps
     angle = resolve(kin, sig.angle, side, sig.angle_sign)
     span = slice(rep.start, rep.end + 1)
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without a person are NaN by design
         stacked = np.nanmean(np.stack([a[span] for a in angle.values()]), axis=0)
     ok = np.isfinite(stacked)
     range_deg = float(stacked[ok].max() - stacked[ok].min()) if ok.any() else None

@@ -51,7 +51,11 @@ def per_side(reps: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def summarise(reps: list[dict[str, Any]], exercise: Exercise, faults: dict[str, Fault]) -> dict[str, Any]:
+def summarise(
+    reps: list[dict[str, Any]], exercise: Exercise, faults: dict[str, Fault], unchecked: list[str] = ()
+) -> dict[str, Any]:
+    """`unchecked`: fault codes this clip's view could not show (named in the note so silence is not
+    mistaken for a clean bill)."""
     sides = per_side(reps)
     count = {s: sides.get(s, {}).get("reps", 0) for s in ("left", "right", "both")}
     summary: dict[str, Any] = {
@@ -69,12 +73,16 @@ def summarise(reps: list[dict[str, Any]], exercise: Exercise, faults: dict[str, 
             "range": _asymmetry(sides["left"]["range_deg_mean"], sides["right"]["range_deg_mean"]),
             "hold": _asymmetry(sides["left"]["hold_s_mean"], sides["right"]["hold_s_mean"]),
         }
-    summary["note"] = coaching_note(reps, summary, exercise, faults)
+    summary["note"] = coaching_note(reps, summary, exercise, faults, unchecked)
     return summary
 
 
 def coaching_note(
-    reps: list[dict[str, Any]], summary: dict[str, Any], exercise: Exercise, faults: dict[str, Fault]
+    reps: list[dict[str, Any]],
+    summary: dict[str, Any],
+    exercise: Exercise,
+    faults: dict[str, Fault],
+    unchecked: list[str] = (),
 ) -> str:
     """A few plain sentences: what was done, the most frequent faults with their corrections, then
     partial reps, short holds and left/right differences."""
@@ -110,4 +118,7 @@ def coaching_note(
         lines.append(f"Your {less} side moved through {abs(asym['range']):.0f}% less range than the other.")
     if len(lines) == 1 and counted:
         lines.append("No form faults seen in the reps that could be checked from this view.")
+    if unchecked:
+        names = ", ".join(faults[c].name.lower() for c in unchecked)
+        lines.append(f"Not checked from this camera view: {names}.")
     return " ".join(lines)
