@@ -72,7 +72,8 @@ async def make_runner(http: httpx.AsyncClient, i: int) -> tuple[dict, dict]:
     auth = {"Authorization": f"Bearer {token}"}
     await http.put("/api/v1/profile", json=profile_dict(start_date="2026-11-30"), headers=auth)
     programme = (await http.post("/api/v1/programmes", json={}, headers=auth)).json()["id"]
-    return auth, {"runner": r.json()["user"]["id"], "programme": programme}
+    sessions = (await http.get(f"/api/v1/programmes/{programme}/sessions", headers=auth)).json()
+    return auth, {"runner": r.json()["user"]["id"], "programme": programme, "session": sessions[0]}
 
 
 async def timed(http: httpx.AsyncClient, method: str, url: str, out: list[float], **kw) -> None:
@@ -89,8 +90,7 @@ async def pause(interval: float, k: int) -> None:
 
 
 async def client_logs_sets(http, auth, ids, n, out, interval) -> None:
-    sessions = (await http.get(f"/api/v1/programmes/{ids['programme']}/sessions", headers=auth)).json()
-    session = sessions[0]
+    session = ids["session"]
     for k in range(n):
         await pause(interval, k)
         body = {
