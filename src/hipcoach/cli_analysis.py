@@ -77,7 +77,20 @@ def _print_screen(report: dict[str, Any], folder: Path) -> None:
     out.print(report["interpretation"], highlight=False)
     if report.get("needs_work_side"):
         out.print(f"Side that needs more work: [bold]{report['needs_work_side']}[/]")
+    if "compared_with_previous" in report:
+        out.print("Since the earlier screen: " + report["compared_with_previous"]["summary"], highlight=False)
     _print_files(report, folder)
+
+
+def _read_report(path: Path) -> dict[str, Any]:
+    from hipcoach.errors import UserError
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(
+            f"Cannot read the earlier report {path}: {exc}.", "Give the report.json of an earlier screen."
+        ) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -131,15 +144,26 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="Print the JSON report to stdout."),
         no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video (faster)."),
         threads: int = typer.Option(None, "--threads", min=1, max=8, help="Pose inference threads."),
+        compare: Path = typer.Option(
+            None, "--compare", help="An earlier screen's report.json: say which changes are real."
+        ),
     ) -> None:
         """Hip-stability screen: knee and pelvis control in a single-leg squat, or pelvic drop in running."""
         from hipcoach.analysis.run import screen_to_folder
 
+        previous = _read_report(compare) if compare else None
         folder = output or source.with_suffix(".screen")
         bars = _StageBars()
         with bars.bars:
             report = screen_to_folder(
-                source, test, folder, bars, video=video, draw_video=not no_video, threads=threads
+                source,
+                test,
+                folder,
+                bars,
+                video=video,
+                draw_video=not no_video,
+                threads=threads,
+                previous=previous,
             )
         if json_out:
             typer.echo(json.dumps(report, indent=2))

@@ -95,3 +95,24 @@ def test_analyse_a_real_video_end_to_end_with_the_annotated_video(data_dir, tmp_
         stream = f.streams.video[0]
         assert stream.codec_context.name == "h264" and stream.format.name == "yuv420p"
         assert sum(1 for _ in f.decode(stream)) >= 85  # the 3 s clip, every frame
+
+
+def test_a_rescreen_says_which_changes_are_beyond_measurement_error(tmp_path):
+    before, _ = generate_running(duration=8.0, drop_deg={"left": 3.0, "right": 4.0})
+    after, _ = generate_running(duration=8.0, drop_deg={"left": 3.0, "right": 12.0}, seed=1)
+    first = run_cli("screen", before.save(tmp_path / "a.npz"), "-t", "running", "-o", tmp_path / "a")
+    assert first.exit_code == 0, first.output
+    again = run_cli(
+        "screen", after.save(tmp_path / "b.npz"), "-t", "running", "-o", tmp_path / "b",
+        "--compare", tmp_path / "a" / "report.json",
+    )  # fmt: skip
+    assert again.exit_code == 0, again.output
+    changes = json.loads((tmp_path / "b" / "report.json").read_text())["compared_with_previous"]["changes"]
+    verdicts = {c["side"]: c["verdict"] for c in changes}
+    # drop_deg is per stance foot: the drop while standing on the right foot grew from 4° to 12°.
+    assert verdicts == {"left": "within measurement error", "right": "worse"}
+    other = run_cli(
+        "screen", after.save(tmp_path / "c.npz"), "-t", "single-leg-squat", "-o", tmp_path / "c",
+        "--compare", tmp_path / "a" / "report.json",
+    )  # fmt: skip
+    assert other.exit_code == 2 and "Cannot compare a running screen" in other.text

@@ -101,8 +101,11 @@ def screen_to_folder(
     video: Path | None = None,
     draw_video: bool = True,
     threads: int | None = None,
+    previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Run the hip-stability screen `test` ("single-leg-squat" or "running") into `out_dir`."""
+    """Run the hip-stability screen `test` ("single-leg-squat" or "running") into `out_dir`; with a
+    `previous` screen report, the report also says which changes since then are beyond measurement error."""
+    from hipcoach.analysis.screen_compare import check_comparable, compare_screens
     from hipcoach.analysis.screen_running import screen_running
     from hipcoach.analysis.screen_squat import screen_single_leg_squat
 
@@ -110,10 +113,14 @@ def screen_to_folder(
         raise UserError(
             f"There is no screen called '{test}'.", "Choose --test single-leg-squat or --test running."
         )
+    if previous is not None:  # a wrong earlier report fails before the slow part
+        check_comparable(previous, test)
     track, made_from = load_or_estimate(Path(source), progress, threads)
     video = video or made_from
     screen = screen_single_leg_squat if test == "single-leg-squat" else screen_running
     result = screen(track)
+    if previous is not None:
+        result.report["compared_with_previous"] = compare_screens(previous, result.report)
     title = f"Hip stability screen: {test.replace('-', ' ')}"
     unit = "reps" if test == "single-leg-squat" else "steps"
     return _finish(result, out_dir, title, video if draw_video else None, track, unit, progress)

@@ -31,19 +31,22 @@ def _verdict(change: float, measure: str) -> tuple[str, float]:
     return ("worse" if change > 0 else "better"), limit
 
 
+def check_comparable(report: dict, test: str, name: str = "earlier") -> None:
+    """A screen report of `test`, or a UserError saying what it is instead."""
+    if not str(report.get("schema_version", "")).startswith("hipcoach.screen/"):
+        raise UserError(f"The {name} report is not a hipcoach screen report.", "Pass two screen JSON files.")
+    if report.get("test") != test:
+        raise UserError(
+            f"Cannot compare a {report.get('test')} screen with a {test} screen.",
+            "Compare two screens of the same test.",
+        )
+
+
 def compare_screens(before: dict, after: dict) -> dict:
     """Per side and measure: before, after, change and whether it exceeds measurement error. Both are
     screen reports (the JSON of `screen_single_leg_squat` or `screen_running`) of the same test."""
     for name, report in (("before", before), ("after", after)):
-        if not str(report.get("schema_version", "")).startswith("hipcoach.screen/"):
-            raise UserError(
-                f"The {name} report is not a hipcoach screen report.", "Pass two screen JSON files."
-            )
-    if before["test"] != after["test"]:
-        raise UserError(
-            f"Cannot compare a {before['test']} screen with a {after['test']} screen.",
-            "Compare two screens of the same test.",
-        )
+        check_comparable(report, after["test"], name)
     changes = []
     sentences = []
     for measure, words in MEASURES[before["test"]].items():
