@@ -18,9 +18,9 @@ import numpy as np
 from hipcoach.analysis import screen_evidence as ev
 from hipcoach.analysis.screen_prepare import prepare
 from hipcoach.analysis.segmenter import SegmenterConfig, segment
+from hipcoach.analysis.sides import standing_side
 from hipcoach.analysis.timeline import Mark, Result, Signal, Span, Timeline
 from hipcoach.errors import UserError
-from hipcoach.motion.landmarks import INDEX
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.views import image_points
 
@@ -38,18 +38,6 @@ def _r(x: float | None, nd: int = 1) -> float | None:
     return round(float(x), nd) if x is not None and np.isfinite(x) else None
 
 
-def _stance_side(track: PoseTrack, a: int, b: int) -> str:
-    """The leg on the floor: its foot stays put while the pelvis goes down and up, and the free foot,
-    hanging from the pelvis, travels with it. (How low a foot looks misleads when the free leg reaches
-    forward, towards the camera; how near it is to the mid-hip misleads when the pelvis drops.)"""
-    p = image_points(track)[a : b + 1]
-    travel = {}
-    for s in OTHER:
-        foot = np.nanmean(p[:, [INDEX[f"{s}_{j}"] for j in ("ankle", "heel", "foot_index")]], axis=1)
-        travel[s] = float(np.nansum(np.nanstd(foot, axis=0)))
-    return "left" if travel["left"] < travel["right"] else "right"
-
-
 def _fppa_near(t: np.ndarray, fppa: np.ndarray, bottom: int) -> tuple[float | None, float | None, str]:
     """FPPA at the bottom, else at the nearest frame within the window where it is defined."""
     if np.isfinite(fppa[bottom]):
@@ -65,9 +53,10 @@ def _reps(prepared) -> list[dict]:
     kin, track = prepared.kin, prepared.track
     t = kin.timestamps
     reps = segment(t, -kin["pelvis_height"], SegmenterConfig(min_range=MIN_LOWERING))
+    points = image_points(track)
     out = []
     for i, rep in enumerate(reps, start=1):
-        side = _stance_side(track, rep.start, rep.end)
+        side = standing_side(points, rep.start, rep.end)
         fppa, offset, how = _fppa_near(t, kin.side("knee_fppa", side), rep.peak)
         flexion = kin.side("knee_flexion_3d", side)
         around = flexion[max(rep.start, rep.peak - 3) : rep.peak + 4]

@@ -1,7 +1,7 @@
 """Which leg worked in a rep, found from the movement itself (the user is never asked).
 
 Rules (analysers.toml `side`): the leg whose driver rose, the knee or ankle that travelled further, the
-ankle that stayed lower (the standing leg), or the way the pelvis travelled (a side-step leads with the
+foot that stays put (the standing leg), or the way the pelvis travelled (a side-step leads with the
 leg on that side). Positions are image points with y up, of a track whose left/right are the person's own.
 """
 
@@ -26,15 +26,17 @@ def _travel(points: np.ndarray, joint: str, rep: Rep) -> dict[str, float]:
     return out
 
 
-def _ankle_travel(points: np.ndarray, rep: Rep) -> dict[str, float]:
-    """How far each ankle moves on screen during the rep: the standing foot stays planted while the free
-    foot moves with the body (down in a single-leg squat, up in a single-leg bridge)."""
-    out = {}
+def standing_side(points: np.ndarray, a: int, b: int) -> str:
+    """The leg on the floor between frames a and b: its foot (ankle, heel, toes) stays put on screen
+    while the free foot, hanging from the pelvis, travels with it (down in a single-leg squat, up in a
+    single-leg bridge). How low a foot looks misleads when the free leg reaches towards the camera, and
+    how near it is to the mid-hip misleads when the pelvis drops."""
+    p = points[a : b + 1]
+    travel = {}
     for side in SIDES:
-        a = points[rep.start : rep.end + 1, INDEX[f"{side}_ankle"]]
-        a = a[np.isfinite(a).all(axis=1)]
-        out[side] = float(np.linalg.norm(a - np.median(a, axis=0), axis=1).max()) if len(a) else np.inf
-    return out
+        foot = np.nanmean(p[:, [INDEX[f"{side}_{j}"] for j in ("ankle", "heel", "foot_index")]], axis=1)
+        travel[side] = float(np.nansum(np.nanstd(foot, axis=0)))
+    return "left" if travel["left"] < travel["right"] else "right"
 
 
 def _travel_direction(points: np.ndarray, rep: Rep) -> str:
@@ -64,8 +66,7 @@ def working_side(rule: str, rep: Rep, points: np.ndarray, driver_side: str | Non
         moved = _travel(points, rule.removeprefix("moving_"), rep)
         return max(SIDES, key=moved.get)
     if rule == "stance":
-        moved = _ankle_travel(points, rep)
-        return min(SIDES, key=moved.get)
+        return standing_side(points, rep.start, rep.end)
     if rule == "travel":
         return _travel_direction(points, rep)
     raise ValueError(f"unknown side rule {rule!r}")
