@@ -91,6 +91,9 @@ def register(app: typer.Typer) -> None:
         database_url: str | None = DbOpt,
         redis_url: str | None = RedisOpt,
         threads: int = typer.Option(1, min=1, max=16, help="analyses run at once"),
+        lease_seconds: float = typer.Option(
+            60.0, min=1.0, help="a job whose worker is silent this long is handed to another worker"
+        ),
     ):
         """Analyse uploaded videos from the shared queue until stopped (Ctrl-C finishes the job in hand)."""
         from hipcoach.jobs.standalone import run_worker

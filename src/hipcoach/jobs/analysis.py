@@ -19,6 +19,8 @@ from hipcoach.store.database import Database
 from hipcoach.store.models import Analysis, Video
 
 MAX_ATTEMPTS = 3
+# The analysis reports each stage from 0 to 1; the page shows one bar. Pose finding is most of the time.
+STAGE_SPANS = {"pose": (0.0, 0.75), "analyse": (0.75, 0.8), "video": (0.8, 1.0)}
 Analyser = Callable[..., dict]
 
 
@@ -46,7 +48,12 @@ def run_job(
             return "skipped"
         analysis = db.get(Analysis, analysis_id)
         video = db.get(Video, analysis.video_id)
-        kind, target, source = analysis.kind, analysis.target, video.stored_path
+        kind, target, source, shown_name = (
+            analysis.kind,
+            analysis.target,
+            video.stored_path,
+            video.original_name,
+        )
     out_dir = analyses_dir / str(analysis_id) / f"attempt-{attempt}"
     if attempt > MAX_ATTEMPTS:
         message = f"The analysis was interrupted {attempt - 1} times; try a shorter or smaller video."
@@ -63,8 +70,8 @@ def run_job(
     except LostLease:
         shutil.rmtree(out_dir, ignore_errors=True)
         return "lost"
-    except UserError as exc:
-        return _fail(database, analysis_id, attempt, out_dir, str(exc))
+    except UserError as exc:  # the message names the file as the user called it, not as it was stored
+        return _fail(database, analysis_id, attempt, out_dir, str(exc).replace(Path(source).name, shown_name))
     except Exception as exc:
         _release_or_give_up(database, analysis_id, attempt, out_dir, exc)
         raise
@@ -82,6 +89,8 @@ def _progress_writer(database: Database, analysis_id: int, attempt: int, lease_s
     last = {"t": 0.0, "p": -1.0}
 
     def report(stage: str, fraction: float) -> None:
+        start, end = STAGE_SPANS.get(stage, (0.0, 1.0))
+        fraction = start + (end - start) * min(max(fraction, 0.0), 1.0)
         now = time.monotonic()
         if now - last["t"] < 0.25 and abs(fraction - last["p"]) < 0.05:
             return

@@ -39,7 +39,10 @@ class Worker:
     ) -> None:
         self.database, self.queue = database, queue
         self.lease_s, self.requeue_after = lease_s, requeue_queued_after_s
-        self.consumer = queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=False)
+        # An idle consumer polls with growing pauses; capped at 1 s so a new upload starts within a second.
+        self.consumer = queue.huey.create_consumer(
+            workers=workers, worker_type="thread", periodic=False, max_delay=1.0
+        )
         # Huey's consumer takes over SIGINT/SIGTERM for its own run loop, which we do not use; the
         # process that hosts it (uvicorn, or `hipcoach worker`) keeps its own signal handling.
         self.consumer._set_signal_handlers = lambda: None
