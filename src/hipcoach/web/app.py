@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from importlib import resources
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from hipcoach import __version__
 from hipcoach.jobs.analysis import default_analyser
@@ -13,6 +16,8 @@ from hipcoach.jobs.worker import Worker
 from hipcoach.store.database import Database
 from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
 from hipcoach.web.errors import install_error_handlers
+from hipcoach.web.pages import auth, coach, runner
+from hipcoach.web.pages.render import SignInFirst
 from hipcoach.web.settings import Settings
 from hipcoach.web.upload_limit import UploadLimit
 
@@ -47,6 +52,16 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
     app.state.settings, app.state.database, app.state.jobs = settings, database, queue
     for module in (api_accounts, api_programmes, api_logs, api_coaching, api_videos, api_backup):
         app.include_router(module.router)
+    for router in (auth.router, runner.router, coach.router):
+        app.include_router(router)
+    app.mount(
+        "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
+    )
+
+    @app.exception_handler(SignInFirst)
+    async def sign_in_first(request: Request, exc: SignInFirst) -> RedirectResponse:
+        return RedirectResponse("/login", status_code=303)
+
     install_error_handlers(app)
     app.add_middleware(UploadLimit, limit=settings.upload_limit_bytes, paths=(api_videos.UPLOAD_PATH,))
     return app

@@ -1,0 +1,85 @@
+"""Progress charts as inline SVG, drawn on the server: no chart library, nothing to download."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from hipcoach.store.progress import Progress
+
+W, ROW = 560, 22
+LEFT_COLOUR, RIGHT_COLOUR = "#e07b00", "#1f6fb2"  # the report plots' side colours
+
+
+def _svg(height: int, body: list[str], label: str) -> Markup:
+    inner = "".join(body)
+    return Markup(
+        f'<svg role="img" aria-label="{escape(label)}" viewBox="0 0 {W} {height}" width="100%" '
+        f'xmlns="http://www.w3.org/2000/svg" font-size="12">{inner}</svg>'
+    )
+
+
+def side_reps_chart(summary: Progress) -> Markup:
+    """Reps per exercise, left and right bars side by side."""
+    rows = summary.asymmetry
+    top = max([max(a.left_reps, a.right_reps) for a in rows] + [1])
+    body, y = [], 4
+    for a in rows:
+        body.append(f'<text x="0" y="{y + 14}">{escape(a.exercise_id)}</text>')
+        for i, (side, reps, colour) in enumerate(
+            (("left", a.left_reps, LEFT_COLOUR), ("right", a.right_reps, RIGHT_COLOUR))
+        ):
+            width = round(300 * reps / top)
+            yy = y + i * (ROW // 2)
+            body.append(
+                f'<rect class="bar-{side}" x="170" y="{yy}" width="{width}" '
+                f'height="{ROW // 2 - 1}" fill="{colour}"/>'
+            )
+            body.append(f'<text x="{175 + width}" y="{yy + 10}">{side} {reps}</text>')
+        y += ROW + 6
+    return _svg(max(y, 30), body or ['<text x="0" y="18">No sets logged yet.</text>'], "reps per side")
+
+
+def pain_chart(summary: Progress) -> Markup:
+    """Worst pain during each day's sets, and the next-morning check-in, on a 0-10 scale."""
+    days = summary.pain
+    height, plot_h = 140, 110
+    if not days:
+        return _svg(30, ['<text x="0" y="18">No pain recorded yet.</text>'], "pain trend")
+    step = (W - 40) / max(len(days) - 1, 1)
+    body = [f'<line x1="30" y1="{10 + plot_h * 0.5}" x2="{W}" y2="{10 + plot_h * 0.5}" stroke="#ccc"/>']
+    body.append(f'<text x="0" y="{14 + plot_h * 0.5}">5</text>')
+    for key, colour in (("worst_during", "#b22222"), ("next_morning", "#555")):
+        points = [
+            f"{30 + i * step:.1f},{10 + plot_h * (1 - getattr(d, key) / 10):.1f}"
+            for i, d in enumerate(days)
+            if getattr(d, key) is not None
+        ]
+        if points:
+            body.append(
+                f'<polyline class="pain-{key}" fill="none" stroke="{colour}" points="{" ".join(points)}"/>'
+            )
+    return _svg(height, body, "pain trend")
+
+
+def adherence_chart(summary: Progress) -> Markup:
+    """Sets done against sets planned so far, per programme week."""
+    weeks = [w for w in summary.adherence if w.planned_sets]
+    if not weeks:
+        return _svg(30, ['<text x="0" y="18">No sessions due yet.</text>'], "adherence")
+    body, y = [], 4
+    for w in weeks:
+        share = w.done_sets / w.planned_sets
+        body.append(f'<text x="0" y="{y + 14}">week {w.week}</text>')
+        body.append(f'<rect x="70" y="{y}" width="300" height="{ROW - 4}" fill="#eee"/>')
+        body.append(f'<rect x="70" y="{y}" width="{round(300 * share)}" height="{ROW - 4}" fill="#2e8b57"/>')
+        body.append(f'<text x="380" y="{y + 14}">{w.done_sets}/{w.planned_sets} sets</text>')
+        y += ROW
+    return _svg(y + 4, body, "adherence")
+
+
+def progress_charts(summary: Progress) -> dict[str, Markup]:
+    return {
+        "sides": side_reps_chart(summary),
+        "pain": pain_chart(summary),
+        "adherence": adherence_chart(summary),
+    }

@@ -1,0 +1,45 @@
+"""The coach's dashboard: linked athletes, their recent sets and pain flags, and an invitation code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+
+from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
+from hipcoach.store import coaching, training, videos
+from hipcoach.web.pages.render import CheckedForm, PageUser, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _athlete_rows(db, user) -> list[dict]:
+    since = dt.date.today() - dt.timedelta(days=14)
+    rows = []
+    for athlete in coaching.athletes(db, user):
+        sets = training.list_set_logs(db, user, athlete.id, since=since)
+        mornings = [c for c in training.list_checkins(db, user, athlete.id) if c.date >= since]
+        flags = sum(s.pain_during > MAX_RUNNING_PAIN for s in sets) + sum(
+            c.pain > MAX_RUNNING_PAIN for c in mornings
+        )
+        latest = videos.list_analyses(db, user, athlete.id, 1)
+        rows.append(
+            {"user": athlete, "sets": len(sets), "flags": flags, "latest": latest[0] if latest else None}
+        )
+    return rows
+
+
+@router.get("/coach")
+def dashboard(request: Request, user: PageUser):
+    with request.app.state.database.transaction(write=False) as db:
+        rows = _athlete_rows(db, user)
+    return render(request, "coach.html", user=user, rows=rows, code=None)
+
+
+@router.post("/coach/invitations")
+def invite(request: Request, user: PageUser, form: CheckedForm):
+    with request.app.state.database.transaction() as db:
+        _, code = coaching.create_invitation(db, user, str(form.get("note", ""))[:120])
+    with request.app.state.database.transaction(write=False) as db:
+        rows = _athlete_rows(db, user)
+    return render(request, "coach.html", user=user, rows=rows, code=code)

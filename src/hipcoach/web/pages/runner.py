@@ -1,0 +1,136 @@
+"""The runner's pages: onboarding with screening, the programme calendar, a session, progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+
+from hipcoach.catalog import load_catalog
+from hipcoach.plans.profile import WEEKDAYS
+from hipcoach.plans.red_flags import RED_FLAGS
+from hipcoach.store import training
+from hipcoach.store.errors import Conflict
+from hipcoach.store.inputs import SetLogIn
+from hipcoach.store.progress import progress
+from hipcoach.web.pages.charts import progress_charts
+from hipcoach.web.pages.profile_form import form_to_profile, validate_profile
+from hipcoach.web.pages.render import CheckedForm, PageUser, render, signed_in
+
+router = APIRouter(include_in_schema=False)
+BANDS = ("tan", "yellow", "red", "green", "blue", "black", "silver", "gold")
+
+
+@router.get("/")
+def home(request: Request):
+    user = signed_in(request)
+    if user.role == "coach":
+        return RedirectResponse("/coach", status_code=303)
+    with request.app.state.database.transaction(write=False) as db:
+        has_plan = training.latest_programme(db, user, user.id) is not None
+    return RedirectResponse("/programme" if has_plan else "/onboarding", status_code=303)
+
+
+def _onboarding(request, user, values, errors, status=200):
+    return render(
+        request, "onboarding.html", status, user=user, flags=RED_FLAGS, days=WEEKDAYS, bands=BANDS,
+        values=values, errors=errors,
+    )  # fmt: skip
+
+
+@router.get("/onboarding")
+def onboarding_page(request: Request, user: PageUser):
+    next_monday = dt.date.today() + dt.timedelta(days=(7 - dt.date.today().weekday()) % 7 or 7)
+    return _onboarding(request, user, {"start_date": next_monday.isoformat(), "name": user.display_name}, {})
+
+
+@router.post("/onboarding")
+def onboarding(request: Request, user: PageUser, form: CheckedForm):
+    profile, errors = validate_profile(form_to_profile(form))
+    if profile is None:
+        return _onboarding(request, user, form, errors, 422)
+    try:
+        with request.app.state.database.transaction() as db:
+            training.save_profile(db, user, profile.model_dump(mode="json"))
+            training.create_programme(db, user)
+    except training.ReferralInstead as exc:
+        with request.app.state.database.transaction() as db:  # keep the answers; no programme
+            training.save_profile(db, user, profile.model_dump(mode="json"))
+        return render(request, "referral.html", user=user, message=exc.message)
+    return RedirectResponse("/programme", status_code=303)
+
+
+@router.get("/programme")
+def programme_page(request: Request, user: PageUser):
+    with request.app.state.database.transaction(write=False) as db:
+        programme = training.latest_programme(db, user, user.id)
+        if programme is None:
+            return RedirectResponse("/onboarding", status_code=303)
+        plan = training.programme_plan(db, user, programme)
+        logged_days = {s.date for s in training.list_set_logs(db, user, user.id)}
+    return render(
+        request, "programme.html", user=user, plan=plan, programme=programme, days=WEEKDAYS,
+        logged_days=logged_days, today=dt.date.today(),
+    )  # fmt: skip
+
+
+def _session_context(db, user, uid: str) -> dict:
+    programme = training.latest_programme(db, user, user.id)
+    if programme is None:
+        raise Conflict("Make a programme first.")
+    plan = training.programme_plan(db, user, programme)
+    for week in plan.weeks:
+        for session in week.sessions:
+            if session.uid == uid:
+                logged = training.list_set_logs(db, user, user.id, session.date, session.date)
+                return {"programme": programme, "week": week, "session": session, "logged": logged}
+    raise Conflict(f"This programme has no session {uid!r}.")
+
+
+@router.get("/sessions/{uid}")
+def session_page(request: Request, uid: str, user: PageUser):
+    with request.app.state.database.transaction(write=False) as db:
+        ctx = _session_context(db, user, uid)
+    exercises = load_catalog().exercises
+    return render(
+        request, "session.html", user=user, exercises=exercises, bands=BANDS,
+        new_key=lambda: uuid.uuid4().hex, errors={}, values={}, **ctx,
+    )  # fmt: skip
+
+
+@router.post("/sessions/{uid}/sets")
+def log_set(request: Request, uid: str, user: PageUser, form: CheckedForm):
+    """Logs one set from a card's form; the form's key makes a second submit log nothing more."""
+    errors: dict[str, str] = {}
+    with request.app.state.database.transaction(write=False) as db:
+        ctx = _session_context(db, user, uid)
+    fields = {k: v for k, v in form.items() if k != "csrf_token" and v != ""}
+    try:
+        entry = SetLogIn(
+            **fields, date=ctx["session"].date, programme_id=ctx["programme"].id, session_uid=uid
+        )
+    except ValidationError as exc:
+        errors = {str(e["loc"][0]): e["msg"].removeprefix("Value error, ") for e in exc.errors()}
+    if not errors:
+        try:
+            with request.app.state.database.transaction() as db:
+                training.log_set(db, user, entry)
+        except Conflict as exc:
+            errors = {"client_key": exc.message}
+    with request.app.state.database.transaction(write=False) as db:
+        ctx = _session_context(db, user, uid)
+    card = {"exercise_id": form.get("exercise_id"), "side": form.get("side")}
+    return render(
+        request, "_set_form.html", 422 if errors else 200, user=user, bands=BANDS, errors=errors,
+        values=form if errors else {}, card=card, new_key=lambda: uuid.uuid4().hex, **ctx,
+    )  # fmt: skip
+
+
+@router.get("/progress")
+def progress_page(request: Request, user: PageUser):
+    with request.app.state.database.transaction(write=False) as db:
+        summary = progress(db, user, user.id, dt.date.today())
+    return render(request, "progress.html", user=user, summary=summary, charts=progress_charts(summary))

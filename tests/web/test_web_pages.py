@@ -1,0 +1,116 @@
+"""The pages a runner goes through: sign up, screening, programme, log each side, see it in progress."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hipcoach.plans.red_flags import RED_FLAG_IDS
+from hipcoach.web.app import create_app
+from tests.web.conftest import make_settings
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
+
+
+def _onboarding_form(csrf: str, **over) -> dict:
+    form = {
+        "csrf_token": csrf,
+        "name": "Page Runner",
+        "start_date": "2026-11-30",
+        "weeks": "6",
+        "sessions_per_week": "3",
+        "pain_sites": ["knee"],
+        "pain_side": "right",
+        "pain_severity": "3",
+        "pain_weeks": "6",
+        "run_days": ["tue", "thu", "sat", "sun"],
+        "long_run_day": "sun",
+        "hard_days": ["thu"],
+        "km_per_week": "30",
+        "experience": "some",
+        "bands": ["yellow", "red"],
+        **{f"flag_{f}": "no" for f in RED_FLAG_IDS},
+    }
+    return form | over
+
+
+@pytest.fixture
+def browser(tmp_path):
+    with TestClient(create_app(make_settings(tmp_path))) as client:
+        r = client.post(
+            "/signup",
+            data={"email": "page@example.org", "password": "long enough pw", "display_name": "Page"},
+        )
+        assert r.status_code == 200 and "Screening questions" in r.text  # followed the redirect
+        yield client, _csrf(r.text)
+
+
+def test_signup_screening_programme_log_both_sides_progress(browser):
+    client, csrf = browser
+    r = client.post("/onboarding", data=_onboarding_form(csrf))
+    assert r.status_code == 200 and 'id="calendar"' in r.text
+    uid = re.search(r'href="/sessions/([^"]+)"', r.text).group(1)
+    page = client.get(f"/sessions/{uid}").text
+    assert "Steps and cues" in page
+    forms = re.findall(
+        r'name="client_key" value="([0-9a-f]+)">\s*<input type="hidden" name="exercise_id" value="([^"]+)">'
+        r'\s*<input type="hidden" name="side" value="(left|right)">',
+        page,
+    )
+    (key_l, ex, _), (key_r, _, _) = [f for f in forms if f[2] == "left"][:1] + [
+        f for f in forms if f[2] == "right"
+    ][:1]
+    left = {"csrf_token": csrf, "client_key": key_l, "exercise_id": ex, "side": "left", "set_number": "1",
+            "reps": "10", "pain_during": "2"}  # fmt: skip
+    assert client.post(f"/sessions/{uid}/sets", data=left).status_code == 200
+    again = client.post(f"/sessions/{uid}/sets", data=left, headers={"HX-Request": "true"})
+    assert again.status_code == 200 and again.text.count("set 1: 10 reps") == 1  # sent twice, logged once
+    right = left | {"client_key": key_r, "side": "right", "reps": "8"}
+    assert client.post(f"/sessions/{uid}/sets", data=right).status_code == 200
+    progress = client.get("/progress").text
+    assert f"<td>{ex}</td><td>10</td><td>8</td>" in progress
+    assert 'class="bar-left"' in progress and ">left 10<" in progress and ">right 8<" in progress
+
+
+def test_out_of_range_values_are_shown_next_to_the_field(browser):
+    client, csrf = browser
+    r = client.post("/onboarding", data=_onboarding_form(csrf))
+    uid = re.search(r'href="/sessions/([^"]+)"', r.text).group(1)
+    bad = {"csrf_token": csrf, "client_key": "k" * 12, "exercise_id": "clamshell", "side": "left",
+           "set_number": "1", "reps": "-1", "pain_during": "11"}  # fmt: skip
+    r = client.post(f"/sessions/{uid}/sets", data=bad)
+    assert r.status_code == 422
+    assert re.search(r'data-field="pain_during">[^<]*10', r.text)
+    assert 'data-field="reps"' in r.text
+    assert "set 1:" not in r.text
+
+
+def test_bad_onboarding_answers_keep_what_was_typed(browser):
+    client, csrf = browser
+    r = client.post("/onboarding", data=_onboarding_form(csrf, weeks="40", name="Kept Name"))
+    assert r.status_code == 422
+    assert 'data-field="weeks"' in r.text and 'value="Kept Name"' in r.text
+
+
+def test_red_flag_gives_a_referral_page(browser):
+    client, csrf = browser
+    r = client.post("/onboarding", data=_onboarding_form(csrf, flag_calf_swelling="yes"))
+    assert 'id="referral"' in r.text and "clinician" in r.text.lower()
+    assert client.get("/programme").url.path == "/onboarding"
+
+
+def test_forms_without_the_csrf_token_are_refused(browser):
+    client, _ = browser
+    r = client.post("/onboarding", data=_onboarding_form("0" * 64))
+    assert r.status_code == 403
+
+
+def test_pages_need_an_account(tmp_path):
+    with TestClient(create_app(make_settings(tmp_path))) as client:
+        for url in ("/", "/programme", "/progress", "/coach", "/onboarding"):
+            assert client.get(url).url.path == "/login", url
+        assert client.get("/static/htmx.min.js").status_code == 200
