@@ -29,6 +29,8 @@ class SegmenterConfig:
     min_hold_s: float = 0.0
     speed_window_s: float = 0.35  # window of the local fits for speed ...
     level_window_s: float = 0.5  # ... and for the level a hold is judged on
+    edge_window_s: float = 0.15  # a narrower speed window for the edges of a hold after a quick movement
+    quick_s: float = 0.7  # ... a lift or lowering shorter than this
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ def segment(t: np.ndarray, x: np.ndarray, cfg: SegmenterConfig) -> list[Rep]:
     if not spans:
         return []
     speed = np.abs(_smoothed(t, x, cfg.speed_window_s, 1))
+    fine_speed = np.abs(_smoothed(t, x, cfg.edge_window_s, 1))
     level = _smoothed(t, x, cfg.level_window_s, 0)
     bounds, previous_end = [], 0
     for a, b in spans:
@@ -73,7 +76,7 @@ def segment(t: np.ndarray, x: np.ndarray, cfg: SegmenterConfig) -> list[Rep]:
     for (a, b), h, w in zip(bounds, heights, both_ways, strict=True):
         if h < cfg.min_range:
             continue
-        reps.append(_measure(t, x, level, speed, a, b, h, w, typical, cfg))
+        reps.append(_measure(t, x, level, (speed, fine_speed), a, b, h, w, typical, cfg))
     return reps
 
 
@@ -125,14 +128,30 @@ def _widen(speed: np.ndarray, a: int, b: int, floor_index: int) -> tuple[int, in
     return a, b
 
 
+def _sharpen_edges(t, near_top, fine_speed, lo: int, hi: int, cfg: SegmenterConfig) -> tuple[int, int]:
+    """A lift or lowering quicker than the speed window is blurred into the hold by it; for those, a
+    narrower window moves the hold's edge out to where the movement had in fact stopped. Slower
+    movements keep the wider window, which noise cannot fool."""
+    still = near_top & (fine_speed < cfg.hold_speed * fine_speed.max())
+    if t[lo] - t[0] < cfg.quick_s:
+        while lo > 0 and still[lo - 1]:
+            lo -= 1
+    if t[-1] - t[hi] < cfg.quick_s:
+        while hi < len(still) - 1 and still[hi + 1]:
+            hi += 1
+    return lo, hi
+
+
 def _measure(
     t, x, level, speed, a: int, b: int, height: float, both_ways: float, typical: float, cfg: SegmenterConfig
 ) -> Rep:
+    speed, fine_speed = speed
     seg, seg_level, seg_speed = x[a : b + 1], level[a : b + 1], speed[a : b + 1]
     peak = a + int(np.argmax(seg))
     near_top = seg_level >= seg_level.max() - cfg.hold_band * height
     held = near_top & (seg_speed < cfg.hold_speed * seg_speed.max())
     lo, hi = _held_run(held, peak - a, max_gap=int(0.5 / float(np.median(np.diff(t)))))
+    lo, hi = _sharpen_edges(t[a : b + 1], near_top, fine_speed[a : b + 1], lo, hi, cfg)
     hold = float(t[a + hi] - t[a + lo])
     partial = both_ways < cfg.full * typical
     return Rep(
