@@ -16,7 +16,7 @@ from hipcoach.jobs.worker import Worker
 from hipcoach.store.database import Database
 from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
 from hipcoach.web.errors import install_error_handlers
-from hipcoach.web.pages import auth, coach, runner
+from hipcoach.web.pages import auth, coach, runner, videos
 from hipcoach.web.pages.render import SignInFirst
 from hipcoach.web.settings import Settings
 from hipcoach.web.upload_limit import UploadLimit
@@ -52,7 +52,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
     app.state.settings, app.state.database, app.state.jobs = settings, database, queue
     for module in (api_accounts, api_programmes, api_logs, api_coaching, api_videos, api_backup):
         app.include_router(module.router)
-    for router in (auth.router, runner.router, coach.router):
+    for router in (auth.router, runner.router, coach.router, videos.router):
         app.include_router(router)
     app.mount(
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
@@ -63,5 +63,9 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         return RedirectResponse("/login", status_code=303)
 
     install_error_handlers(app)
-    app.add_middleware(UploadLimit, limit=settings.upload_limit_bytes, paths=(api_videos.UPLOAD_PATH,))
+    app.add_middleware(
+        UploadLimit,
+        limit=settings.upload_limit_bytes,
+        paths=(api_videos.UPLOAD_PATH, videos.UPLOAD_PAGE_PATH),
+    )
     return app

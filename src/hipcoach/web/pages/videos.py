@@ -1,0 +1,112 @@
+"""Video pages: upload a clip, watch the background analysis progress, then read its report."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import UploadFile
+
+from hipcoach.catalog import load_catalog
+from hipcoach.errors import UserError
+from hipcoach.store import videos
+from hipcoach.web.api_videos import _check_target, _save_upload
+from hipcoach.web.deps import Id
+from hipcoach.web.pages.render import CheckedForm, PageUser, render
+from hipcoach.web.pages.report_view import fault_lines, paragraphs, screen_rows
+
+router = APIRouter(include_in_schema=False)
+UPLOAD_PAGE_PATH = "/videos"
+SCREEN_NAMES = {
+    "single-leg-squat": "Single-leg squat, filmed from the front",
+    "running": "Running, from behind",
+}
+
+
+def _choices() -> list[tuple[str, str, str]]:
+    """(group, value, label) for the one select: exercises the video coach knows, then the screens."""
+    from hipcoach.analysis.specs import load_specs  # the analyser specs pull in the kinematics module
+
+    exercises = load_catalog().exercises
+    rows = [("Exercise", f"exercise:{i}", exercises[i].name) for i in load_specs() if i in exercises]
+    return rows + [("Hip stability screen", f"screen:{t}", name) for t, name in SCREEN_NAMES.items()]
+
+
+def _videos_page(request: Request, user, values: dict, errors: dict, status: int = 200):
+    with request.app.state.database.transaction(write=False) as db:
+        mine = videos.list_analyses(db, user, user.id, 20)
+    return render(
+        request, "videos.html", status, user=user, choices=_choices(), analyses=mine, values=values,
+        errors=errors, limit_bytes=request.app.state.settings.upload_limit_bytes,
+    )  # fmt: skip
+
+
+@router.get(UPLOAD_PAGE_PATH)
+def videos_page(request: Request, user: PageUser):
+    return _videos_page(request, user, {"keep_video": ""}, {})
+
+
+@router.post(UPLOAD_PAGE_PATH)
+def upload(request: Request, user: PageUser, form: CheckedForm):
+    """Store the clip and queue it; a refused upload comes back with the reason next to its field."""
+    choice = str(form.get("target", ""))
+    values = {"target": choice, "keep_video": form.get("keep_video", "")}
+    kind, _, target = choice.partition(":")
+    errors: dict[str, str] = {}
+    try:
+        _check_target(kind if kind in ("exercise", "screen") else "exercise", target)
+    except UserError as exc:
+        errors["target"] = "Choose what the video shows." if not choice else exc.message
+    file = form.get("file")
+    if not isinstance(file, UploadFile) or not file.filename:
+        errors["file"] = "Choose a video file."
+    if errors:
+        return _videos_page(request, user, values, errors, 422)
+    settings = request.app.state.settings
+    try:
+        stored, size, digest = _save_upload(file, settings.uploads_dir, settings.upload_limit_bytes)
+    except (HTTPException, UserError) as exc:
+        if isinstance(exc, HTTPException):
+            return _videos_page(request, user, values, {"file": exc.detail}, exc.status_code)
+        return _videos_page(request, user, values, {"file": exc.message}, 422)
+    try:
+        with request.app.state.database.transaction() as db:
+            analysis = videos.add_video_for_analysis(
+                db, user, original_name=file.filename, stored_path=str(stored), size_bytes=size,
+                sha256=digest, keep_video=bool(values["keep_video"]), kind=kind, target=target,
+            )  # fmt: skip
+            analysis_id = analysis.id
+    except BaseException:
+        stored.unlink(missing_ok=True)
+        raise
+    request.app.state.jobs.enqueue(analysis_id)  # after the commit, so the worker finds the row
+    return RedirectResponse(f"/videos/{analysis_id}", status_code=303)
+
+
+def _analysis_context(request: Request, user, analysis_id: int) -> dict:
+    with request.app.state.database.transaction(write=False) as db:
+        analysis = videos.get_analysis(db, user, analysis_id)
+        video = videos.get_video(db, user, analysis.video_id)
+        video_name = video.original_name
+    report = analysis.report or {}
+    return {
+        "analysis": analysis,
+        "video_name": video_name,
+        "report": report,
+        "faults": fault_lines(report) if analysis.kind == "exercise" else [],
+        "screen_rows": screen_rows(report) if analysis.kind == "screen" else [],
+        "interpretation": paragraphs(report.get("interpretation", "")),
+        "files": f"/api/v1/analyses/{analysis.id}/files",
+    }
+
+
+@router.get("/videos/{analysis_id}")
+def analysis_page(request: Request, analysis_id: Id, user: PageUser):
+    ctx = _analysis_context(request, user, analysis_id)
+    return render(request, "analysis.html", user=user, **ctx)
+
+
+@router.get("/videos/{analysis_id}/status")
+def analysis_status(request: Request, analysis_id: Id, user: PageUser):
+    """The part of the page htmx polls: a progress bar until the job ends, then the report or its message."""
+    ctx = _analysis_context(request, user, analysis_id)
+    return render(request, "_analysis_status.html", user=user, **ctx)
