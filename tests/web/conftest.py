@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -65,3 +70,59 @@ def people(client):
     assert p["runner_a"].put("/api/v1/profile", json=profile_dict(start_date="2026-11-30")).status_code == 200
     assert p["runner_a"].post("/api/v1/programmes", json={}).status_code == 201
     return p
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Chromium in a closed network: no background fetches (their refused connections stall start-up).
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """`hipcoach serve` in a thread: a real HTTP server on a free port, its own data folder, and the
+    embedded worker analysing uploads in the background. Yields the base URL."""
+    import uvicorn
+
+    app = create_app(Settings(data_dir=tmp_path / "served", embedded_worker=True))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(30)
+    sock.close()
+
+
+@pytest.fixture
+def page(tmp_path):
+    """A page in Debian's Chromium driven by Playwright, with a fresh profile folder."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            tmp_path / "chromium-profile", executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        context.set_default_timeout(20_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Saves the page when HIPCOACH_SCREENSHOTS names a folder (to look at what the tests saw)."""
+    folder = os.environ.get("HIPCOACH_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

@@ -17,6 +17,7 @@ from hipcoach.store.errors import Conflict
 from hipcoach.store.inputs import SetLogIn
 from hipcoach.store.progress import progress
 from hipcoach.web.pages.charts import progress_charts
+from hipcoach.web.pages.field_errors import field_errors
 from hipcoach.web.pages.profile_form import form_to_profile, validate_profile
 from hipcoach.web.pages.render import CheckedForm, PageUser, render, signed_in
 
@@ -113,7 +114,7 @@ def log_set(request: Request, uid: str, user: PageUser, form: CheckedForm):
             **fields, date=ctx["session"].date, programme_id=ctx["programme"].id, session_uid=uid
         )
     except ValidationError as exc:
-        errors = {str(e["loc"][0]): e["msg"].removeprefix("Value error, ") for e in exc.errors()}
+        errors = field_errors(exc)
     if not errors:
         try:
             with request.app.state.database.transaction() as db:
