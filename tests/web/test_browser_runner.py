@@ -86,3 +86,32 @@ def test_pain_eleven_is_refused_next_to_the_field(live_server, page):
     card.get_by_role("button", name="Log this set").click()
     expect(card.locator(".logged-sets li")).to_have_count(1)
     expect(message).to_have_count(0)
+
+
+def test_hold_and_rest_countdowns_and_the_morning_checkin(live_server, page):
+    page.clock.install()  # the page's clock is moved on by the test, so nothing waits for real seconds
+    _sign_up_and_get_a_programme(page, live_server)
+    page.locator("#calendar a").first.click()
+    card = page.locator("section.card", has=page.locator('button[data-label="Hold"]')).first
+    hold_button = card.locator('button[data-label="Hold"]')
+    hold_s = float(hold_button.get_attribute("data-seconds"))
+    countdown = card.locator("output.countdown")
+    hold_button.click()
+    expect(countdown).to_have_text(f"Hold: {int(hold_s)} s left")
+    page.clock.run_for(int(hold_s * 1000) + 500)
+    expect(countdown).to_have_text("Hold done: lower slowly.")
+    rest_button = card.locator('button[data-label="Rest"]')
+    rest_button.click()
+    rest_s = int(rest_button.get_attribute("data-seconds"))
+    page.clock.run_for(1000)
+    expect(countdown).to_have_text(f"Rest: {rest_s - 1} s left")
+    rest_button.click()
+    expect(countdown).to_have_text("Stopped.")
+
+    checkin = page.locator("#checkin")
+    checkin.get_by_label("Pain the next morning, 0-10").fill("2")
+    checkin.get_by_role("button", name="Save the check-in").click()
+    expect(page.locator("#checkin-saved")).to_have_text(re.compile(r"Saved: pain 2/10"))
+    screenshot(page, "8-session-timer-checkin")
+    page.get_by_role("link", name="Progress").click()
+    expect(page.locator("#chart-pain circle.pain-point-next_morning")).to_have_count(1)

@@ -42,22 +42,36 @@ def side_reps_chart(summary: Progress) -> Markup:
 def pain_chart(summary: Progress) -> Markup:
     """Worst pain during each day's sets, and the next-morning check-in, on a 0-10 scale."""
     days = summary.pain
-    height, plot_h = 140, 110
+    height, plot_h = 150, 110
     if not days:
         return _svg(30, ['<text x="0" y="18">No pain recorded yet.</text>'], "pain trend")
-    step = (W - 40) / max(len(days) - 1, 1)
-    body = [f'<line x1="30" y1="{10 + plot_h * 0.5}" x2="{W}" y2="{10 + plot_h * 0.5}" stroke="#ccc"/>']
-    body.append(f'<text x="0" y="{14 + plot_h * 0.5}">5</text>')
+    step = (W - 60) / max(len(days) - 1, 1)
+    body = []
+    for level in (0, 5, 10):
+        y = 10 + plot_h * (1 - level / 10)
+        body.append(
+            f'<line x1="30" y1="{y}" x2="{W}" y2="{y}" stroke="#ddd"/><text x="0" y="{y + 4}">{level}</text>'
+        )
+    for i, d in enumerate(days):
+        if len(days) <= 12 or i % (len(days) // 12 + 1) == 0:
+            body.append(f'<text x="{30 + i * step:.1f}" y="{plot_h + 32}">{d.date.strftime("%d %b")}</text>')
     for key, colour in (("worst_during", "#b22222"), ("next_morning", "#555")):
-        points = [
-            f"{30 + i * step:.1f},{10 + plot_h * (1 - getattr(d, key) / 10):.1f}"
+        xy = [
+            (30 + i * step, 10 + plot_h * (1 - getattr(d, key) / 10))
             for i, d in enumerate(days)
             if getattr(d, key) is not None
         ]
-        if points:
-            body.append(
-                f'<polyline class="pain-{key}" fill="none" stroke="{colour}" points="{" ".join(points)}"/>'
-            )
+        if len(xy) > 1:
+            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+            body.append(f'<polyline class="pain-{key}" fill="none" stroke="{colour}" points="{points}"/>')
+        body += [
+            f'<circle class="pain-point-{key}" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+            for x, y in xy
+        ]
+    body.append(
+        f'<text x="{W - 230}" y="{height - 2}" fill="#b22222">● worst during</text>'
+        f'<text x="{W - 110}" y="{height - 2}" fill="#555">● next morning</text>'
+    )
     return _svg(height, body, "pain trend")
 
 

@@ -11,7 +11,7 @@ def _sentence(error: dict) -> str:
         return f"Too high: at most {ctx.get('le', ctx.get('lt'))}."
     if kind in ("greater_than_equal", "greater_than"):
         return f"Too low: at least {ctx.get('ge', ctx.get('gt'))}."
-    if kind == "int_parsing":
+    if kind in ("int_parsing", "int_type"):
         return "Type a whole number."
     if kind == "float_parsing":
         return "Type a number."

@@ -87,7 +87,13 @@ def _session_context(db, user, uid: str) -> dict:
         for session in week.sessions:
             if session.uid == uid:
                 logged = training.list_set_logs(db, user, user.id, session.date, session.date)
-                return {"programme": programme, "week": week, "session": session, "logged": logged}
+                checkin = next(
+                    (c for c in training.list_checkins(db, user, user.id) if c.date == session.date), None
+                )
+                return {
+                    "programme": programme, "week": week, "session": session, "logged": logged,
+                    "checkin": checkin, "one_day": dt.timedelta(days=1),
+                }  # fmt: skip
     raise Conflict(f"This programme has no session {uid!r}.")
 
 
@@ -98,7 +104,7 @@ def session_page(request: Request, uid: str, user: PageUser):
     exercises = load_catalog().exercises
     return render(
         request, "session.html", user=user, exercises=exercises, bands=BANDS,
-        new_key=lambda: uuid.uuid4().hex, errors={}, values={}, **ctx,
+        new_key=lambda: uuid.uuid4().hex, errors={}, values={}, checkin_errors={}, checkin_values={}, **ctx,
     )  # fmt: skip
 
 

@@ -1,0 +1,39 @@
+"""The next-morning pain check-in on a session page, saved under the session's date.
+
+The progress summary pairs each day's pain during the sets with the check-in of that date, so the
+answer given the morning after a session is filed under the session day. Sending again corrects it.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+
+from hipcoach.store import training
+from hipcoach.store.inputs import CheckInIn
+from hipcoach.web.pages.field_errors import field_errors
+from hipcoach.web.pages.render import CheckedForm, PageUser, render
+from hipcoach.web.pages.runner import _session_context
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.post("/sessions/{uid}/checkin")
+def check_in(request: Request, uid: str, user: PageUser, form: CheckedForm):
+    values = {"pain": str(form.get("pain", "")), "note": str(form.get("note", ""))}
+    errors: dict[str, str] = {}
+    with request.app.state.database.transaction(write=False) as db:
+        session = _session_context(db, user, uid)["session"]
+    try:
+        entry = CheckInIn(pain=values["pain"] or None, note=values["note"])
+    except ValidationError as exc:
+        errors = field_errors(exc)
+    if not errors:
+        with request.app.state.database.transaction() as db:
+            training.put_checkin(db, user, session.date, entry)
+    with request.app.state.database.transaction(write=False) as db:
+        ctx = _session_context(db, user, uid)
+    return render(
+        request, "_checkin_form.html", 422 if errors else 200, user=user, checkin_errors=errors,
+        checkin_values=values if errors else {}, **ctx,
+    )  # fmt: skip
