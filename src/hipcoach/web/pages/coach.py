@@ -11,6 +11,7 @@ from hipcoach.store import coaching, training, videos
 from hipcoach.web.pages.render import CheckedForm, PageUser, render
 
 router = APIRouter(include_in_schema=False)
+LATEST_VIDEOS = 10
 
 
 def _athlete_rows(db, user) -> list[dict]:
@@ -22,18 +23,25 @@ def _athlete_rows(db, user) -> list[dict]:
         flags = sum(s.pain_during > MAX_RUNNING_PAIN for s in sets) + sum(
             c.pain > MAX_RUNNING_PAIN for c in mornings
         )
-        latest = videos.list_analyses(db, user, athlete.id, 1)
+        recent = videos.list_analyses(db, user, athlete.id, LATEST_VIDEOS)
         rows.append(
-            {"user": athlete, "sets": len(sets), "flags": flags, "latest": latest[0] if latest else None}
-        )
+            {"user": athlete, "sets": len(sets), "flags": flags, "latest": recent[0] if recent else None,
+             "recent": recent}
+        )  # fmt: skip
     return rows
+
+
+def _latest_videos(rows: list[dict]) -> list[tuple]:
+    """(athlete, analysis) for the newest videos across all athletes, newest first."""
+    pairs = [(r["user"], a) for r in rows for a in r["recent"]]
+    return sorted(pairs, key=lambda p: p[1].created_at, reverse=True)[:LATEST_VIDEOS]
 
 
 @router.get("/coach")
 def dashboard(request: Request, user: PageUser):
     with request.app.state.database.transaction(write=False) as db:
         rows = _athlete_rows(db, user)
-    return render(request, "coach.html", user=user, rows=rows, code=None)
+    return render(request, "coach.html", user=user, rows=rows, videos=_latest_videos(rows), code=None)
 
 
 @router.post("/coach/invitations")
@@ -42,4 +50,4 @@ def invite(request: Request, user: PageUser, form: CheckedForm):
         _, code = coaching.create_invitation(db, user, str(form.get("note", ""))[:120])
     with request.app.state.database.transaction(write=False) as db:
         rows = _athlete_rows(db, user)
-    return render(request, "coach.html", user=user, rows=rows, code=code)
+    return render(request, "coach.html", user=user, rows=rows, videos=_latest_videos(rows), code=code)

@@ -15,8 +15,10 @@ from hipcoach.plans.red_flags import RED_FLAGS
 from hipcoach.store import training
 from hipcoach.store.errors import Conflict
 from hipcoach.store.inputs import SetLogIn
+from hipcoach.store.pages_queries import screen_results
 from hipcoach.store.progress import progress
 from hipcoach.web.pages.charts import progress_charts
+from hipcoach.web.pages.dose_and_screen_charts import dose_chart, screen_chart
 from hipcoach.web.pages.field_errors import field_errors
 from hipcoach.web.pages.profile_form import form_to_profile, validate_profile
 from hipcoach.web.pages.render import CheckedForm, PageUser, render, signed_in
@@ -140,4 +142,9 @@ def log_set(request: Request, uid: str, user: PageUser, form: CheckedForm):
 def progress_page(request: Request, user: PageUser):
     with request.app.state.database.transaction(write=False) as db:
         summary = progress(db, user, user.id, dt.date.today())
-    return render(request, "progress.html", user=user, summary=summary, charts=progress_charts(summary))
+        screens = screen_results(db, user, user.id)
+    charts = progress_charts(summary) | {
+        "dose": dose_chart(summary.dose_per_side),
+        "screens": screen_chart(screens),
+    }
+    return render(request, "progress.html", user=user, summary=summary, charts=charts, screens=screens)

@@ -1,0 +1,78 @@
+"""A runner's own account pages: linking to a coach with an invitation code, and their data
+(exports, and importing a JSON backup back in)."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Request
+from starlette.datastructures import UploadFile
+
+from hipcoach.errors import UserError
+from hipcoach.store import coaching, training
+from hipcoach.store.backup import import_backup
+from hipcoach.web.pages.render import CheckedForm, PageUser, render
+
+router = APIRouter(include_in_schema=False)
+BACKUP_LIMIT = 20 * 2**20  # a years-long log is well under 1 MiB
+
+
+def _coaches_page(request, user, errors: dict, linked: bool = False, status: int = 200):
+    with request.app.state.database.transaction(write=False) as db:
+        mine = coaching.coaches(db, user) if user.role == "runner" else []
+    return render(request, "coaches.html", status, user=user, coaches=mine, errors=errors, linked=linked)
+
+
+@router.get("/coaches")
+def coaches_page(request: Request, user: PageUser):
+    return _coaches_page(request, user, {})
+
+
+@router.post("/coaches")
+def accept_invitation(request: Request, user: PageUser, form: CheckedForm):
+    code = str(form.get("code", "")).strip()
+    if not code:
+        return _coaches_page(request, user, {"code": "Type the code your coach gave you."}, status=422)
+    try:
+        with request.app.state.database.transaction() as db:
+            coaching.accept_invitation(db, user, code)
+    except UserError as exc:
+        return _coaches_page(request, user, {"code": f"{exc.message} {exc.hint}".strip()}, status=422)
+    return _coaches_page(request, user, {}, linked=True)
+
+
+def _data_page(request, user, errors: dict, counts=None, status: int = 200):
+    with request.app.state.database.transaction(write=False) as db:
+        programme = training.latest_programme(db, user, user.id) if user.role == "runner" else None
+    return render(request, "data.html", status, user=user, programme=programme, errors=errors, counts=counts)
+
+
+@router.get("/data")
+def data_page(request: Request, user: PageUser):
+    return _data_page(request, user, {})
+
+
+@router.post("/data/import")
+def import_backup_file(request: Request, user: PageUser, form: CheckedForm):
+    """Adds what the file holds and the account lacks; a bad file is refused whole and changes nothing."""
+    file = form.get("backup")
+    if not isinstance(file, UploadFile) or not file.filename:
+        return _data_page(
+            request, user, {"backup": "Choose the backup file (hipcoach-backup.json)."}, status=422
+        )
+    raw = file.file.read(BACKUP_LIMIT + 1)
+    if len(raw) > BACKUP_LIMIT:
+        return _data_page(request, user, {"backup": "That file is far larger than any backup."}, status=413)
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        message = f"{file.filename} is not a JSON file ({exc.__class__.__name__}); choose the backup file."
+        return _data_page(request, user, {"backup": message}, status=422)
+    if not isinstance(data, dict):
+        return _data_page(request, user, {"backup": f"{file.filename} is not a hipcoach backup."}, status=422)
+    try:
+        with request.app.state.database.transaction() as db:
+            counts = import_backup(db, user, data)
+    except UserError as exc:
+        return _data_page(request, user, {"backup": exc.message}, status=422)
+    return _data_page(request, user, {}, counts=counts)
