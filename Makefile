@@ -1,4 +1,4 @@
-# Two entry points: `make run` (the demo) and `make test` (lint + tests). Both set up .venv first.
+# Two entry points: `make run` (the web app) and `make test` (lint + tests). Both set up .venv first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml requirements/lock.txt requirements/no-deps.txt
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/hipcoach plan --demo
+	$(BIN)/hipcoach serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
