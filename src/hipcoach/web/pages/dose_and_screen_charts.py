@@ -29,11 +29,12 @@ def dose_chart(doses: list[SideDose]):
         body.append(f'<text x="0" y="{y + 14}">week of {week_start.strftime("%d %b")}</text>')
         for side in (s for s in ("left", "right", "both") if s in sides):
             sets, reps = sides[side]
+            set_word = "set" if sets == 1 else "sets"
             width = round(300 * reps / top)
             body.append(
                 f'<rect class="dose-{side}" x="130" y="{y}" width="{width}" height="{ROW // 2 - 1}" '
                 f'fill="{COLOURS[side]}"/>'
-                f'<text x="{135 + width}" y="{y + 10}">{side} {reps} reps, {sets} sets</text>'
+                f'<text x="{135 + width}" y="{y + 10}">{side} {reps} reps, {sets} {set_word}</text>'
             )
             y += ROW // 2
         y += 10
