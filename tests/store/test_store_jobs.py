@@ -26,6 +26,11 @@ def _queued(database, runner, kind="screen", target="single-leg-squat") -> int:
     return analysis.id
 
 
+def _screen_report(left_fppa: float) -> dict:
+    per_side = {"left": {"fppa_mean_deg": left_fppa}, "right": {"fppa_mean_deg": 2.0}}
+    return {"schema_version": "hipcoach.screen/1", "test": "single-leg-squat", "per_side": per_side}
+
+
 def test_expired_lease_hands_the_job_out_again_and_only_the_owner_finishes(database, people):
     job = _queued(database, people["runner_a"])
     with database.transaction() as db:
@@ -40,13 +45,14 @@ def test_expired_lease_hands_the_job_out_again_and_only_the_owner_finishes(datab
         assert not jobs.heartbeat(db, job, first, "pose", 0.5, lease_s=30)
         assert jobs.heartbeat(db, job, second, "pose", 0.5, lease_s=30)
     with database.transaction() as db:
-        assert jobs.finish(db, job, second, {"summary": {"fppa_deg": 7.5}}, "/out/2")
-        assert not jobs.finish(db, job, first, {"summary": {"fppa_deg": 99}}, "/out/1")
+        assert jobs.finish(db, job, second, _screen_report(7.5), "/out/2")
+        assert not jobs.finish(db, job, first, _screen_report(99.0), "/out/1")
         assert not jobs.fail(db, job, first, "late failure")
     with database.transaction() as db:
         row = db.get(Analysis, job)
         assert (row.status, row.attempts, row.output_dir, row.error_message) == ("done", 2, "/out/2", None)
-        assert [s.summary for s in db.scalars(select(Screen))] == [{"fppa_deg": 7.5}]
+        (stored,) = db.scalars(select(Screen))
+        assert (stored.summary["left"], stored.summary["right"]) == (7.5, 2.0)  # the owner's result, once
         assert jobs.stale(db, queued_before=row.finished_at) == []
 
 

@@ -17,6 +17,25 @@ MEASURES = {
 }
 
 
+# The one number per leg each screen is judged by first, as progress charts plot it.
+HEADLINE = {
+    "single-leg-squat": ("fppa_mean_deg", "knee angle from the front (FPPA), °"),
+    "running": ("peak_drop_mean_deg", "peak pelvic drop, °"),
+}
+
+
+def headline(report: dict) -> dict:
+    """A screen report's main measure per leg and the side that needs work (what a progress chart plots)."""
+    key, label = HEADLINE[report["test"]]
+    per_side = report.get("per_side") or {}
+    return {
+        "measure": label,
+        "left": (per_side.get("left") or {}).get(key),
+        "right": (per_side.get("right") or {}).get(key),
+        "needs_work_side": report.get("needs_work_side"),
+    }
+
+
 def _verdict(change: float, measure: str) -> tuple[str, float]:
     if measure == "fppa_mean_deg":
         low, high = ev.FPPA_SDD_DEG

@@ -12,6 +12,7 @@ import datetime as dt
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from hipcoach.analysis.screen_compare import headline
 from hipcoach.store.models import Analysis, Screen, Video
 from hipcoach.store.types import utcnow
 
@@ -75,7 +76,7 @@ def finish(db: Session, analysis_id: int, attempt: int, report: dict, output_dir
                 user_id=analysis.user_id,
                 analysis_id=analysis.id,
                 test=analysis.target,
-                summary=_summary(report),
+                summary=headline(report),
             )
         )
     return True
@@ -120,9 +121,3 @@ def forget_upload(db: Session, video: Video) -> None:
 
 def _lease(lease_s: float) -> dt.datetime:
     return utcnow() + dt.timedelta(seconds=lease_s)
-
-
-def _summary(report: dict) -> dict:
-    """The part of a screen report that progress charts plot (its summary block, when it has one)."""
-    summary = report.get("summary")
-    return summary if isinstance(summary, dict) else {}

@@ -1,7 +1,7 @@
 """Queries only the web pages need: screen results as the progress page plots them.
 
-A stored Screen row keeps the report's `summary` block, which the screen reports (hipcoach.screen/1)
-do not have; the per-side numbers and the side that needs work live in the analysis report itself.
+Each stored Screen row keeps the screen report's headline (hipcoach.analysis.screen_compare.headline):
+its main measure per leg and the side that needs work.
 """
 
 from __future__ import annotations
@@ -9,17 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hipcoach.store.access import require_read
-from hipcoach.store.models import Analysis, User
-
-# The one number per leg each screen is judged by (see hipcoach.analysis.screen_*).
-MAIN_MEASURE = {
-    "single-leg-squat": ("fppa_mean_deg", "knee angle from the front (FPPA), °"),
-    "running": ("peak_drop_mean_deg", "peak pelvic drop, °"),
-}
+from hipcoach.store.models import User
+from hipcoach.store.videos import list_screens
 
 
 class ScreenResult(BaseModel):
@@ -34,25 +27,15 @@ class ScreenResult(BaseModel):
 
 def screen_results(db: Session, actor: User, runner_id: int) -> list[ScreenResult]:
     """The runner's finished screens, oldest first, each with its main measure per leg."""
-    require_read(db, actor, runner_id)
-    rows = db.execute(
-        select(Analysis.id, Analysis.target, Analysis.created_at, Analysis.report)
-        .where(Analysis.user_id == runner_id, Analysis.kind == "screen", Analysis.status == "done")
-        .order_by(Analysis.created_at, Analysis.id)
-    )
-    results = []
-    for analysis_id, test, created_at, report in rows:
-        key, label = MAIN_MEASURE.get(test, ("", test))
-        per_side = (report or {}).get("per_side") or {}
-        results.append(
-            ScreenResult(
-                analysis_id=analysis_id,
-                test=test,
-                date=created_at.date(),
-                measure=label,
-                left=(per_side.get("left") or {}).get(key),
-                right=(per_side.get("right") or {}).get(key),
-                needs_work_side=(report or {}).get("needs_work_side"),
-            )
+    return [
+        ScreenResult(
+            analysis_id=s.analysis_id,
+            test=s.test,
+            date=s.created_at.date(),
+            measure=s.summary.get("measure", s.test),
+            left=s.summary.get("left"),
+            right=s.summary.get("right"),
+            needs_work_side=s.summary.get("needs_work_side"),
         )
-    return results
+        for s in list_screens(db, actor, runner_id)
+    ]

@@ -34,9 +34,9 @@ def upload(
     keep_video: Annotated[bool, Form()] = False,
 ) -> AnalysisOut:
     """Store the upload and queue its analysis; poll GET /analyses/{id} for progress."""
-    _check_target(kind, target)
+    check_target(kind, target)
     settings = request.app.state.settings
-    stored, size, digest = _save_upload(file, settings.uploads_dir, settings.upload_limit_bytes)
+    stored, size, digest = save_upload(file, settings.uploads_dir, settings.upload_limit_bytes)
     try:
         with tx() as db:  # the copy above stays outside the writers' turn
             analysis = videos.add_video_for_analysis(
@@ -90,14 +90,14 @@ def analysis_file(analysis_id: Id, name: str, actor: Actor, db: DB) -> FileRespo
     return FileResponse(path, media_type=RESULT_FILES[name])
 
 
-def _check_target(kind: str, target: str) -> None:
+def check_target(kind: str, target: str) -> None:
     if kind == "screen" and target not in videos.SCREEN_TESTS:
         raise UserError(f"target must be one of {', '.join(videos.SCREEN_TESTS)} for a screen.")
     if kind == "exercise" and target not in load_catalog().exercises:
         raise UserError(f"target {target!r} is not an exercise id; `hipcoach exercises` lists them.")
 
 
-def _save_upload(file: UploadFile, folder: Path, limit: int) -> tuple[Path, int, str]:
+def save_upload(file: UploadFile, folder: Path, limit: int) -> tuple[Path, int, str]:
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(file.filename or "").suffix.lower()[:8] or ".bin"
     path = folder / f"{uuid.uuid4().hex}{suffix}"

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.store import videos
-from hipcoach.web.api_videos import _check_target, _save_upload
+from hipcoach.web.api_videos import check_target, save_upload
 from hipcoach.web.deps import Id
 from hipcoach.web.pages.render import CheckedForm, PageUser, render
 from hipcoach.web.pages.report_view import fault_lines, paragraphs, screen_rows
@@ -53,7 +53,7 @@ def upload(request: Request, user: PageUser, form: CheckedForm):
     kind, _, target = choice.partition(":")
     errors: dict[str, str] = {}
     try:
-        _check_target(kind if kind in ("exercise", "screen") else "exercise", target)
+        check_target(kind if kind in ("exercise", "screen") else "exercise", target)
     except UserError as exc:
         errors["target"] = "Choose what the video shows." if not choice else exc.message
     file = form.get("file")
@@ -63,7 +63,7 @@ def upload(request: Request, user: PageUser, form: CheckedForm):
         return _videos_page(request, user, values, errors, 422)
     settings = request.app.state.settings
     try:
-        stored, size, digest = _save_upload(file, settings.uploads_dir, settings.upload_limit_bytes)
+        stored, size, digest = save_upload(file, settings.uploads_dir, settings.upload_limit_bytes)
     except (HTTPException, UserError) as exc:
         if isinstance(exc, HTTPException):
             return _videos_page(request, user, values, {"file": exc.detail}, exc.status_code)
