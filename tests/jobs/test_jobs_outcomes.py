@@ -78,13 +78,15 @@ def test_user_error_ends_the_job_with_its_message_and_no_partial_records(databas
 
 def test_kept_video_stays_after_a_successful_analysis(database, tmp_path):
     job, upload = _job(database, tmp_path, keep=True)
-    report = {"schema_version": "hipcoach.analysis/1", "summary": {"fppa_deg": 4.0}}
+    per_side = {"left": {"fppa_mean_deg": 4.0}, "right": {"fppa_mean_deg": 9.0}}
+    report = {"schema_version": "hipcoach.screen/1", "test": "single-leg-squat", "per_side": per_side}
     assert run_job(database, job, tmp_path / "analyses", 30, _writes_then(report)) == "done"
     assert upload.exists()
     with database.transaction() as db:
         assert db.get(Analysis, job).report == report
         assert db.get(Video, db.get(Analysis, job).video_id).stored_path == str(upload)
-        assert [s.summary for s in db.scalars(select(Screen))] == [{"fppa_deg": 4.0}]
+        (screen,) = db.scalars(select(Screen))
+        assert (screen.summary["left"], screen.summary["right"]) == (4.0, 9.0)
 
 
 def test_unexpected_crash_is_retried_then_gives_up_with_a_message(database, tmp_path):

@@ -24,9 +24,10 @@ HEADLINE = {
 }
 
 
-def headline(report: dict) -> dict:
-    """A screen report's main measure per leg and the side that needs work (what a progress chart plots)."""
-    key, label = HEADLINE[report["test"]]
+def headline(report: dict, test: str) -> dict:
+    """A `test` screen report's main measure per leg and the side that needs work (what a progress chart
+    plots); missing parts stay None."""
+    key, label = HEADLINE.get(test, ("", test))
     per_side = report.get("per_side") or {}
     return {
         "measure": label,

@@ -76,7 +76,7 @@ def finish(db: Session, analysis_id: int, attempt: int, report: dict, output_dir
                 user_id=analysis.user_id,
                 analysis_id=analysis.id,
                 test=analysis.target,
-                summary=headline(report),
+                summary=headline(report, analysis.target),
             )
         )
     return True
