@@ -1,28 +1,34 @@
-"""Web app latency under concurrent clients, with the default SQLite store. Prints its figures; not a test.
+"""Web app latency under 100 concurrent clients, default SQLite store. Prints its figures; not a test.
 
-    .venv/bin/python benchmarks/bench_web.py [--clients 100] [--requests 20] [--interval 1.0]
-        [--database-url URL]
+    .venv/bin/python benchmarks/bench_web.py [--clients 100] [--seconds 20] [--interval 1.0]
+        [--database-url URL] [--no-pin] [--python-load]
 
 Starts `hipcoach serve` (one uvicorn process, embedded worker, SQLite in WAL mode) in a temporary data
-folder, signs up one runner per client with a profile and programme, then, all clients at once:
-1. logging a set: each client posts --requests sets;
-2. reads a page needs (programme sessions, set logs, progress summary), the same way.
-Each kind runs twice: paced (each client sends one request every --interval seconds, started at random
-offsets: 100 clients at 1 s is 100 requests/s, far busier than a real club) and flat out (no pause:
-latency then measures the queue in front of a saturated server, clients / throughput).
-Prints p50/p95/p99/max and the machine's load average (the load generator shares its cores).
+folder and signs up one runner per client (profile, programme, API token, browser session). Then, for
+each workload, --clients connections at once, each acting for the runners in turn:
+- pages (GET /programme, /sessions/<uid>, /progress as HTML, session cookie);
+- page data through the API (programme sessions, set logs, progress summary as JSON);
+- log a set through the API (POST /api/v1/set-logs, bearer token, a fresh client_key each time);
+- log a set through the session page's form (the htmx POST, session cookie and CSRF token).
+Each runs paced (each connection waits a random 0.5-1.5 x --interval before each request, so 100 clients
+at 1 s offer ~100 requests/s, far busier than a real club) and flat out (no pause: latency is then the
+queue in front of a saturated server, about clients / throughput). A 3 s run of each workload first
+warms the server and is not counted.
+
+How the load is generated: by wrk (Debian: `apt-get install -y wrk`), a C load generator driven by
+benchmarks/bench_web.lua, which uses a few percent of one core. On this 2-core machine the server is
+pinned to core 0 and wrk to core 1 (--no-pin shares both), so the figures are the server's on one core.
+Without wrk, or with --python-load, a slower Python (httpx) generator on core 1 stands in, with a warning:
+it needs most of that core for 100 clients, so its figures overstate the latency a little.
+Prints p50/p95/p99/max, throughput, the server's CPU use and the machine's load average per run.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
-import random
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,137 +37,193 @@ import uuid
 from pathlib import Path
 
 import httpx
+from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.bench_load import Figures, python_load
 from tests.factories import profile_dict
+
+HERE = Path(__file__).resolve().parent
+# Reads first: the set runs add sets, and a faster server would otherwise give the reads more to list.
+WORKLOADS = {
+    "html-pages": "pages, HTML GET",
+    "api-pages": "page data, API GET",
+    "api-set": "log a set, API POST",
+    "form-set": "log a set, page form POST",
+}
 
 
 def free_port() -> int:
+    import socket
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def start_server(data: Path, port: int, database_url: str | None) -> subprocess.Popen:
+def on_cores(cores: set[int] | None):
+    return (lambda: os.sched_setaffinity(0, cores)) if cores else None
+
+
+def start_server(data: Path, port: int, database_url: str | None, cores) -> subprocess.Popen:
     exe = Path(sys.executable).with_name("hipcoach")
     cmd = [str(exe), "serve", "--data", str(data), "--port", str(port), "--no-demo"]
     cmd += ["--database-url", database_url] if database_url else []
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = (data.parent / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
+    proc = subprocess.Popen(cmd, stdout=log, stderr=log, preexec_fn=on_cores(cores))
     for _ in range(300):
         try:
             httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
             return proc
         except httpx.TransportError:
             time.sleep(0.1)
-    raise SystemExit("server did not start: " + proc.stderr.read().decode()[-2000:])
+    raise SystemExit("server did not start: " + server_log(data)[-2000:])
 
 
-async def make_runner(http: httpx.AsyncClient, i: int) -> tuple[dict, dict]:
+def server_log(data: Path) -> str:
+    return (data.parent / "server.log").read_text(errors="replace")
+
+
+def make_runner(http: httpx.Client, i: int, base_db, history: int) -> dict:
     email = f"bench{i}-{uuid.uuid4().hex[:6]}@example.org"
-    r = await http.post(
-        "/api/v1/accounts", json={"email": email, "password": "long enough pw", "display_name": email}
-    )
-    csrf = {"X-CSRF-Token": r.json()["csrf_token"]}  # the signup's session cookie is in the jar
-    made = await http.post("/api/v1/tokens", json={"name": "bench"}, headers=csrf)
-    if made.status_code != 201:
-        raise SystemExit(
-            f"could not make an API token for runner {i}: {made.status_code} {made.text} {r.text}"
-        )
-    token = made.json()["token"]
+    body = {"email": email, "password": "long enough pw", "display_name": email}
+    signed = http.post("/api/v1/accounts", json=body).raise_for_status()
+    cookie, csrf = http.cookies["hipcoach_session"], signed.json()["csrf_token"]
+    made = http.post("/api/v1/tokens", json={"name": "bench"}, headers={"X-CSRF-Token": csrf})
+    auth = {"Authorization": f"Bearer {made.raise_for_status().json()['token']}"}
     http.cookies.clear()
-    auth = {"Authorization": f"Bearer {token}"}
-    await http.put("/api/v1/profile", json=profile_dict(start_date="2026-11-30"), headers=auth)
-    programme = (await http.post("/api/v1/programmes", json={}, headers=auth)).json()["id"]
-    sessions = (await http.get(f"/api/v1/programmes/{programme}/sessions", headers=auth)).json()
-    return auth, {"runner": r.json()["user"]["id"], "programme": programme, "session": sessions[0]}
+    http.put("/api/v1/profile", json=profile_dict(start_date="2026-11-30"), headers=auth).raise_for_status()
+    programme = http.post("/api/v1/programmes", json={}, headers=auth).raise_for_status().json()["id"]
+    sessions = http.get(f"/api/v1/programmes/{programme}/sessions", headers=auth).raise_for_status()
+    first = sessions.json()[0]
+    seed_history(base_db, signed.json()["user"]["id"], programme, sessions.json()[:history])
+    return {
+        "token": auth["Authorization"].split()[1], "cookie": cookie, "csrf": csrf,
+        "runner": signed.json()["user"]["id"], "programme": programme, "session": first["uid"],
+        "date": first["date"], "exercise": first["items"][0]["exercise_id"],
+    }  # fmt: skip
 
 
-async def timed(http: httpx.AsyncClient, method: str, url: str, out: list[float], **kw) -> None:
-    t0 = time.perf_counter()
-    r = await http.request(method, url, **kw)
-    out.append((time.perf_counter() - t0) * 1000)
-    if r.status_code >= 400:
-        raise SystemExit(f"{method} {url} -> {r.status_code} {r.text[:300]}")
+def seed_history(database, runner_id: int, programme: int, sessions: list[dict]) -> None:
+    """Every prescribed set of the runner's first sessions, logged as the store logs them, so pages that
+    list and summarise sets have a few weeks of training to show rather than none."""
+    from hipcoach.store import training
+    from hipcoach.store.inputs import SetLogIn
+    from hipcoach.store.models import User
+
+    with database.transaction() as db:
+        runner = db.get(User, runner_id)
+        for s in sessions:
+            for dose in (item["dose"] for item in s["items"]):
+                for n in range(1, dose["sets"] + 1):
+                    entry = SetLogIn(
+                        client_key=uuid.uuid4().hex, date=s["date"], exercise_id=dose["exercise_id"],
+                        side=dose["side"], set_number=n, reps=dose["reps"], pain_during=2,
+                        programme_id=programme,
+                    )  # fmt: skip
+                    training.log_set(db, runner, entry)
 
 
-async def pause(interval: float, k: int) -> None:
-    if interval > 0:
-        await asyncio.sleep(random.uniform(0, interval) if k == 0 else interval)
+def lua_table(runners: list[dict]) -> str:
+    def value(v):
+        return str(v) if isinstance(v, int) else f'"{v}"'
+
+    rows = ("{" + ", ".join(f"{k} = {value(v)}" for k, v in r.items()) + "}" for r in runners)
+    return "return {\n" + ",\n".join(rows) + "\n}\n"
 
 
-async def client_logs_sets(http, auth, ids, n, out, interval) -> None:
-    session = ids["session"]
-    for k in range(n):
-        await pause(interval, k)
-        body = {
-            "client_key": uuid.uuid4().hex,
-            "date": session["date"],
-            "exercise_id": session["items"][0]["exercise_id"],
-            "side": "left" if k % 2 else "right",
-            "set_number": k % 10 + 1,
-            "reps": 10,
-            "pain_during": 2,
-            "programme_id": ids["programme"],
-        }
-        await timed(http, "POST", "/api/v1/set-logs", out, json=body, headers=auth)
+def wrk_load(base, mode, clients, seconds, interval, data_file, cores) -> Figures:
+    env = os.environ | {
+        "HIPCOACH_WRK_DATA": str(data_file), "HIPCOACH_WRK_MODE": mode,
+        "HIPCOACH_WRK_INTERVAL_MS": str(int(interval * 1000)), "HIPCOACH_WRK_NONCE": uuid.uuid4().hex[:8],
+    }  # fmt: skip
+    script = str(HERE / "bench_web.lua")
+    cmd = ["wrk", "-t1", f"-c{clients}", f"-d{seconds}s", "--timeout", "30s", "-s", script]
+    done = subprocess.run(
+        [*cmd, base], env=env, capture_output=True, text=True, preexec_fn=on_cores(cores), check=True
+    )
+    line = next((x for x in done.stdout.splitlines() if x.startswith("FIGURES ")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no figures:\n{done.stdout}\n{done.stderr}")
+    if done.stderr.strip():
+        print(done.stderr.strip(), file=sys.stderr)
+    f = dict(kv.split("=") for kv in line.split()[1:])
+    return Figures(int(f["n"]), float(f["p50"]), float(f["p95"]), float(f["p99"]), float(f["max"]),
+                   float(f["seconds"]), int(f["errors"]))  # fmt: skip
 
 
-async def client_reads(http, auth, ids, n, out, interval) -> None:
-    urls = [
-        f"/api/v1/programmes/{ids['programme']}/sessions",
-        f"/api/v1/runners/{ids['runner']}/set-logs",
-        f"/api/v1/runners/{ids['runner']}/progress",
-    ]
-    for k in range(n):
-        await pause(interval, k)
-        await timed(http, "GET", urls[k % len(urls)], out, headers=auth)
-
-
-def report(name: str, ms: list[float]) -> None:
-    q = statistics.quantiles(ms, n=100)
-    figures = f"p50 {q[49]:7.1f} ms  p95 {q[94]:7.1f} ms  p99 {q[98]:7.1f} ms  max {max(ms):7.1f} ms"
-    print(f"{name:<36} n={len(ms):5d}  {figures}")
-
-
-async def run(base: str, clients: int, requests: int, interval: float) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-        runners = [await make_runner(http, i) for i in range(clients)]
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    for pace in (interval, 0.0):
-        label = f"every {pace:g} s" if pace else "flat out"
-        for name, work in (("log a set (POST)", client_logs_sets), ("page data (GET)", client_reads)):
-            async with httpx.AsyncClient(
-                base_url=base, limits=limits, timeout=60
-            ) as http:  # fresh connections
-                ms: list[float] = []
-                t0 = time.perf_counter()
-                await asyncio.gather(*(work(http, auth, ids, requests, ms, pace) for auth, ids in runners))
-                wall = time.perf_counter() - t0
-            report(f"{name}, {label}", ms)
-            print(f"{'':<36} {len(ms) / wall:.0f} requests/s from {clients} concurrent clients")
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=100)
-    ap.add_argument("--requests", type=int, default=20, help="requests per client per kind")
-    ap.add_argument("--interval", type=float, default=1.0, help="seconds between a client's requests")
+    ap.add_argument("--seconds", type=int, default=20, help="length of each measured run")
+    ap.add_argument("--interval", type=float, default=1.0, help="seconds between a paced client's requests")
     ap.add_argument("--database-url", default=None)
+    ap.add_argument("--history", type=int, default=9, help="sessions logged per runner beforehand")
+    ap.add_argument("--only", choices=list(WORKLOADS), action="append", help="run just these workloads")
+    ap.add_argument("--no-pin", action="store_true", help="let server and load generator share all cores")
+    ap.add_argument("--python-load", action="store_true", help="use the Python generator even if wrk is here")
     args = ap.parse_args()
-    data, port = Path(tempfile.mkdtemp(prefix="hipcoach-bench-")), free_port()
-    server = start_server(data / "data", port, args.database_url)
+    use_wrk = shutil.which("wrk") is not None and not args.python_load
+    if not use_wrk:
+        print("wrk not found (apt-get install -y wrk) or --python-load given: using the slower Python load")
+        print("generator; it shares the machine's CPU with the server, so latencies read a little high.")
+    pin = not args.no_pin and len(os.sched_getaffinity(0)) >= 2
+    server_cores, load_cores = ({0}, {1}) if pin else (None, None)
+    print(f"load average before (1, 5, 15 min): {fmt_load()} on {os.cpu_count()} cores")
+    tmp, port = Path(tempfile.mkdtemp(prefix="hipcoach-bench-")), free_port()
+    server = start_server(tmp / "data", port, args.database_url, server_cores)
+    base = f"http://127.0.0.1:{port}"
     try:
-        print(f"hipcoach serve on port {port}, store: {args.database_url or 'SQLite (WAL) in ' + str(data)}")
-        asyncio.run(run(f"http://127.0.0.1:{port}", args.clients, args.requests, args.interval))
-        print(
-            "load average (1, 5, 15 min):",
-            " ".join(f"{x:.2f}" for x in os.getloadavg()),
-            f"on {os.cpu_count()} cores",
-        )
+        from hipcoach.store.database import Database
+        from hipcoach.store.db import sqlite_url
+
+        database = Database.open(args.database_url or sqlite_url(tmp / "data"), migrate=False)
+        with httpx.Client(base_url=base, timeout=60) as http:
+            runners = [make_runner(http, i, database, args.history) for i in range(args.clients)]
+        with database.transaction(write=False) as db:
+            history = db.scalar(text("SELECT count(*) FROM set_logs")) // args.clients
+        database.close()
+        (data_file := tmp / "runners.lua").write_text(lua_table(runners))
+        where = "server on core 0, load on core 1" if pin else "server and load share all cores"
+        store = args.database_url or "SQLite (WAL)"
+        load = "wrk" if use_wrk else "Python httpx"
+        print(f"{args.clients} clients with {history} sets logged each, {load} load, {where}, {store}")
+        for mode in args.only or list(WORKLOADS):
+            for interval, seconds in ((args.interval, 3), (args.interval, args.seconds), (0, args.seconds)):
+                cpu0 = cpu_seconds(server.pid)
+                if use_wrk:
+                    fig = wrk_load(base, mode, args.clients, seconds, interval, data_file, load_cores)
+                else:
+                    fig = python_load(base, mode, runners, seconds, interval, load_cores)
+                if seconds == 3:
+                    continue  # warm-up
+                cpu = (cpu_seconds(server.pid) - cpu0) / fig.seconds * 100
+                pace = f"every {interval:g} s" if interval else "flat out"
+                name = f"{WORKLOADS[mode]}, {pace}"
+                print(f"{name:<40} {fig.line()}  server CPU {cpu:3.0f}%  load {fmt_load()}")
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
-        shutil.rmtree(data, ignore_errors=True)
+        if errors := logged_errors(server_log(tmp / "data")):
+            print(f"The server logged exceptions: {errors}", file=sys.stderr)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def logged_errors(log: str) -> dict[str, int]:
+    """Each traceback's last line, counted. A run's end cuts wrk's connections mid-request, so a few
+    ClientDisconnect are expected."""
+    lines = log.splitlines()
+    ends = [lines[i].split(":")[0] for i in range(1, len(lines)) if lines[i - 1].startswith("    ")]
+    return {e: ends.count(e) for e in sorted(set(ends)) if e and not e.startswith(("Traceback", " "))}
+
+
+def fmt_load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

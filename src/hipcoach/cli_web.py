@@ -65,9 +65,8 @@ def register(app: typer.Typer) -> None:
         embedded_worker: bool = typer.Option(True, help="analyse videos inside this process"),
     ):
         """Start the web app and API (OpenAPI at /openapi.json); the first start sets up the database."""
-        import uvicorn
-
         from hipcoach.web.app import create_app
+        from hipcoach.web.serving import serve as serve_app
         from hipcoach.web.settings import Settings
 
         settings = Settings(
@@ -82,7 +81,7 @@ def register(app: typer.Typer) -> None:
         if demo and (password := offer_demo(app.state.database)):
             out.print(f"Demo runner created: sign in as {DEMO_EMAIL} with password {password}")
         out.print(f"hipcoach on http://{host}:{port}/  (OpenAPI: http://{host}:{port}/openapi.json)")
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        serve_app(app, host, port)
 
     @app.command()
     @friendly_errors

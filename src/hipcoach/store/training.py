@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -83,22 +83,25 @@ def get_programme(db: Session, actor: User, programme_id: int) -> Programme:
 
 
 def programme_plan(db: Session, actor: User, programme: Programme) -> Plan:
-    """The stored plan, parsed once per process: a stored programme never changes."""
+    """The stored plan, parsed once per process: a stored programme never changes. The cache key names
+    the database and the programme's creation time too, as another database (or a restored one) in
+    the same process can have a different programme under the same id."""
     require_read(db, actor, programme.user_id)
-    return _parsed_plan(programme.id, lambda: programme.plan)
+    key = (str(db.get_bind().url), programme.id, programme.created_at)
+    return _parsed_plan(key, lambda: programme.plan)
 
 
-def _parsed_plan(programme_id: int, load) -> Plan:
-    plan = _PLANS.get(programme_id)
+def _parsed_plan(key: tuple, load) -> Plan:
+    plan = _PLANS.get(key)
     if plan is None:
         plan = Plan.model_validate(load())
         if len(_PLANS) >= 256:
             _PLANS.pop(next(iter(_PLANS)))
-        _PLANS[programme_id] = plan
+        _PLANS[key] = plan
     return plan
 
 
-_PLANS: dict[int, Plan] = {}
+_PLANS: dict[tuple, Plan] = {}
 
 
 _SAME_SET = ("date", "exercise_id", "side", "set_number", "reps", "hold_s", "band", "pain_during", "effort")
@@ -136,14 +139,16 @@ def _by_key(db: Session, actor: User, key: str) -> SetLog | None:
 
 def list_set_logs(
     db: Session, actor: User, runner_id: int, since: dt.date | None = None, until: dt.date | None = None
-) -> list[SetLog]:
+) -> list[Row]:
+    """Read-only rows with SetLog's column names as attributes. A runner's history runs to hundreds of
+    sets, and making a tracked ORM object of each was most of the time of the pages that list them."""
     require_read(db, actor, runner_id)
-    query = select(SetLog).where(SetLog.user_id == runner_id)
+    query = select(*SetLog.__table__.columns).where(SetLog.user_id == runner_id)
     if since is not None:
         query = query.where(SetLog.date >= since)
     if until is not None:
         query = query.where(SetLog.date <= until)
-    return list(db.scalars(query.order_by(SetLog.date, SetLog.exercise_id, SetLog.side, SetLog.set_number)))
+    return list(db.execute(query.order_by(SetLog.date, SetLog.exercise_id, SetLog.side, SetLog.set_number)))
 
 
 def put_checkin(db: Session, actor: User, date: dt.date, entry: CheckInIn) -> CheckIn:
