@@ -7,10 +7,12 @@ import datetime as dt
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
 from hipcoach.store.access import require_coach, require_runner
 from hipcoach.store.credentials import new_token, token_hash
 from hipcoach.store.errors import NotFound
 from hipcoach.store.models import CoachLink, Invitation, User
+from hipcoach.store.training import list_checkins, list_set_logs
 from hipcoach.store.types import utcnow
 
 INVITATION_DAYS = 14
@@ -79,3 +81,18 @@ def unlink(db: Session, actor: User, other_id: int) -> None:
     )
     if gone.rowcount == 0:
         raise NotFound(f"You have no link with user {other_id}.")
+
+
+SIGNAL_DAYS = 14  # the window the coach's athlete list looks back over
+
+
+def recent_signals(db: Session, actor: User, athlete_id: int, today: dt.date) -> tuple[int, int]:
+    """(sets logged, pain flags) over the last SIGNAL_DAYS: a flag is a set or a next-morning check-in
+    whose pain is above the running-pain limit. One definition for the API and the dashboard page."""
+    since = today - dt.timedelta(days=SIGNAL_DAYS)
+    sets = list_set_logs(db, actor, athlete_id, since=since)
+    mornings = [c for c in list_checkins(db, actor, athlete_id) if c.date >= since]
+    flags = sum(s.pain_during > MAX_RUNNING_PAIN for s in sets) + sum(
+        c.pain > MAX_RUNNING_PAIN for c in mornings
+    )
+    return len(sets), flags

@@ -6,8 +6,7 @@ import datetime as dt
 
 from fastapi import APIRouter
 
-from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
-from hipcoach.store import coaching, training, videos
+from hipcoach.store import coaching, videos
 from hipcoach.web.deps import DB, Actor, Id, Tx
 from hipcoach.web.schemas import (
     AcceptIn,
@@ -48,18 +47,13 @@ def unlink(user_id: Id, actor: Actor, tx: Tx) -> None:
 
 @router.get("/athletes", response_model=list[AthleteOut])
 def athletes(actor: Actor, db: DB) -> list[AthleteOut]:
-    since = dt.date.today() - dt.timedelta(days=14)
     out = []
     for athlete in coaching.athletes(db, actor):
-        sets = training.list_set_logs(db, actor, athlete.id, since=since)
-        mornings = [c for c in training.list_checkins(db, actor, athlete.id) if c.date >= since]
-        flags = sum(s.pain_during > MAX_RUNNING_PAIN for s in sets) + sum(
-            c.pain > MAX_RUNNING_PAIN for c in mornings
-        )
+        sets, flags = coaching.recent_signals(db, actor, athlete.id, dt.date.today())
         out.append(
             AthleteOut(
                 user=UserOut.model_validate(athlete),
-                sets_last_14_days=len(sets),
+                sets_last_14_days=sets,
                 pain_flags_last_14_days=flags,
                 latest_analyses=[
                     AnalysisOut.model_validate(a) for a in videos.list_analyses(db, actor, athlete.id, 3)

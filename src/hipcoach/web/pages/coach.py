@@ -6,8 +6,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Request
 
-from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
-from hipcoach.store import coaching, training, videos
+from hipcoach.store import coaching, videos
 from hipcoach.web.pages.render import CheckedForm, PageUser, render
 
 router = APIRouter(include_in_schema=False)
@@ -15,17 +14,12 @@ LATEST_VIDEOS = 10
 
 
 def _athlete_rows(db, user) -> list[dict]:
-    since = dt.date.today() - dt.timedelta(days=14)
     rows = []
     for athlete in coaching.athletes(db, user):
-        sets = training.list_set_logs(db, user, athlete.id, since=since)
-        mornings = [c for c in training.list_checkins(db, user, athlete.id) if c.date >= since]
-        flags = sum(s.pain_during > MAX_RUNNING_PAIN for s in sets) + sum(
-            c.pain > MAX_RUNNING_PAIN for c in mornings
-        )
+        sets, flags = coaching.recent_signals(db, user, athlete.id, dt.date.today())
         recent = videos.list_analyses(db, user, athlete.id, LATEST_VIDEOS)
         rows.append(
-            {"user": athlete, "sets": len(sets), "flags": flags, "latest": recent[0] if recent else None,
+            {"user": athlete, "sets": sets, "flags": flags, "latest": recent[0] if recent else None,
              "recent": recent}
         )  # fmt: skip
     return rows
