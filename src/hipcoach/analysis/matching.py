@@ -13,15 +13,8 @@ import numpy as np
 
 from hipcoach.analysis.specs import ExerciseSpec
 from hipcoach.catalog.models import Exercise
+from hipcoach.motion.quality import VIEW_WORDS
 from hipcoach.motion.views import ViewResult
-
-VIEW_WORDS = {
-    "front": "from the front",
-    "back": "from behind",
-    "left_side": "from the left side",
-    "right_side": "from the right side",
-    "lying": "lying down, from the front",
-}
 
 
 @dataclass(frozen=True)
