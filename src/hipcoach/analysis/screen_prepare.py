@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from hipcoach.errors import UserError
 from hipcoach.motion.clean import clean
 from hipcoach.motion.kinematics import Kinematics, kinematics
@@ -16,6 +18,12 @@ from hipcoach.motion.quality import VIEW_WORDS, check_quality
 from hipcoach.motion.views import ViewResult, resolve_sides
 
 SCHEMA_VERSION = "hipcoach.screen/1"
+OTHER = {"left": "right", "right": "left"}
+
+
+def rounded(x: float | None, nd: int = 1) -> float | None:
+    """A figure for the JSON report: rounded, or None where it could not be measured."""
+    return round(float(x), nd) if x is not None and np.isfinite(x) else None
 
 
 @dataclass

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from hipcoach.analysis import gait_events, screen_evidence
-from hipcoach.analysis.screen_prepare import prepare
+from hipcoach.analysis.screen_prepare import OTHER, prepare, rounded
 from hipcoach.analysis.timeline import Mark, Result, Signal, Span, Timeline
 from hipcoach.errors import UserError
 from hipcoach.motion.posetrack import PoseTrack
@@ -24,15 +24,10 @@ from hipcoach.motion.posetrack import PoseTrack
 CUTOFF_HZ = 10.0
 MIN_STANCES_PER_SIDE = 2
 STEADY_STANCES_PER_SIDE = 10  # fewer than this per side: say the averages are rough
-OTHER = {"left": "right", "right": "left"}
 CAMERA_ADVICE = (
     "Put the phone behind the runner (on the treadmill's centre line, or the path they run away along), "
     "at hip height, level, 2-4 m away, in portrait, with the whole body from head to feet in the picture."
 )
-
-
-def _r(x: float, nd: int = 1) -> float | None:
-    return round(float(x), nd) if np.isfinite(x) else None
 
 
 def _peak_window(x: np.ndarray, t: np.ndarray, a: int, b: int) -> np.ndarray:
@@ -66,12 +61,12 @@ def _stances(prepared, steps: list[gait_events.Step]) -> list[dict]:
             {
                 "index": len(out) + 1,
                 "side": s.side,
-                "stance_start_s": _r(t[s.stance_start], 3),
-                "stance_end_s": _r(t[s.stance_end], 3),
-                "midstance_s": _r(t[s.midstance], 3),
-                "peak_drop_deg": _r(np.nanmax(drop)),
-                "peak_drop_s": _r(t[k], 3),
-                "step_time_s": _r(t[s.midstance] - t[previous.midstance], 3) if previous else None,
+                "stance_start_s": rounded(t[s.stance_start], 3),
+                "stance_end_s": rounded(t[s.stance_end], 3),
+                "midstance_s": rounded(t[s.midstance], 3),
+                "peak_drop_deg": rounded(np.nanmax(drop)),
+                "peak_drop_s": rounded(t[k], 3),
+                "step_time_s": rounded(t[s.midstance] - t[previous.midstance], 3) if previous else None,
                 "foot_evidence_agrees": s.foot_agrees,
             }
         )
@@ -85,13 +80,13 @@ def _side_summary(stances: list[dict], side: str) -> dict:
     third = max(1, n // 3)
     return {
         "stances": n,
-        "peak_drop_mean_deg": _r(drops.mean()) if n else None,
-        "peak_drop_sd_deg": _r(drops.std(ddof=1)) if n > 1 else None,
-        "peak_drop_range_deg": [_r(drops.min()), _r(drops.max())] if n else None,
-        "step_time_mean_s": _r(steps.mean(), 3) if len(steps) else None,
+        "peak_drop_mean_deg": rounded(drops.mean()) if n else None,
+        "peak_drop_sd_deg": rounded(drops.std(ddof=1)) if n > 1 else None,
+        "peak_drop_range_deg": [rounded(drops.min()), rounded(drops.max())] if n else None,
+        "step_time_mean_s": rounded(steps.mean(), 3) if len(steps) else None,
         "trend": {
-            "first_third_deg": _r(drops[:third].mean()) if n >= 3 else None,
-            "last_third_deg": _r(drops[-third:].mean()) if n >= 3 else None,
+            "first_third_deg": rounded(drops[:third].mean()) if n >= 3 else None,
+            "last_third_deg": rounded(drops[-third:].mean()) if n >= 3 else None,
         },
     }
 
@@ -105,8 +100,8 @@ def _left_right(per_side: dict) -> dict:
     se = np.sqrt(sum((per_side[s]["peak_drop_sd_deg"] or 0.0) ** 2 / per_side[s]["stances"] for s in OTHER))
     beyond = abs(diff) >= max(screen_evidence.PELVIC_DROP_RESOLUTION_DEG, 2 * se)
     return {
-        "difference_deg": _r(diff),
-        "standard_error_deg": _r(se, 2),
+        "difference_deg": rounded(diff),
+        "standard_error_deg": rounded(se, 2),
         "larger_drop_standing_on": ("left" if diff > 0 else "right") if beyond else None,
         "threshold_deg": screen_evidence.PELVIC_DROP_RESOLUTION_DEG,
         "beyond_measurement_error": bool(beyond),
@@ -154,7 +149,7 @@ def screen_running(track: PoseTrack) -> Result:
         "stances": stances,
         "per_side": per_side,
         "left_right": left_right,
-        "cadence_steps_per_min": _r(cadence),
+        "cadence_steps_per_min": rounded(cadence),
         "needs_work_side": left_right["larger_drop_standing_on"],
         "interpretation": screen_evidence.running_interpretation(per_side, left_right, cadence)
         + (

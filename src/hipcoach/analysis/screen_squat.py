@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from hipcoach.analysis import screen_evidence as ev
-from hipcoach.analysis.screen_prepare import prepare
+from hipcoach.analysis.screen_prepare import OTHER, prepare, rounded
 from hipcoach.analysis.segmenter import SegmenterConfig, segment
 from hipcoach.analysis.sides import standing_side
 from hipcoach.analysis.timeline import Mark, Result, Signal, Span, Timeline
@@ -27,15 +27,10 @@ from hipcoach.motion.views import image_points
 CUTOFF_HZ = 6.0
 FPPA_WINDOW_S = 0.5
 MIN_LOWERING = 0.15  # pelvis lowering, in trunk lengths, that can count as a squat at all
-OTHER = {"left": "right", "right": "left"}
 CAMERA_ADVICE = (
     "Put the phone straight in front of you, level, at knee-to-hip height, 2-3 m away, with your whole "
     "body from head to feet in the picture, and face it while you squat."
 )
-
-
-def _r(x: float | None, nd: int = 1) -> float | None:
-    return round(float(x), nd) if x is not None and np.isfinite(x) else None
 
 
 def _fppa_near(t: np.ndarray, fppa: np.ndarray, bottom: int) -> tuple[float | None, float | None, str]:
@@ -65,16 +60,16 @@ def _reps(prepared) -> list[dict]:
             {
                 "index": i,
                 "side": side,
-                "start_s": _r(t[rep.start], 3),
-                "bottom_s": _r(t[rep.peak], 3),
-                "end_s": _r(t[rep.end], 3),
+                "start_s": rounded(t[rep.start], 3),
+                "bottom_s": rounded(t[rep.peak], 3),
+                "end_s": rounded(t[rep.end], 3),
                 "partial": rep.partial,
-                "peak_knee_flexion_deg": _r(np.nanmax(around)) if np.isfinite(around).any() else None,
-                "fppa_deg": _r(fppa),
+                "peak_knee_flexion_deg": rounded(np.nanmax(around)) if np.isfinite(around).any() else None,
+                "fppa_deg": rounded(fppa),
                 "fppa_taken": how,
-                "fppa_offset_s": _r(offset, 3),
-                "pelvic_drop_deg": _r(kin.side("pelvic_drop", OTHER[side])[rep.peak]),
-                "trunk_lean_over_stance_deg": _r(lean_sign * kin["trunk_lean_frontal"][rep.peak]),
+                "fppa_offset_s": rounded(offset, 3),
+                "pelvic_drop_deg": rounded(kin.side("pelvic_drop", OTHER[side])[rep.peak]),
+                "trunk_lean_over_stance_deg": rounded(lean_sign * kin["trunk_lean_frontal"][rep.peak]),
             }
         )
     return out
@@ -82,7 +77,7 @@ def _reps(prepared) -> list[dict]:
 
 def _mean_sd(values: list) -> tuple[float | None, float | None, int]:
     x = np.array([v for v in values if v is not None], float)
-    return (_r(x.mean()) if len(x) else None, _r(x.std(ddof=1)) if len(x) > 1 else None, len(x))
+    return (rounded(x.mean()) if len(x) else None, rounded(x.std(ddof=1)) if len(x) > 1 else None, len(x))
 
 
 def _side_summary(reps: list[dict], side: str) -> dict:
@@ -108,7 +103,7 @@ def _compare(per_side: dict, key: str, threshold: float, bigger: str) -> dict:
     diff = None if left is None or right is None else left - right
     beyond = diff is not None and abs(diff) >= threshold and max(left, right) > 0
     return {
-        "difference_deg": _r(diff),
+        "difference_deg": rounded(diff),
         bigger: ("left" if diff > 0 else "right") if beyond else None,
         "threshold_deg": threshold,
         "beyond_measurement_error": bool(beyond),
