@@ -104,16 +104,7 @@ def uiprmd() -> None:
 
 def speed(repeats: int = 5) -> None:
     track, _ = generate("clamshell", reps=62, sides="both", tempo=Tempo(1.5, 1.0, 1.5, 0.8))
-    cut = track.timestamps <= 600.0
-    from dataclasses import replace
-
-    track = replace(
-        track,
-        landmarks=track.landmarks[cut],
-        world=track.world[cut],
-        timestamps=track.timestamps[cut],
-        presence=track.presence[cut],
-    )
+    track = track.take(track.timestamps <= 600.0)
     times = []
     for _ in range(repeats):
         start = time.perf_counter()

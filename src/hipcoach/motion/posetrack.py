@@ -7,7 +7,7 @@ Missing detections are NaN, never zeros, so no filter mistakes them for real pos
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +64,16 @@ class PoseTrack:
     @property
     def duration(self) -> float:
         return float(self.timestamps[-1] - self.timestamps[0]) if self.n_frames else 0.0
+
+    def take(self, frames: np.ndarray | slice) -> PoseTrack:
+        """The same track restricted to some frames (a boolean mask or a slice), e.g. the first minutes."""
+        return replace(
+            self,
+            landmarks=self.landmarks[frames],
+            presence=self.presence[frames],
+            world=self.world[frames],
+            timestamps=self.timestamps[frames],
+        )
 
     def pixels(self) -> np.ndarray:
         """[T, 33, 2] image coordinates in pixels of the upright frame."""
