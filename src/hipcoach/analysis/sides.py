@@ -17,10 +17,11 @@ SIDES = ("left", "right")
 
 def _travel(points: np.ndarray, joint: str, rep: Rep) -> dict[str, float]:
     """Furthest each side's joint gets from where it started the rep, relative to the mid-hip."""
-    mid = 0.5 * (points[:, INDEX["left_hip"]] + points[:, INDEX["right_hip"]])
+    p = points[rep.start : rep.end + 1]  # only the rep's frames: this runs once per rep
+    mid = 0.5 * (p[:, INDEX["left_hip"]] + p[:, INDEX["right_hip"]])
     out = {}
     for side in SIDES:
-        rel = points[rep.start : rep.end + 1, INDEX[f"{side}_{joint}"]] - mid[rep.start : rep.end + 1]
+        rel = p[:, INDEX[f"{side}_{joint}"]] - mid
         rel = rel[np.isfinite(rel).all(axis=1)]
         out[side] = float(np.linalg.norm(rel - rel[0], axis=1).max()) if len(rel) else 0.0
     return out
@@ -41,15 +42,14 @@ def standing_side(points: np.ndarray, a: int, b: int) -> str:
 
 def _travel_direction(points: np.ndarray, rep: Rep) -> str:
     """The side the pelvis moved towards over the rep (the person's left or right)."""
-    mid = 0.5 * (points[:, INDEX["left_hip"]] + points[:, INDEX["right_hip"]])
-    to_left = points[:, INDEX["left_hip"]] - points[:, INDEX["right_hip"]]
-    d = to_left[rep.start : rep.end + 1]
+    p = points[rep.start : rep.end + 1]
+    mid = 0.5 * (p[:, INDEX["left_hip"]] + p[:, INDEX["right_hip"]])
+    d = p[:, INDEX["left_hip"]] - p[:, INDEX["right_hip"]]
     d = np.nanmedian(d / np.linalg.norm(d, axis=1, keepdims=True), axis=0)
-    moved = mid[rep.end] - mid[rep.start]
+    moved = mid[-1] - mid[0]
     if not np.isfinite(moved).all():
-        moved = np.nanmedian(mid[rep.peak : rep.end + 1], axis=0) - np.nanmedian(
-            mid[rep.start : rep.peak + 1], axis=0
-        )
+        top = rep.peak - rep.start
+        moved = np.nanmedian(mid[top:], axis=0) - np.nanmedian(mid[: top + 1], axis=0)
     return "left" if float(moved @ d) > 0 else "right"
 
 
