@@ -21,13 +21,14 @@ import av
 import cv2
 import numpy as np
 
+from hipcoach.colours import SIDE_RGB
 from hipcoach.errors import UserError
 from hipcoach.motion.geometry import inner_angle
 from hipcoach.motion.landmarks import BONES, INDEX
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.video import iter_frames, probe
 
-LEFT, RIGHT, CENTRE = (255, 140, 0), (0, 170, 255), (230, 230, 230)  # RGB: the person's left is orange
+LEFT, RIGHT, CENTRE = SIDE_RGB["left"], SIDE_RGB["right"], (230, 230, 230)  # RGB
 MIN_VISIBILITY = 0.5
 
 

@@ -15,8 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from hipcoach.analysis.timeline import Timeline
-
-COLOURS = {"left": "#ff8c00", "right": "#00aaff", "both": "#6a5acd"}
+from hipcoach.colours import SIDE_HEX
 
 
 def plot_timeline(timeline: Timeline, path: str | Path, title: str) -> Path:
@@ -25,9 +24,9 @@ def plot_timeline(timeline: Timeline, path: str | Path, title: str) -> Path:
     fig, ax = plt.subplots(figsize=(11, 4.2), dpi=110)
     units = sorted({s.unit for s in timeline.signals})
     for s in timeline.signals:
-        ax.plot(s.t, s.values, color=COLOURS.get(s.side, COLOURS["both"]), lw=1.4, label=s.label)
+        ax.plot(s.t, s.values, color=SIDE_HEX.get(s.side, SIDE_HEX["both"]), lw=1.4, label=s.label)
     for span in timeline.spans:
-        colour = COLOURS.get(span.side, "#888888") if span.counted else "#999999"
+        colour = SIDE_HEX.get(span.side, "#888888") if span.counted else "#999999"
         ax.axvspan(span.start_s, span.end_s, color=colour, alpha=0.12, hatch=None if span.counted else "//")
         ax.text(
             0.5 * (span.start_s + span.end_s),

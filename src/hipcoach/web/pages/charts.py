@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from hipcoach.colours import SIDE_HEX
 from hipcoach.store.progress import Progress
 
 W, ROW = 560, 22
-LEFT_COLOUR, RIGHT_COLOUR = "#e07b00", "#1f6fb2"  # the report plots' side colours
+LEFT_COLOUR, RIGHT_COLOUR = SIDE_HEX["left"], SIDE_HEX["right"]  # as on the video and report plots
 
 
 def _svg(height: int, body: list[str], label: str) -> Markup:
