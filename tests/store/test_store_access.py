@@ -104,3 +104,35 @@ def test_coaches_do_not_write_and_runners_do_not_log_into_others_programmes(data
         with pytest.raises(Forbidden):
             training.save_profile(db, people["coach_a"], profile_dict())
         assert training.list_set_logs(db, people["runner_b"], people["runner_b"].id) == []
+
+
+def test_a_login_session_or_api_token_names_its_own_account_and_an_expired_session_none(database, people):
+    from sqlalchemy import update
+
+    from hipcoach.store.accounts import (
+        create_api_token,
+        end_login_session,
+        start_login_session,
+        user_for_api_token,
+        user_for_session,
+    )
+    from hipcoach.store.credentials import token_hash
+    from hipcoach.store.models import LoginSession
+    from hipcoach.store.types import utcnow
+
+    a, b = people["runner_a"], people["runner_b"]
+    with database.transaction() as db:
+        live, stale, ended = (start_login_session(db, a) for _ in range(3))
+        _, token_b = create_api_token(db, b, "watch")
+        gone = utcnow() - dt.timedelta(seconds=1)
+        db.execute(
+            update(LoginSession).where(LoginSession.token_hash == token_hash(stale)).values(expires_at=gone)
+        )
+        end_login_session(db, ended)
+    with database.transaction(write=False) as db:
+        assert user_for_session(db, live).id == a.id
+        assert user_for_session(db, stale) is None
+        assert user_for_session(db, ended) is None
+        assert user_for_session(db, "hcs_not-a-session") is None
+        assert user_for_api_token(db, token_b).id == b.id
+        assert user_for_api_token(db, live) is None

@@ -49,10 +49,12 @@ def start_login_session(db: Session, user: User) -> str:
 
 
 def user_for_session(db: Session, raw: str) -> User | None:
-    row = db.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash(raw)))
-    if row is None or row.expires_at < utcnow():
-        return None
-    return db.get(User, row.user_id)
+    """The account behind a live login session: one indexed join, as every page and request asks."""
+    return db.scalar(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token_hash == token_hash(raw), LoginSession.expires_at >= utcnow())
+    )
 
 
 def end_login_session(db: Session, raw: str) -> None:
@@ -68,8 +70,9 @@ def create_api_token(db: Session, actor: User, name: str) -> tuple[ApiToken, str
 
 
 def user_for_api_token(db: Session, raw: str) -> User | None:
-    row = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(raw)))
-    return db.get(User, row.user_id) if row is not None else None
+    return db.scalar(
+        select(User).join(ApiToken, ApiToken.user_id == User.id).where(ApiToken.token_hash == token_hash(raw))
+    )
 
 
 def list_api_tokens(db: Session, actor: User) -> list[ApiToken]:
