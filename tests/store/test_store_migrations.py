@@ -60,7 +60,7 @@ def test_upgrade_from_first_revision_keeps_data(db_url):
             assert [(c.date, c.pain, c.note) for c in list_checkins(db, runner, runner.id)] == [
                 (dt.date(2026, 11, 3), 1, "fine")
             ]
-            assert logs[0].created_at == now.replace(tzinfo=dt.UTC)
+            assert db.get(SetLog, logs[0].id).created_at == now.replace(tzinfo=dt.UTC)
             # the old rows still guard against double logging after the upgrade
             entry = SetLogIn(
                 client_key="key-left-1",

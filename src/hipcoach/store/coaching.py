@@ -91,7 +91,7 @@ def recent_signals(db: Session, actor: User, athlete_id: int, today: dt.date) ->
     whose pain is above the running-pain limit. One definition for the API and the dashboard page."""
     since = today - dt.timedelta(days=SIGNAL_DAYS)
     sets = list_set_logs(db, actor, athlete_id, since=since)
-    mornings = [c for c in list_checkins(db, actor, athlete_id) if c.date >= since]
+    mornings = list_checkins(db, actor, athlete_id, since=since)
     flags = sum(s.pain_during > MAX_RUNNING_PAIN for s in sets) + sum(
         c.pain > MAX_RUNNING_PAIN for c in mornings
     )

@@ -8,12 +8,11 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from hipcoach.store.models import User
-from hipcoach.store.training import latest_programme, list_checkins, list_set_logs, programme_plan
+from hipcoach.store.training import latest_programme, list_checkins, logged_sets, programme_plan
 from hipcoach.store.videos import list_screens
 from hipcoach.tracking.summary import (
     Asymmetry,
     DayPain,
-    LoggedSet,
     SideDose,
     WeekAdherence,
     adherence,
@@ -30,6 +29,34 @@ class ScreenPoint(BaseModel):
     summary: dict
 
 
+class ScreenResult(BaseModel):
+    """A screen point read for a chart: the headline's main measure per leg and the side that needs work
+    (see hipcoach.analysis.screen_compare.headline)."""
+
+    analysis_id: int
+    test: str
+    date: dt.date
+    measure: str
+    left: float | None
+    right: float | None
+    needs_work_side: str | None
+
+
+def screen_results(points: list[ScreenPoint]) -> list[ScreenResult]:
+    return [
+        ScreenResult(
+            analysis_id=p.analysis_id,
+            test=p.test,
+            date=p.date,
+            measure=p.summary.get("measure", p.test),
+            left=p.summary.get("left"),
+            right=p.summary.get("right"),
+            needs_work_side=p.summary.get("needs_work_side"),
+        )
+        for p in points
+    ]
+
+
 class Progress(BaseModel):
     runner_id: int
     programme_id: int | None
@@ -41,18 +68,7 @@ class Progress(BaseModel):
 
 
 def progress(db: Session, actor: User, runner_id: int, today: dt.date) -> Progress:
-    rows = list_set_logs(db, actor, runner_id)
-    sets = [
-        LoggedSet(
-            date=r.date,
-            exercise_id=r.exercise_id,
-            side=r.side,
-            reps=r.reps,
-            hold_s=r.hold_s,
-            pain_during=r.pain_during,
-        )
-        for r in rows
-    ]
+    sets = logged_sets(db, actor, runner_id)
     morning = {c.date: c.pain for c in list_checkins(db, actor, runner_id)}
     programme = latest_programme(db, actor, runner_id)
     weeks = adherence(programme_plan(db, actor, programme), sets, today) if programme else []

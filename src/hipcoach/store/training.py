@@ -17,6 +17,7 @@ from hipcoach.store.errors import Conflict, NotFound
 from hipcoach.store.inputs import CheckInIn, SetLogIn
 from hipcoach.store.models import CheckIn, Programme, RunnerProfile, SetLog, User
 from hipcoach.store.types import utcnow
+from hipcoach.tracking.summary import LoggedSet
 
 
 class ReferralInstead(Conflict):
@@ -74,8 +75,9 @@ def list_programmes(db: Session, actor: User, runner_id: int) -> list[Programme]
 
 
 def latest_programme(db: Session, actor: User, runner_id: int) -> Programme | None:
-    found = list_programmes(db, actor, runner_id)
-    return found[0] if found else None
+    require_read(db, actor, runner_id)
+    query = select(Programme).where(Programme.user_id == runner_id).order_by(Programme.id.desc())
+    return db.scalar(query.limit(1))
 
 
 def get_programme(db: Session, actor: User, programme_id: int) -> Programme:
@@ -137,18 +139,35 @@ def _by_key(db: Session, actor: User, key: str) -> SetLog | None:
     return db.scalar(select(SetLog).where(SetLog.user_id == actor.id, SetLog.client_key == key))
 
 
+# What a listed set carries: every column but the row's creation time, which nothing shows.
+_LISTED = [c for c in SetLog.__table__.columns if c.name != "created_at"]
+
+
 def list_set_logs(
     db: Session, actor: User, runner_id: int, since: dt.date | None = None, until: dt.date | None = None
 ) -> list[Row]:
     """Read-only rows with SetLog's column names as attributes. A runner's history runs to hundreds of
     sets, and making a tracked ORM object of each was most of the time of the pages that list them."""
     require_read(db, actor, runner_id)
-    query = select(*SetLog.__table__.columns).where(SetLog.user_id == runner_id)
+    query = select(*_LISTED).where(SetLog.user_id == runner_id)
     if since is not None:
         query = query.where(SetLog.date >= since)
     if until is not None:
         query = query.where(SetLog.date <= until)
     return list(db.execute(query.order_by(SetLog.date, SetLog.exercise_id, SetLog.side, SetLog.set_number)))
+
+
+def logged_sets(db: Session, actor: User, runner_id: int) -> list[LoggedSet]:
+    """The whole history as the progress figures read it: only the columns they use, as plain tuples."""
+    require_read(db, actor, runner_id)
+    columns = (getattr(SetLog, f) for f in LoggedSet._fields)
+    query = select(*columns).where(SetLog.user_id == runner_id).order_by(SetLog.date)
+    return [LoggedSet._make(row) for row in db.execute(query)]
+
+
+def logged_days(db: Session, actor: User, runner_id: int) -> set[dt.date]:
+    require_read(db, actor, runner_id)
+    return set(db.scalars(select(SetLog.date).where(SetLog.user_id == runner_id).distinct()))
 
 
 def put_checkin(db: Session, actor: User, date: dt.date, entry: CheckInIn) -> CheckIn:
@@ -168,6 +187,13 @@ def put_checkin(db: Session, actor: User, date: dt.date, entry: CheckInIn) -> Ch
     return row
 
 
-def list_checkins(db: Session, actor: User, runner_id: int) -> list[CheckIn]:
+def list_checkins(
+    db: Session, actor: User, runner_id: int, since: dt.date | None = None, until: dt.date | None = None
+) -> list[CheckIn]:
     require_read(db, actor, runner_id)
-    return list(db.scalars(select(CheckIn).where(CheckIn.user_id == runner_id).order_by(CheckIn.date)))
+    query = select(CheckIn).where(CheckIn.user_id == runner_id)
+    if since is not None:
+        query = query.where(CheckIn.date >= since)
+    if until is not None:
+        query = query.where(CheckIn.date <= until)
+    return list(db.scalars(query.order_by(CheckIn.date)))

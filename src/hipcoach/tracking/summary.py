@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from pydantic import BaseModel
 
 from hipcoach.plans.programme import Plan
 
 
-class LoggedSet(BaseModel):
+class LoggedSet(NamedTuple):
+    """One logged set as the figures need it; a plain tuple, as a runner's history runs to hundreds."""
+
     date: dt.date
     exercise_id: str
     side: str

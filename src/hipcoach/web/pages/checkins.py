@@ -13,7 +13,7 @@ from hipcoach.store import training
 from hipcoach.store.inputs import CheckInIn
 from hipcoach.web.pages.field_errors import field_errors
 from hipcoach.web.pages.render import CheckedForm, PageUser, render
-from hipcoach.web.pages.runner import _session_context
+from hipcoach.web.pages.session_data import checkin_on, session_context
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,17 +23,18 @@ def check_in(request: Request, uid: str, user: PageUser, form: CheckedForm):
     values = {"pain": str(form.get("pain", "")), "note": str(form.get("note", ""))}
     errors: dict[str, str] = {}
     with request.app.state.database.transaction(write=False) as db:
-        session = _session_context(db, user, uid)["session"]
+        ctx = session_context(db, user, uid)
+    day = ctx["session"].date
     try:
         entry = CheckInIn(pain=values["pain"] or None, note=values["note"])
     except ValidationError as exc:
         errors = field_errors(exc)
     if not errors:
         with request.app.state.database.transaction() as db:
-            training.put_checkin(db, user, session.date, entry)
+            training.put_checkin(db, user, day, entry)
     with request.app.state.database.transaction(write=False) as db:
-        ctx = _session_context(db, user, uid)
+        checkin = checkin_on(db, user, day)
     return render(
         request, "_checkin_form.html", 422 if errors else 200, user=user, checkin_errors=errors,
-        checkin_values=values if errors else {}, **ctx,
+        checkin_values=values if errors else {}, checkin=checkin, **ctx,
     )  # fmt: skip

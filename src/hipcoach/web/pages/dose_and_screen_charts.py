@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from markupsafe import escape
 
-from hipcoach.store.pages_queries import ScreenResult
+from hipcoach.store.progress import ScreenResult
 from hipcoach.tracking.summary import SideDose
 from hipcoach.web.pages.charts import LEFT_COLOUR, RIGHT_COLOUR, ROW, W, _svg
 

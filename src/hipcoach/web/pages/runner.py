@@ -15,21 +15,20 @@ from hipcoach.plans.red_flags import RED_FLAGS
 from hipcoach.store import training
 from hipcoach.store.errors import Conflict
 from hipcoach.store.inputs import SetLogIn
-from hipcoach.store.pages_queries import screen_results
-from hipcoach.store.progress import progress
+from hipcoach.store.progress import progress, screen_results
 from hipcoach.web.pages.charts import progress_charts
 from hipcoach.web.pages.dose_and_screen_charts import dose_chart, screen_chart
 from hipcoach.web.pages.field_errors import field_errors
 from hipcoach.web.pages.profile_form import form_to_profile, validate_profile
-from hipcoach.web.pages.render import CheckedForm, PageUser, render, signed_in
+from hipcoach.web.pages.render import CheckedForm, PageUser, render
+from hipcoach.web.pages.session_data import checkin_on, session_context, sets_by_card
 
 router = APIRouter(include_in_schema=False)
 BANDS = ("tan", "yellow", "red", "green", "blue", "black", "silver", "gold")
 
 
 @router.get("/")
-def home(request: Request):
-    user = signed_in(request)
+def home(request: Request, user: PageUser):
     if user.role == "coach":
         return RedirectResponse("/coach", status_code=303)
     with request.app.state.database.transaction(write=False) as db:
@@ -73,54 +72,37 @@ def programme_page(request: Request, user: PageUser):
         if programme is None:
             return RedirectResponse("/onboarding", status_code=303)
         plan = training.programme_plan(db, user, programme)
-        logged_days = {s.date for s in training.list_set_logs(db, user, user.id)}
+        logged_days = training.logged_days(db, user, user.id)
     return render(
         request, "programme.html", user=user, plan=plan, programme=programme, days=WEEKDAYS,
         logged_days=logged_days, today=dt.date.today(),
     )  # fmt: skip
 
 
-def _session_context(db, user, uid: str) -> dict:
-    programme = training.latest_programme(db, user, user.id)
-    if programme is None:
-        raise Conflict("Make a programme first.")
-    plan = training.programme_plan(db, user, programme)
-    for week in plan.weeks:
-        for session in week.sessions:
-            if session.uid == uid:
-                logged = training.list_set_logs(db, user, user.id, session.date, session.date)
-                checkin = next(
-                    (c for c in training.list_checkins(db, user, user.id) if c.date == session.date), None
-                )
-                return {
-                    "programme": programme, "week": week, "session": session, "logged": logged,
-                    "checkin": checkin, "one_day": dt.timedelta(days=1),
-                }  # fmt: skip
-    raise Conflict(f"This programme has no session {uid!r}.")
-
-
 @router.get("/sessions/{uid}")
 def session_page(request: Request, uid: str, user: PageUser):
     with request.app.state.database.transaction(write=False) as db:
-        ctx = _session_context(db, user, uid)
-    exercises = load_catalog().exercises
+        ctx = session_context(db, user, uid)
+        day = ctx["session"].date
+        logged, checkin = sets_by_card(db, user, day), checkin_on(db, user, day)
     return render(
-        request, "session.html", user=user, exercises=exercises, bands=BANDS,
-        new_key=lambda: uuid.uuid4().hex, errors={}, values={}, checkin_errors={}, checkin_values={}, **ctx,
+        request, "session.html", user=user, exercises=load_catalog().exercises, bands=BANDS,
+        new_key=lambda: uuid.uuid4().hex, errors={}, values={}, checkin_errors={}, checkin_values={},
+        logged=logged, checkin=checkin, **ctx,
     )  # fmt: skip
 
 
 @router.post("/sessions/{uid}/sets")
 def log_set(request: Request, uid: str, user: PageUser, form: CheckedForm):
-    """Logs one set from a card's form; the form's key makes a second submit log nothing more."""
+    """Logs one set from a card's form and answers with that card's log and a fresh form; the form's
+    key makes a second submit log nothing more."""
     errors: dict[str, str] = {}
     with request.app.state.database.transaction(write=False) as db:
-        ctx = _session_context(db, user, uid)
+        ctx = session_context(db, user, uid)
+    day = ctx["session"].date
     fields = {k: v for k, v in form.items() if k != "csrf_token" and v != ""}
     try:
-        entry = SetLogIn(
-            **fields, date=ctx["session"].date, programme_id=ctx["programme"].id, session_uid=uid
-        )
+        entry = SetLogIn(**fields, date=day, programme_id=ctx["programme"].id, session_uid=uid)
     except ValidationError as exc:
         errors = field_errors(exc)
     if not errors:
@@ -130,11 +112,11 @@ def log_set(request: Request, uid: str, user: PageUser, form: CheckedForm):
         except Conflict as exc:
             errors = {"client_key": exc.message}
     with request.app.state.database.transaction(write=False) as db:
-        ctx = _session_context(db, user, uid)
+        logged = sets_by_card(db, user, day)
     card = {"exercise_id": form.get("exercise_id"), "side": form.get("side")}
     return render(
         request, "_set_form.html", 422 if errors else 200, user=user, bands=BANDS, errors=errors,
-        values=form if errors else {}, card=card, new_key=lambda: uuid.uuid4().hex, **ctx,
+        values=form if errors else {}, card=card, new_key=lambda: uuid.uuid4().hex, logged=logged, **ctx,
     )  # fmt: skip
 
 
@@ -142,7 +124,7 @@ def log_set(request: Request, uid: str, user: PageUser, form: CheckedForm):
 def progress_page(request: Request, user: PageUser):
     with request.app.state.database.transaction(write=False) as db:
         summary = progress(db, user, user.id, dt.date.today())
-        screens = screen_results(db, user, user.id)
+    screens = screen_results(summary.screens)
     charts = progress_charts(summary) | {
         "dose": dose_chart(summary.dose_per_side),
         "screens": screen_chart(screens),
