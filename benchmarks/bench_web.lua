@@ -27,6 +27,12 @@ local function set_fields(r)
   return r.exercise, (sent % 2 == 0) and "left" or "right", sent % 10 + 1
 end
 
+-- The runner's next session in turn (see bench_web.py): its uid and date.
+local function next_session(r)
+  local i = sent % #r.uids + 1
+  return r.uids[i], r.dates[i]
+end
+
 function request()
   turn = turn % #runners + 1
   local r = runners[turn]
@@ -37,7 +43,7 @@ function request()
     local body = string.format(
       '{"client_key":"%s","date":"%s","exercise_id":"%s","side":"%s","set_number":%d,'
         .. '"reps":10,"pain_during":2,"programme_id":%d}',
-      client_key, r.date, ex, side, n, r.programme)
+      client_key, select(2, next_session(r)), ex, side, n, r.programme)
     local headers = { ["Authorization"] = "Bearer " .. r.token, ["Content-Type"] = "application/json" }
     return wrk.format("POST", "/api/v1/set-logs", headers, body)
   elseif mode == "form-set" then
@@ -50,7 +56,7 @@ function request()
       ["Cookie"] = "hipcoach_session=" .. r.cookie, ["HX-Request"] = "true",
       ["Content-Type"] = "application/x-www-form-urlencoded",
     }
-    return wrk.format("POST", "/sessions/" .. r.session .. "/sets", headers, body)
+    return wrk.format("POST", "/sessions/" .. next_session(r) .. "/sets", headers, body)
   elseif mode == "html-pages" then
     sent = sent + 1
     local path = string.format(pages[k % #pages + 1], r.session)

@@ -10,6 +10,9 @@ each workload, --clients connections at once, each acting for the runners in tur
 - page data through the API (programme sessions, set logs, progress summary as JSON);
 - log a set through the API (POST /api/v1/set-logs, bearer token, a fresh client_key each time);
 - log a set through the session page's form (the htmx POST, session cookie and CSRF token).
+Each logged set goes to the runner's next programme session in turn, so sessions fill up about as a
+runner's do (a few sets per exercise and side) while the runs still add thousands of rows; logging
+them all into one session would grow it to hundreds of sets a day, which no runner logs.
 Each runs paced (each connection waits a random 0.5-1.5 x --interval before each request, so 100 clients
 at 1 s offer ~100 requests/s, far busier than a real club) and flat out (no pause: latency is then the
 queue in front of a saturated server, about clients / throughput). A 3 s run of each workload first
@@ -101,6 +104,7 @@ def make_runner(http: httpx.Client, i: int, base_db, history: int) -> dict:
         "token": auth["Authorization"].split()[1], "cookie": cookie, "csrf": csrf,
         "runner": signed.json()["user"]["id"], "programme": programme, "session": first["uid"],
         "date": first["date"], "exercise": first["items"][0]["exercise_id"],
+        "uids": [x["uid"] for x in sessions.json()], "dates": [x["date"] for x in sessions.json()],
     }  # fmt: skip
 
 
@@ -126,6 +130,8 @@ def seed_history(database, runner_id: int, programme: int, sessions: list[dict])
 
 def lua_table(runners: list[dict]) -> str:
     def value(v):
+        if isinstance(v, list):
+            return "{" + ", ".join(value(x) for x in v) + "}"
         return str(v) if isinstance(v, int) else f'"{v}"'
 
     rows = ("{" + ", ".join(f"{k} = {value(v)}" for k, v in r.items()) + "}" for r in runners)

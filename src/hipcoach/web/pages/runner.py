@@ -93,11 +93,11 @@ def session_page(request: Request, uid: str, user: PageUser):
 
 
 @router.post("/sessions/{uid}/sets")
-async def log_set(request: Request, uid: str, user: PageUser, form: CheckedForm):
+def log_set(request: Request, uid: str, user: PageUser, form: CheckedForm):
     """Logs one set from a card's form and answers with that card's log and a fresh form; the form's
-    key makes a second submit log nothing more. Runs in the event loop, as the API's set logging does:
-    its few milliseconds of SQLite work cost less there than the hops to and from a worker thread
-    (paced p95 under 100 clients: 27 ms here against 60 ms in a thread, benchmarks/bench_web.py)."""
+    key makes a second submit log nothing more. Runs in a worker thread: run in the event loop it was
+    no faster once sessions held realistic numbers of sets, and under overload it left some clients
+    waiting 15 s while others were served (benchmarks/bench_web.py, flat out)."""
     errors: dict[str, str] = {}
     with request.app.state.database.transaction(write=False) as db:
         ctx = session_context(db, user, uid)
