@@ -34,6 +34,13 @@ def _start_worker(data: Path, db_url: str, redis_url: str | None) -> subprocess.
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+def _settles(look, expected, timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while look() != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return look() == expected
+
+
 def _wait_for(database: Database, job: int, ok, timeout: float = 60) -> Analysis:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -94,7 +101,8 @@ def test_killed_worker_job_is_retried_and_stored_once(setup):
         assert row.attempts == 2
         assert row.report["worker_pid"] == second.pid
         assert Path(row.output_dir).name == "attempt-2"
-        assert [p.name for p in (data / "analyses" / str(job)).iterdir()] == ["attempt-2"]
+        # the worker clears the killed attempt's folder just after storing the result
+        assert _settles(lambda: [p.name for p in (data / "analyses" / str(job)).iterdir()], ["attempt-2"])
         assert not upload.exists()  # not kept: deleted after the analysis
         with database.transaction() as db:
             assert db.scalar(select(func.count()).select_from(Screen)) == 1
