@@ -17,6 +17,7 @@ from hipcoach.store.database import Database
 from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
 from hipcoach.web.errors import install_error_handlers
 from hipcoach.web.pages import account, auth, checkins, coach, runner, videos
+from hipcoach.web.pages.error_page import too_large_answer
 from hipcoach.web.pages.render import SignInFirst
 from hipcoach.web.settings import Settings
 from hipcoach.web.upload_limit import UploadLimit
@@ -67,5 +68,6 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         UploadLimit,
         limit=settings.upload_limit_bytes,
         paths=(api_videos.UPLOAD_PATH, videos.UPLOAD_PAGE_PATH),
+        page=too_large_answer,
     )
     return app

@@ -1,8 +1,21 @@
-"""Refuse oversized uploads while they stream in, before they fill the disk (HTTP 413)."""
+"""Refuse oversized uploads while they stream in, before they fill the disk (HTTP 413).
+
+The API gets its JSON; a browser that posted the upload page's form without JavaScript (which would
+have stopped the file before sending) gets the page `page` makes, saying the limit and what to do.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
+
+from hipcoach.web.answer_kind import Answer, answer_kind
+
+PageAnswer = Callable[[Request, int, Answer], Awaitable[Response]]
 
 
 class UploadTooLarge(Exception):
@@ -14,15 +27,15 @@ class UploadLimit:
 
     FORM_OVERHEAD = 64 * 1024
 
-    def __init__(self, app, limit: int, paths: tuple[str, ...]) -> None:
-        self.app, self.limit, self.paths = app, limit + self.FORM_OVERHEAD, paths
+    def __init__(self, app, limit: int, paths: tuple[str, ...], page: PageAnswer | None = None) -> None:
+        self.app, self.limit, self.paths, self.page = app, limit + self.FORM_OVERHEAD, paths, page
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            return await self._refuse(send)
+            return await self._refuse(scope, receive, send)
         seen = 0
         started = False
 
@@ -44,9 +57,13 @@ class UploadLimit:
             await self.app(scope, counting_receive, tracking_send)
         except UploadTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, receive, send)
 
-    async def _refuse(self, send) -> None:
+    async def _refuse(self, scope, receive, send) -> None:
+        kind = answer_kind(scope["path"], Headers(scope=scope))
+        if kind != "json" and self.page is not None:
+            response = await self.page(Request(scope), self.limit - self.FORM_OVERHEAD, kind)
+            return await response(scope, receive, send)
         mib = (self.limit - self.FORM_OVERHEAD) / 2**20
         body = json.dumps({"detail": f"The upload is larger than the limit of {mib:.0f} MiB."}).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]

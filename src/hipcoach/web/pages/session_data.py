@@ -10,7 +10,7 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from hipcoach.store import training
-from hipcoach.store.errors import Conflict
+from hipcoach.store.errors import Conflict, NotFound
 from hipcoach.store.models import CheckIn, User
 
 ONE_DAY = dt.timedelta(days=1)
@@ -20,12 +20,15 @@ def session_context(db: Session, user: User, uid: str) -> dict:
     """The runner's latest programme, and the week and planned session with this uid."""
     programme = training.latest_programme(db, user, user.id)
     if programme is None:
-        raise Conflict("Make a programme first.")
+        raise Conflict("Make a programme first.", "Answer the screening questions to get one.")
     for week in training.programme_plan(db, user, programme).weeks:
         for session in week.sessions:
             if session.uid == uid:
                 return {"programme": programme, "week": week, "session": session, "one_day": ONE_DAY}
-    raise Conflict(f"This programme has no session {uid!r}.")
+    raise NotFound(  # an old link, most likely: to the runner the session is simply not there
+        f"This programme has no session {uid!r}.",
+        "The link may be from an earlier programme; open the session from your programme.",
+    )
 
 
 def sets_by_card(db: Session, user: User, day: dt.date) -> dict[tuple[str, str], list[Row]]:
