@@ -7,28 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.web.browser_steps import sign_up_and_get_a_programme
 from tests.web.conftest import screenshot
-
-
-def _sign_up_and_get_a_programme(page, base: str) -> None:
-    page.goto(f"{base}/signup")
-    page.get_by_label("Name").fill("Browser Runner")
-    page.get_by_label("Email").fill("browser@example.org")
-    page.get_by_label("Password").fill("long enough pw")
-    page.get_by_role("button", name="Sign up").click()
-    expect(page.get_by_role("heading", name="Screening questions")).to_be_visible()
-    page.locator('input[name="pain_sites"][value="knee"]').check()
-    page.get_by_label("Side").select_option("right")
-    page.get_by_label("Pain while running, 0-10").fill("3")
-    for day in ("tue", "thu", "sat", "sun"):
-        page.locator(f'input[name="run_days"][value="{day}"]').check()
-    page.get_by_label("Long run").select_option("sun")
-    for band in ("yellow", "red"):
-        page.locator(f'input[name="bands"][value="{band}"]').check()
-    screenshot(page, "1-screening")
-    page.get_by_role("button", name="Make my programme").click()
-    expect(page.locator("#calendar")).to_be_visible()
-    screenshot(page, "2-programme")
 
 
 def _card_form(page, side: str):
@@ -37,7 +17,7 @@ def _card_form(page, side: str):
 
 
 def test_sign_up_screening_programme_log_each_side_then_progress(live_server, page):
-    _sign_up_and_get_a_programme(page, live_server)
+    sign_up_and_get_a_programme(page, live_server)
     page.locator("#calendar a").first.click()
     expect(page.get_by_text("Steps and cues").first).to_be_visible()
     left, right = _card_form(page, "left"), _card_form(page, "right")
@@ -72,7 +52,7 @@ def test_sign_up_screening_programme_log_each_side_then_progress(live_server, pa
 
 
 def test_pain_eleven_is_refused_next_to_the_field(live_server, page):
-    _sign_up_and_get_a_programme(page, live_server)
+    sign_up_and_get_a_programme(page, live_server)
     page.locator("#calendar a").first.click()
     card = _card_form(page, "left")
     card.get_by_label("Reps").fill("10")
@@ -90,7 +70,7 @@ def test_pain_eleven_is_refused_next_to_the_field(live_server, page):
 
 def test_hold_and_rest_countdowns_and_the_morning_checkin(live_server, page):
     page.clock.install()  # the page's clock is moved on by the test, so nothing waits for real seconds
-    _sign_up_and_get_a_programme(page, live_server)
+    sign_up_and_get_a_programme(page, live_server)
     page.locator("#calendar a").first.click()
     card = page.locator("section.card", has=page.locator('button[data-label="Hold"]')).first
     hold_button = card.locator('button[data-label="Hold"]')

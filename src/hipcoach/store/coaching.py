@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
-from hipcoach.store.access import require_coach, require_runner
+from hipcoach.store.access import can_read_runner, require_coach, require_runner
 from hipcoach.store.credentials import new_token, token_hash
 from hipcoach.store.errors import NotFound
 from hipcoach.store.models import CoachLink, Invitation, User
-from hipcoach.store.training import list_checkins, list_set_logs
+from hipcoach.store.training import latest_programme, list_checkins, list_set_logs, programme_plan
 from hipcoach.store.types import utcnow
+from hipcoach.tracking.summary import SetsAgainstPlan, window_adherence
 
 INVITATION_DAYS = 14
 
@@ -61,6 +63,14 @@ def athletes(db: Session, actor: User) -> list[User]:
     return list(db.scalars(query))
 
 
+def athlete(db: Session, actor: User, athlete_id: int) -> User:
+    """One linked athlete for the coach's athlete page. A runner, an unlinked coach and an unknown id
+    are all refused alike, so the page reveals nothing about who exists."""
+    if actor.role != "coach" or not can_read_runner(db, actor, athlete_id):
+        raise NotFound(f"No athlete {athlete_id} among your athletes.")
+    return db.get_one(User, athlete_id)
+
+
 def coaches(db: Session, actor: User) -> list[User]:
     require_runner(actor, "list coaches")
     query = (
@@ -86,13 +96,26 @@ def unlink(db: Session, actor: User, other_id: int) -> None:
 SIGNAL_DAYS = 14  # the window the coach's athlete list looks back over
 
 
-def recent_signals(db: Session, actor: User, athlete_id: int, today: dt.date) -> tuple[int, int]:
-    """(sets logged, pain flags) over the last SIGNAL_DAYS: a flag is a set or a next-morning check-in
-    whose pain is above the running-pain limit. One definition for the API and the dashboard page."""
-    since = today - dt.timedelta(days=SIGNAL_DAYS)
+class Signals(NamedTuple):
+    """What the coach's athlete list shows per athlete; `adherence` is None without a programme."""
+
+    sets: int
+    pain_flags: int
+    adherence: SetsAgainstPlan | None
+
+
+def recent_signals(db: Session, actor: User, athlete_id: int, today: dt.date) -> Signals:
+    """Sets logged, pain flags and adherence over the last SIGNAL_DAYS. A flag is a set or a
+    next-morning check-in whose pain is above the running-pain limit; adherence counts the sets of the
+    latest programme's sessions due in the window. One definition for the API and the dashboard page."""
+    since = today - dt.timedelta(days=SIGNAL_DAYS - 1)  # today and the 13 days before it
     sets = list_set_logs(db, actor, athlete_id, since=since)
     mornings = list_checkins(db, actor, athlete_id, since=since)
     flags = sum(s.pain_during > MAX_RUNNING_PAIN for s in sets) + sum(
         c.pain > MAX_RUNNING_PAIN for c in mornings
     )
-    return len(sets), flags
+    programme = latest_programme(db, actor, athlete_id)
+    done = None
+    if programme is not None:
+        done = window_adherence(programme_plan(db, actor, programme), sets, since, today)
+    return Signals(len(sets), flags, done)

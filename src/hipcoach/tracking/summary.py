@@ -1,6 +1,8 @@
 """Progress figures from a plan and what was logged: pure functions on plain records.
 
 - adherence: per programme week, sessions and sets done against those planned up to today;
+- window adherence: sets done against those planned for the sessions due in a window of days
+  (the coach's dashboard looks back over the same days as its pain flags);
 - pain trend: per day, mean and worst pain during sets, and the next-morning check-in;
 - dose per side: per week, exercise and side, sets, reps and seconds held;
 - asymmetry: per exercise, reps on each side and the left/right asymmetry index
@@ -14,9 +16,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
-from hipcoach.plans.programme import Plan
+from hipcoach.plans.programme import Plan, Session
 
 
 class LoggedSet(NamedTuple):
@@ -62,19 +64,48 @@ class Asymmetry(BaseModel):
     index_pct: float | None
 
 
-def adherence(plan: Plan, sets: Iterable[LoggedSet], today: dt.date) -> list[WeekAdherence]:
-    per_slot: dict[tuple[dt.date, str, str], int] = defaultdict(int)
+class SetsAgainstPlan(BaseModel):
+    """Sets done against sets planned over some days; `percent` is None when nothing was due."""
+
+    planned_sets: int
+    done_sets: int
+
+    @computed_field
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done_sets / self.planned_sets) if self.planned_sets else None
+
+
+_Slots = dict[tuple[dt.date, str, str], int]
+
+
+def _per_slot(sets: Iterable[LoggedSet]) -> _Slots:
+    """Sets logged per (day, exercise, side): a plan's item is matched by these, not by programme id."""
+    per_slot: _Slots = defaultdict(int)
     for s in sets:
         per_slot[(s.date, s.exercise_id, s.side)] += 1
+    return per_slot
+
+
+def _session_sets(session: Session, per_slot: _Slots) -> tuple[int, int]:
+    """(planned, done) sets of one session; extra sets in a slot do not count past the plan."""
+    planned = sum(item.dose.sets for item in session.items)
+    done = sum(
+        min(per_slot[(session.date, item.exercise_id, item.dose.side)], item.dose.sets)
+        for item in session.items
+    )
+    return planned, done
+
+
+def adherence(plan: Plan, sets: Iterable[LoggedSet], today: dt.date) -> list[WeekAdherence]:
+    per_slot = _per_slot(sets)
     weeks = []
     for week in plan.weeks:
         due = [session for session in week.sessions if session.date <= today]
         done_sessions = planned_sets = done_sets = 0
         for session in due:
-            done_here = 0
-            for item in session.items:
-                planned_sets += item.dose.sets
-                done_here += min(per_slot[(session.date, item.exercise_id, item.dose.side)], item.dose.sets)
+            planned_here, done_here = _session_sets(session, per_slot)
+            planned_sets += planned_here
             done_sets += done_here
             done_sessions += done_here > 0
         weeks.append(
@@ -88,6 +119,18 @@ def adherence(plan: Plan, sets: Iterable[LoggedSet], today: dt.date) -> list[Wee
             )
         )
     return weeks
+
+
+def window_adherence(
+    plan: Plan, sets: Iterable[LoggedSet], since: dt.date, today: dt.date
+) -> SetsAgainstPlan:
+    """Sets done against planned for the sessions dated from `since` to `today`, both included."""
+    per_slot = _per_slot(sets)
+    planned = done = 0
+    for session in (s for week in plan.weeks for s in week.sessions if since <= s.date <= today):
+        planned_here, done_here = _session_sets(session, per_slot)
+        planned, done = planned + planned_here, done + done_here
+    return SetsAgainstPlan(planned_sets=planned, done_sets=done)
 
 
 def pain_trend(sets: Iterable[LoggedSet], morning: dict[dt.date, int]) -> list[DayPain]:

@@ -49,12 +49,13 @@ def unlink(user_id: Id, actor: Actor, tx: Tx) -> None:
 def athletes(actor: Actor, db: DB) -> list[AthleteOut]:
     out = []
     for athlete in coaching.athletes(db, actor):
-        sets, flags = coaching.recent_signals(db, actor, athlete.id, dt.date.today())
+        signals = coaching.recent_signals(db, actor, athlete.id, dt.date.today())
         out.append(
             AthleteOut(
                 user=UserOut.model_validate(athlete),
-                sets_last_14_days=sets,
-                pain_flags_last_14_days=flags,
+                sets_last_14_days=signals.sets,
+                pain_flags_last_14_days=signals.pain_flags,
+                adherence_last_14_days=signals.adherence,
                 latest_analyses=[
                     AnalysisOut.model_validate(a) for a in videos.list_analyses(db, actor, athlete.id, 3)
                 ],

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hipcoach.tracking.summary import SetsAgainstPlan
+
 
 class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -142,4 +144,8 @@ class AthleteOut(BaseModel):
     user: UserOut
     sets_last_14_days: int
     pain_flags_last_14_days: int = Field(description="sets with pain above 5/10 plus mornings above 5/10")
+    adherence_last_14_days: SetsAgainstPlan | None = Field(
+        description="sets done against sets planned by the latest programme for the sessions due in the "
+        "same days, each planned slot counted at most as planned; null when there is no programme"
+    )
     latest_analyses: list[AnalysisOut]

@@ -11,16 +11,29 @@ from starlette.datastructures import UploadFile
 from hipcoach.errors import UserError
 from hipcoach.store import coaching, training
 from hipcoach.store.backup import import_backup
+from hipcoach.store.errors import NotFound
+from hipcoach.web.deps import Id
 from hipcoach.web.pages.render import CheckedForm, PageUser, render
 
 router = APIRouter(include_in_schema=False)
 BACKUP_LIMIT = 20 * 2**20  # a years-long log is well under 1 MiB
 
 
-def _coaches_page(request, user, errors: dict, linked: bool = False, status: int = 200):
+def _coaches_page(
+    request, user, errors: dict, linked: bool = False, stopped: str | None = None, status: int = 200
+):
     with request.app.state.database.transaction(write=False) as db:
         mine = coaching.coaches(db, user) if user.role == "runner" else []
-    return render(request, "coaches.html", status, user=user, coaches=mine, errors=errors, linked=linked)
+    return render(
+        request,
+        "coaches.html",
+        status,
+        user=user,
+        coaches=mine,
+        errors=errors,
+        linked=linked,
+        stopped=stopped,
+    )
 
 
 @router.get("/coaches")
@@ -39,6 +52,17 @@ def accept_invitation(request: Request, user: PageUser, form: CheckedForm):
     except UserError as exc:
         return _coaches_page(request, user, {"code": f"{exc.message} {exc.hint}".strip()}, status=422)
     return _coaches_page(request, user, {}, linked=True)
+
+
+@router.post("/coaches/{coach_id}/remove")
+def stop_sharing(request: Request, coach_id: Id, user: PageUser, form: CheckedForm):
+    """Ends the link to one coach: they no longer see anything; the data stays with the runner."""
+    with request.app.state.database.transaction() as db:
+        coach = next((c for c in coaching.coaches(db, user) if c.id == coach_id), None)
+        if coach is None:
+            raise NotFound(f"No coach {coach_id} can see your data.")
+        coaching.unlink(db, user, coach_id)
+    return _coaches_page(request, user, {}, stopped=coach.display_name)
 
 
 def _data_page(request, user, errors: dict, counts=None, status: int = 200):

@@ -1,4 +1,5 @@
-"""The coach's dashboard: linked athletes, their recent sets and pain flags, and an invitation code."""
+"""The coach's pages: the dashboard of linked athletes (recent sets, adherence, pain flags, videos,
+invitation codes), one athlete's progress, and removing an athlete."""
 
 from __future__ import annotations
 
@@ -6,22 +7,26 @@ import datetime as dt
 
 from fastapi import APIRouter, Request
 
-from hipcoach.store import coaching, videos
+from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
+from hipcoach.store import coaching, training, videos
+from hipcoach.store.progress import progress
+from hipcoach.web.deps import Id
+from hipcoach.web.pages.progress_view import progress_view
 from hipcoach.web.pages.render import CheckedForm, PageUser, render
 
 router = APIRouter(include_in_schema=False)
 LATEST_VIDEOS = 10
+WINDOW = {"days": coaching.SIGNAL_DAYS, "pain_limit": MAX_RUNNING_PAIN}  # how the signals are explained
 
 
 def _athlete_rows(db, user) -> list[dict]:
     rows = []
     for athlete in coaching.athletes(db, user):
-        sets, flags = coaching.recent_signals(db, user, athlete.id, dt.date.today())
+        signals = coaching.recent_signals(db, user, athlete.id, dt.date.today())
         recent = videos.list_analyses(db, user, athlete.id, LATEST_VIDEOS)
         rows.append(
-            {"user": athlete, "sets": sets, "flags": flags, "latest": recent[0] if recent else None,
-             "recent": recent}
-        )  # fmt: skip
+            {"user": athlete, "signals": signals, "latest": recent[0] if recent else None, "recent": recent}
+        )
     return rows
 
 
@@ -31,17 +36,47 @@ def _latest_videos(rows: list[dict]) -> list[tuple]:
     return sorted(pairs, key=lambda p: p[1].created_at, reverse=True)[:LATEST_VIDEOS]
 
 
-@router.get("/coach")
-def dashboard(request: Request, user: PageUser):
+def _dashboard(request: Request, user, code: str | None = None, removed: str | None = None):
     with request.app.state.database.transaction(write=False) as db:
         rows = _athlete_rows(db, user)
-    return render(request, "coach.html", user=user, rows=rows, videos=_latest_videos(rows), code=None)
+    return render(
+        request, "coach.html", user=user, rows=rows, videos=_latest_videos(rows), code=code, removed=removed,
+        **WINDOW,
+    )  # fmt: skip
+
+
+@router.get("/coach")
+def dashboard(request: Request, user: PageUser):
+    return _dashboard(request, user)
 
 
 @router.post("/coach/invitations")
 def invite(request: Request, user: PageUser, form: CheckedForm):
     with request.app.state.database.transaction() as db:
         _, code = coaching.create_invitation(db, user, str(form.get("note", ""))[:120])
+    return _dashboard(request, user, code=code)
+
+
+@router.get("/coach/athletes/{athlete_id}")
+def athlete_page(request: Request, athlete_id: Id, user: PageUser):
+    """What the runner sees on /progress, with their programme and videos; only for a linked coach."""
+    today = dt.date.today()
     with request.app.state.database.transaction(write=False) as db:
-        rows = _athlete_rows(db, user)
-    return render(request, "coach.html", user=user, rows=rows, videos=_latest_videos(rows), code=code)
+        athlete = coaching.athlete(db, user, athlete_id)
+        signals = coaching.recent_signals(db, user, athlete_id, today)
+        programme = training.latest_programme(db, user, athlete_id)
+        recent = videos.list_analyses(db, user, athlete_id, LATEST_VIDEOS)
+        summary = progress(db, user, athlete_id, today)
+    return render(
+        request, "coach_athlete.html", user=user, athlete=athlete, signals=signals, **WINDOW,
+        programme=programme, analyses=recent, **progress_view(summary),
+    )  # fmt: skip
+
+
+@router.post("/coach/athletes/{athlete_id}/remove")
+def remove_athlete(request: Request, athlete_id: Id, user: PageUser, form: CheckedForm):
+    """Ends the link; the runner keeps all their data and can be invited again."""
+    with request.app.state.database.transaction() as db:
+        name = coaching.athlete(db, user, athlete_id).display_name
+        coaching.unlink(db, user, athlete_id)
+    return _dashboard(request, user, removed=name)

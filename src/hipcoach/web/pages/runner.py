@@ -15,11 +15,10 @@ from hipcoach.plans.red_flags import RED_FLAGS
 from hipcoach.store import training
 from hipcoach.store.errors import Conflict
 from hipcoach.store.inputs import SetLogIn
-from hipcoach.store.progress import progress, screen_results
-from hipcoach.web.pages.charts import progress_charts
-from hipcoach.web.pages.dose_and_screen_charts import dose_chart, screen_chart
+from hipcoach.store.progress import progress
 from hipcoach.web.pages.field_errors import field_errors
 from hipcoach.web.pages.profile_form import form_to_profile, validate_profile
+from hipcoach.web.pages.progress_view import progress_view
 from hipcoach.web.pages.render import CheckedForm, PageUser, render
 from hipcoach.web.pages.session_data import checkin_on, session_context, sets_by_card
 
@@ -126,9 +125,4 @@ def log_set(request: Request, uid: str, user: PageUser, form: CheckedForm):
 def progress_page(request: Request, user: PageUser):
     with request.app.state.database.transaction(write=False) as db:
         summary = progress(db, user, user.id, dt.date.today())
-    screens = screen_results(summary.screens)
-    charts = progress_charts(summary) | {
-        "dose": dose_chart(summary.dose_per_side),
-        "screens": screen_chart(screens),
-    }
-    return render(request, "progress.html", user=user, summary=summary, charts=charts, screens=screens)
+    return render(request, "progress.html", user=user, **progress_view(summary))

@@ -1,0 +1,33 @@
+"""Steps the browser tests share: signing up through the page, and answering the screening to get a
+programme (the calendar page)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.web.conftest import screenshot
+
+
+def sign_up(page, base: str, name: str, email: str) -> None:
+    page.goto(f"{base}/signup")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("long enough pw")
+    page.get_by_role("button", name="Sign up").click()
+
+
+def sign_up_and_get_a_programme(page, base: str, name="Browser Runner", email="browser@example.org") -> None:
+    sign_up(page, base, name, email)
+    expect(page.get_by_role("heading", name="Screening questions")).to_be_visible()
+    page.locator('input[name="pain_sites"][value="knee"]').check()
+    page.get_by_label("Side").select_option("right")
+    page.get_by_label("Pain while running, 0-10").fill("3")
+    for day in ("tue", "thu", "sat", "sun"):
+        page.locator(f'input[name="run_days"][value="{day}"]').check()
+    page.get_by_label("Long run").select_option("sun")
+    for band in ("yellow", "red"):
+        page.locator(f'input[name="bands"][value="{band}"]').check()
+    screenshot(page, "1-screening")
+    page.get_by_role("button", name="Make my programme").click()
+    expect(page.locator("#calendar")).to_be_visible()
+    screenshot(page, "2-programme")
