@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -44,6 +45,21 @@ def sign_up(client: TestClient, email: str, role: str) -> Account:
     ).json()["token"]
     client.cookies.clear()
     return Account(client, r.json()["user"]["id"], token)
+
+
+def csrf_in(html: str) -> str:
+    """The CSRF token a page's forms carry."""
+    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
+
+
+def sign_up_on_pages(client: TestClient, email: str, role: str = "runner") -> str:
+    """A new account made through the sign-up page, signed in on `client`; gives the CSRF token."""
+    client.cookies.clear()
+    r = client.post(
+        "/signup", data={"email": email, "password": "long enough pw", "display_name": email, "role": role}
+    )
+    assert r.status_code == 200, r.text
+    return csrf_in(r.text)
 
 
 def make_settings(tmp_path, **kw) -> Settings:

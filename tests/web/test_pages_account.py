@@ -10,20 +10,7 @@ from fastapi.testclient import TestClient
 
 from hipcoach.web.app import create_app
 from tests.factories import profile_dict
-from tests.web.conftest import make_settings
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
-
-
-def _sign_up(client: TestClient, email: str, role: str = "runner") -> str:
-    client.cookies.clear()
-    r = client.post(
-        "/signup", data={"email": email, "password": "long enough pw", "display_name": email, "role": role}
-    )
-    assert r.status_code == 200, r.text
-    return _csrf(r.text)
+from tests.web.conftest import make_settings, sign_up_on_pages
 
 
 @pytest.fixture
@@ -33,13 +20,13 @@ def client(tmp_path):
 
 
 def test_a_runner_links_to_a_coach_who_then_sees_their_latest_video(client):
-    csrf = _sign_up(client, "coach@example.org", "coach")
+    csrf = sign_up_on_pages(client, "coach@example.org", "coach")
     code = re.search(
         r'id="invitation-code">([^<]+)<', client.post("/coach/invitations", data={"csrf_token": csrf}).text
     )
     coach_cookie = dict(client.cookies)
 
-    csrf = _sign_up(client, "runner@example.org")
+    csrf = sign_up_on_pages(client, "runner@example.org")
     r = client.post("/coaches", data={"csrf_token": csrf, "code": "not-a-code"})
     assert r.status_code == 422 and re.search(r'data-field="code">That invitation code is unknown', r.text)
     r = client.post("/coaches", data={"csrf_token": csrf, "code": code.group(1)})
@@ -61,13 +48,13 @@ def test_a_runner_links_to_a_coach_who_then_sees_their_latest_video(client):
 
 
 def test_a_backup_exported_from_one_account_imports_into_another_once(client):
-    csrf = _sign_up(client, "first@example.org")
+    csrf = sign_up_on_pages(client, "first@example.org")
     client.put("/api/v1/profile", json=profile_dict(start_date="2026-11-30"), headers={"X-CSRF-Token": csrf})
     client.post("/api/v1/programmes", json={}, headers={"X-CSRF-Token": csrf})
     backup = client.get("/api/v1/backup").content
     assert "calendar.ics" in client.get("/data").text
 
-    csrf = _sign_up(client, "second@example.org")
+    csrf = sign_up_on_pages(client, "second@example.org")
     assert "calendar.ics" not in client.get("/data").text  # no programme yet: no calendar to export
     files = {"backup": ("hipcoach-backup.json", backup, "application/json")}
     r = client.post("/data/import", data={"csrf_token": csrf}, files=files)
@@ -89,7 +76,7 @@ def test_a_backup_exported_from_one_account_imports_into_another_once(client):
     ],
 )
 def test_a_bad_backup_file_is_refused_next_to_the_field_and_changes_nothing(client, content, message):
-    csrf = _sign_up(client, "third@example.org")
+    csrf = sign_up_on_pages(client, "third@example.org")
     files = {"backup": ("photo.json", content, "application/json")}
     r = client.post("/data/import", data={"csrf_token": csrf}, files=files)
     assert r.status_code == 422 and f'data-field="backup">{message}' in r.text

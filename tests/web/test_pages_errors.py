@@ -11,22 +11,9 @@ from playwright.sync_api import expect
 from hipcoach.store import training
 from hipcoach.web.app import create_app
 from tests.factories import profile_dict
-from tests.web.conftest import make_settings, screenshot
+from tests.web.conftest import csrf_in, make_settings, screenshot, sign_up_on_pages
 
 LIMIT = 100 * 1024  # the upload limit in these tests: 100 KiB
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
-
-
-def _sign_up(client: TestClient, email: str, role: str = "runner") -> str:
-    client.cookies.clear()
-    r = client.post(
-        "/signup", data={"email": email, "password": "long enough pw", "display_name": email, "role": role}
-    )
-    assert r.status_code == 200, r.text
-    return _csrf(r.text)
 
 
 def _is_page(r, status: int) -> str:
@@ -51,7 +38,7 @@ def client(tmp_path):
 @pytest.fixture
 def runner(client):
     """A runner signed in through the pages, with a programme: (client, csrf, programme id)."""
-    csrf = _sign_up(client, "runner@example.org")
+    csrf = sign_up_on_pages(client, "runner@example.org")
     headers = {"X-CSRF-Token": csrf}
     assert client.put(
         "/api/v1/profile", json=profile_dict(start_date="2026-11-30"), headers=headers
@@ -85,7 +72,7 @@ def test_a_missing_video_report_is_a_not_found_page(runner):
 
 
 def test_a_coach_posting_the_upload_form_gets_a_refusal_page_and_nothing_is_kept(client, tmp_path):
-    csrf = _sign_up(client, "coach@example.org", "coach")
+    csrf = sign_up_on_pages(client, "coach@example.org", "coach")
     upload = {"file": ("clip.mp4", b"\0\0\0 a small clip", "video/mp4")}
     r = client.post("/videos", data={"csrf_token": csrf, "target": "exercise:clamshell"}, files=upload)
     main = _main(_is_page(r, 403))
@@ -211,14 +198,14 @@ def test_htmx_gets_the_message_alone_aimed_at_the_page_error_box(runner):
     assert r.status_code == 404 and "No analysis 999999" in r.text and "<html" not in r.text
 
     # field errors still come back in the card's own form, with no retargeting
-    bad = form | {"csrf_token": _csrf(page), "reps": "-1"}
+    bad = form | {"csrf_token": csrf_in(page), "reps": "-1"}
     r = client.post(f"/sessions/{uid}/sets", data=bad, headers=hx)
     assert r.status_code == 422 and 'data-field="reps"' in r.text and "HX-Retarget" not in r.headers
 
 
 def test_in_a_browser_an_expired_set_form_shows_its_message_and_keeps_the_form(live_server, page):
     signup = {"email": "hx@example.org", "password": "long enough pw", "display_name": "Hx"}
-    csrf = _csrf(page.request.post(f"{live_server}/signup", form=signup).text())
+    csrf = csrf_in(page.request.post(f"{live_server}/signup", form=signup).text())
     headers = {"X-CSRF-Token": csrf}
     page.request.put(
         f"{live_server}/api/v1/profile", data=profile_dict(start_date="2026-11-30"), headers=headers

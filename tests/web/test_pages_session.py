@@ -9,11 +9,7 @@ from fastapi.testclient import TestClient
 
 from hipcoach.plans.red_flags import RED_FLAG_IDS
 from hipcoach.web.app import create_app
-from tests.web.conftest import make_settings
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
+from tests.web.conftest import csrf_in, make_settings
 
 
 @pytest.fixture
@@ -23,7 +19,7 @@ def session_page(tmp_path):
         r = client.post(
             "/signup", data={"email": "s@example.org", "password": "long enough pw", "display_name": "S"}
         )
-        csrf = _csrf(r.text)
+        csrf = csrf_in(r.text)
         form = {"csrf_token": csrf, "name": "S", "start_date": "2026-11-30", "weeks": "6",
                 "sessions_per_week": "3", "run_days": ["tue", "sat"], "bands": ["yellow"],
                 **{f"flag_{f}": "no" for f in RED_FLAG_IDS}}  # fmt: skip

@@ -8,11 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hipcoach.web.app import create_app
-from tests.web.conftest import make_settings
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
+from tests.web.conftest import csrf_in, make_settings
 
 
 @pytest.fixture
@@ -23,7 +19,7 @@ def runner_page(tmp_path):
             "/signup", data={"email": "vid@example.org", "password": "long enough pw", "display_name": "Vid"}
         )
         assert r.status_code == 200
-        yield client, _csrf(client.get("/videos").text), tmp_path / "data"
+        yield client, csrf_in(client.get("/videos").text), tmp_path / "data"
 
 
 def _upload(client, csrf, name: str, content: bytes, target="exercise:bilateral-bridge"):

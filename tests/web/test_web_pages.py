@@ -9,11 +9,7 @@ from fastapi.testclient import TestClient
 
 from hipcoach.plans.red_flags import RED_FLAG_IDS
 from hipcoach.web.app import create_app
-from tests.web.conftest import make_settings
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
+from tests.web.conftest import csrf_in, make_settings
 
 
 def _onboarding_form(csrf: str, **over) -> dict:
@@ -46,7 +42,7 @@ def browser(tmp_path):
             data={"email": "page@example.org", "password": "long enough pw", "display_name": "Page"},
         )
         assert r.status_code == 200 and "Screening questions" in r.text  # followed the redirect
-        yield client, _csrf(r.text)
+        yield client, csrf_in(r.text)
 
 
 def test_signup_screening_programme_log_both_sides_progress(browser):
