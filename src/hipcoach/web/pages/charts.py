@@ -43,7 +43,7 @@ def side_reps_chart(summary: Progress) -> Markup:
 def pain_chart(summary: Progress) -> Markup:
     """Worst pain during each day's sets, and the next-morning check-in, on a 0-10 scale."""
     days = summary.pain
-    height, plot_h = 150, 110
+    height, plot_h = 168, 110  # the dates under the plot, then the legend on its own line
     if not days:
         return _svg(30, ['<text x="0" y="18">No pain recorded yet.</text>'], "pain trend")
     step = (W - 60) / max(len(days) - 1, 1)
@@ -55,7 +55,10 @@ def pain_chart(summary: Progress) -> Markup:
         )
     for i, d in enumerate(days):
         if len(days) <= 12 or i % (len(days) // 12 + 1) == 0:
-            body.append(f'<text x="{30 + i * step:.1f}" y="{plot_h + 32}">{d.date.strftime("%d %b")}</text>')
+            body.append(
+                f'<text x="{30 + i * step:.1f}" y="{plot_h + 32}" text-anchor="middle">'
+                f"{d.date.strftime('%d %b')}</text>"
+            )  # centred under its point, so the last date stays inside the chart
     for key, colour in (("worst_during", "#b22222"), ("next_morning", "#555")):
         xy = [
             (30 + i * step, 10 + plot_h * (1 - getattr(d, key) / 10))
