@@ -91,6 +91,14 @@ def test_a_coach_posting_the_upload_form_gets_a_refusal_page_and_nothing_is_kept
     assert set(r.json()) == {"detail", "hint"}
 
 
+@pytest.mark.parametrize("path", ["/programme", "/sessions/any-uid", "/progress", "/onboarding"])
+def test_a_coach_opening_a_runners_training_page_is_sent_to_the_athletes_page(client, path):
+    sign_up_on_pages(client, "coach@example.org", "coach")
+    main = _main(_is_page(client.get(path), 403))
+    assert "These pages are for a runner&#39;s own training." in main
+    assert 'href="/coach"' in main
+
+
 def test_a_form_sent_with_an_expired_token_says_to_reload(runner):
     client, _, _ = runner
     main = _main(_is_page(client.post("/onboarding", data={"csrf_token": "0" * 64}), 403))

@@ -12,14 +12,14 @@ from pydantic import ValidationError
 from hipcoach.store import training
 from hipcoach.store.inputs import CheckInIn
 from hipcoach.web.pages.field_errors import field_errors
-from hipcoach.web.pages.render import CheckedForm, PageUser, render
+from hipcoach.web.pages.render import CheckedForm, RunnerUser, render
 from hipcoach.web.pages.session_data import checkin_on, session_context
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.post("/sessions/{uid}/checkin")
-def check_in(request: Request, uid: str, user: PageUser, form: CheckedForm):
+def check_in(request: Request, uid: str, user: RunnerUser, form: CheckedForm):
     values = {"pain": str(form.get("pain", "")), "note": str(form.get("note", ""))}
     errors: dict[str, str] = {}
     with request.app.state.database.transaction(write=False) as db:

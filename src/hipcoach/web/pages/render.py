@@ -11,6 +11,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
 from hipcoach.store.accounts import user_for_session
+from hipcoach.store.errors import Forbidden
 from hipcoach.store.models import User
 from hipcoach.web.deps import SESSION_COOKIE, csrf_token
 
@@ -56,7 +57,18 @@ async def checked_form(request: Request) -> dict:
     return {k: (form.getlist(k) if len(form.getlist(k)) > 1 else form.get(k)) for k in form}
 
 
+async def signed_in_runner(request: Request) -> User:
+    """The training pages are a runner's own; a coach who opens one is told where their pages are."""
+    user = await signed_in(request)
+    if user.role != "runner":
+        raise Forbidden(
+            "These pages are for a runner's own training.", "Follow your athletes on the Athletes page."
+        )
+    return user
+
+
 PageUser = Annotated[User, Depends(signed_in)]
+RunnerUser = Annotated[User, Depends(signed_in_runner)]
 CheckedForm = Annotated[dict, Depends(checked_form)]
 
 

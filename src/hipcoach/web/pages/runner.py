@@ -19,7 +19,7 @@ from hipcoach.store.progress import progress
 from hipcoach.web.pages.field_errors import field_errors
 from hipcoach.web.pages.profile_form import form_to_profile, validate_profile
 from hipcoach.web.pages.progress_view import progress_view
-from hipcoach.web.pages.render import CheckedForm, PageUser, render
+from hipcoach.web.pages.render import CheckedForm, PageUser, RunnerUser, render
 from hipcoach.web.pages.session_data import checkin_on, session_context, sets_by_card
 
 router = APIRouter(include_in_schema=False)
@@ -43,13 +43,13 @@ def _onboarding(request, user, values, errors, status=200):
 
 
 @router.get("/onboarding")
-def onboarding_page(request: Request, user: PageUser):
+def onboarding_page(request: Request, user: RunnerUser):
     next_monday = dt.date.today() + dt.timedelta(days=(7 - dt.date.today().weekday()) % 7 or 7)
     return _onboarding(request, user, {"start_date": next_monday.isoformat(), "name": user.display_name}, {})
 
 
 @router.post("/onboarding")
-def onboarding(request: Request, user: PageUser, form: CheckedForm):
+def onboarding(request: Request, user: RunnerUser, form: CheckedForm):
     profile, errors = validate_profile(form_to_profile(form))
     if profile is None:
         return _onboarding(request, user, form, errors, 422)
@@ -65,7 +65,7 @@ def onboarding(request: Request, user: PageUser, form: CheckedForm):
 
 
 @router.get("/programme")
-def programme_page(request: Request, user: PageUser):
+def programme_page(request: Request, user: RunnerUser):
     with request.app.state.database.transaction(write=False) as db:
         programme = training.latest_programme(db, user, user.id)
         if programme is None:
@@ -79,7 +79,7 @@ def programme_page(request: Request, user: PageUser):
 
 
 @router.get("/sessions/{uid}")
-def session_page(request: Request, uid: str, user: PageUser):
+def session_page(request: Request, uid: str, user: RunnerUser):
     with request.app.state.database.transaction(write=False) as db:
         ctx = session_context(db, user, uid)
         day = ctx["session"].date
@@ -92,7 +92,7 @@ def session_page(request: Request, uid: str, user: PageUser):
 
 
 @router.post("/sessions/{uid}/sets")
-def log_set(request: Request, uid: str, user: PageUser, form: CheckedForm):
+def log_set(request: Request, uid: str, user: RunnerUser, form: CheckedForm):
     """Logs one set from a card's form and answers with that card's log and a fresh form; the form's
     key makes a second submit log nothing more. Runs in a worker thread: run in the event loop it was
     no faster once sessions held realistic numbers of sets, and under overload it left some clients
@@ -122,7 +122,7 @@ def log_set(request: Request, uid: str, user: PageUser, form: CheckedForm):
 
 
 @router.get("/progress")
-def progress_page(request: Request, user: PageUser):
+def progress_page(request: Request, user: RunnerUser):
     with request.app.state.database.transaction(write=False) as db:
         summary = progress(db, user, user.id, dt.date.today())
     return render(request, "progress.html", user=user, **progress_view(summary))
