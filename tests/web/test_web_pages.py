@@ -67,6 +67,8 @@ def test_signup_screening_programme_log_both_sides_progress(browser):
     assert again.status_code == 200 and again.text.count("set 1: 10 reps") == 1  # sent twice, logged once
     right = left | {"client_key": key_r, "side": "right", "reps": "8"}
     assert client.post(f"/sessions/{uid}/sets", data=right).status_code == 200
+    calendar = client.get("/programme").text  # the day with sets is marked, and only that day
+    assert re.findall(r'class="logged" href="/sessions/([^"]+)"', calendar) == [uid]
     progress = client.get("/progress").text
     assert f"<td>{ex}</td><td>10</td><td>8</td>" in progress
     assert 'class="bar-left"' in progress and ">left 10<" in progress and ">right 8<" in progress
