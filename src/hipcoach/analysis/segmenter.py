@@ -76,7 +76,7 @@ def segment(t: np.ndarray, x: np.ndarray, cfg: SegmenterConfig) -> list[Rep]:
     for (a, b), h, w in zip(bounds, heights, both_ways, strict=True):
         if h < cfg.min_range:
             continue
-        reps.append(_measure(t, x, level, (speed, fine_speed), a, b, h, w, typical, cfg))
+        reps.append(_measure(t, x, level, speed, fine_speed, a, b, h, w, typical, cfg))
     return reps
 
 
@@ -143,9 +143,9 @@ def _sharpen_edges(t, near_top, fine_speed, lo: int, hi: int, cfg: SegmenterConf
 
 
 def _measure(
-    t, x, level, speed, a: int, b: int, height: float, both_ways: float, typical: float, cfg: SegmenterConfig
-) -> Rep:
-    speed, fine_speed = speed
+    t, x, level, speed, fine_speed, a: int, b: int, height: float, both_ways: float, typical: float,
+    cfg: SegmenterConfig,
+) -> Rep:  # fmt: skip
     seg, seg_level, seg_speed = x[a : b + 1], level[a : b + 1], speed[a : b + 1]
     peak = a + int(np.argmax(seg))
     near_top = seg_level >= seg_level.max() - cfg.hold_band * height
