@@ -13,7 +13,7 @@ from hipcoach.store.access import can_read_runner, require_coach, require_runner
 from hipcoach.store.credentials import new_token, token_hash
 from hipcoach.store.errors import NotFound
 from hipcoach.store.models import CoachLink, Invitation, User
-from hipcoach.store.training import latest_programme, list_checkins, list_set_logs, programme_plan
+from hipcoach.store.training import latest_programme, list_checkins, logged_sets, programme_plan
 from hipcoach.store.types import utcnow
 from hipcoach.tracking.summary import SetsAgainstPlan, window_adherence
 
@@ -109,7 +109,7 @@ def recent_signals(db: Session, actor: User, athlete_id: int, today: dt.date) ->
     next-morning check-in whose pain is above the running-pain limit; adherence counts the sets of the
     latest programme's sessions due in the window. One definition for the API and the dashboard page."""
     since = today - dt.timedelta(days=SIGNAL_DAYS - 1)  # today and the 13 days before it
-    sets = list_set_logs(db, actor, athlete_id, since=since)
+    sets = logged_sets(db, actor, athlete_id, since=since)
     mornings = list_checkins(db, actor, athlete_id, since=since)
     flags = sum(s.pain_during > MAX_RUNNING_PAIN for s in sets) + sum(
         c.pain > MAX_RUNNING_PAIN for c in mornings

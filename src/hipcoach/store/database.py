@@ -45,9 +45,5 @@ class Database:
         with queue, self.sessions() as db, db.begin():
             yield db
 
-    @property
-    def serialises_writes(self) -> bool:
-        return self._write_lock is not None
-
     def close(self) -> None:
         self.engine.dispose()

@@ -157,12 +157,15 @@ def list_set_logs(
     return list(db.execute(query.order_by(SetLog.date, SetLog.exercise_id, SetLog.side, SetLog.set_number)))
 
 
-def logged_sets(db: Session, actor: User, runner_id: int) -> list[LoggedSet]:
-    """The whole history as the progress figures read it: only the columns they use, as plain tuples."""
+def logged_sets(db: Session, actor: User, runner_id: int, since: dt.date | None = None) -> list[LoggedSet]:
+    """The history (from `since`) as the progress figures read it: only the columns they use, as plain
+    tuples."""
     require_read(db, actor, runner_id)
     columns = (getattr(SetLog, f) for f in LoggedSet._fields)
-    query = select(*columns).where(SetLog.user_id == runner_id).order_by(SetLog.date)
-    return [LoggedSet._make(row) for row in db.execute(query)]
+    query = select(*columns).where(SetLog.user_id == runner_id)
+    if since is not None:
+        query = query.where(SetLog.date >= since)
+    return [LoggedSet._make(row) for row in db.execute(query.order_by(SetLog.date))]
 
 
 def logged_days(db: Session, actor: User, runner_id: int) -> set[dt.date]:
