@@ -99,7 +99,10 @@ def register(app: typer.Typer) -> None:
         from hipcoach.web.settings import Settings
 
         settings = Settings(
-            data_dir=data or default_data_dir(), database_url=database_url, redis_url=redis_url
+            data_dir=data or default_data_dir(),
+            database_url=database_url,
+            redis_url=redis_url,
+            lease_s=lease_seconds,
         )
         out.print(f"hipcoach worker on {settings.redis_url or settings.data_dir / 'queue.sqlite3'}")
         run_worker(settings, workers=threads)
