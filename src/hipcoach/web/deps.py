@@ -38,10 +38,11 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
 DB = Annotated[Session, Depends(get_db, scope="function")]
 
 
-def write_transaction(request: Request) -> Callable[[], AbstractContextManager[Session]]:
+async def write_transaction(request: Request) -> Callable[[], AbstractContextManager[Session]]:
     """Routes that change data open this in their own body: the whole transaction, SQLite's writers'
     turn included, then runs in one thread and commits before the response is sent, so a client
-    never sees success for unsaved data and its next request finds what this one saved."""
+    never sees success for unsaved data and its next request finds what this one saved.
+    async only so FastAPI calls it in the event loop rather than through the thread pool."""
     return request.app.state.database.transaction
 
 

@@ -28,13 +28,14 @@ class UploadLimit:
     FORM_OVERHEAD = 64 * 1024
 
     def __init__(self, app, limit: int, paths: tuple[str, ...], page: PageAnswer | None = None) -> None:
-        self.app, self.limit, self.paths, self.page = app, limit + self.FORM_OVERHEAD, paths, page
+        self.app, self.limit, self.paths, self.page = app, limit, paths, page
+        self.max_body = limit + self.FORM_OVERHEAD
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
             return await self._refuse(scope, receive, send)
         seen = 0
         started = False
@@ -44,7 +45,7 @@ class UploadLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > self.max_body:
                     raise UploadTooLarge
             return message
 
@@ -62,9 +63,9 @@ class UploadLimit:
     async def _refuse(self, scope, receive, send) -> None:
         kind = answer_kind(scope["path"], Headers(scope=scope))
         if kind != "json" and self.page is not None:
-            response = await self.page(Request(scope), self.limit - self.FORM_OVERHEAD, kind)
+            response = await self.page(Request(scope), self.limit, kind)
             return await response(scope, receive, send)
-        mib = (self.limit - self.FORM_OVERHEAD) / 2**20
+        mib = self.limit / 2**20
         body = json.dumps({"detail": f"The upload is larger than the limit of {mib:.0f} MiB."}).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
