@@ -37,8 +37,9 @@ class Figures:
 def request_for(mode: str, r: dict, k: int) -> tuple[str, str, dict]:
     key = f"b{uuid.uuid4().hex}"
     side, number = ("left" if k % 2 == 0 else "right"), k % 10 + 1
+    turn = k % len(r["uids"])  # the runner's next session in turn, as bench_web.lua's next_session
     if mode == "api-set":
-        body = {"client_key": key, "date": r["date"], "exercise_id": r["exercise"], "side": side,
+        body = {"client_key": key, "date": r["dates"][turn], "exercise_id": r["exercise"], "side": side,
                 "set_number": number, "reps": 10, "pain_during": 2,
                 "programme_id": r["programme"]}  # fmt: skip
         bearer = {"Authorization": f"Bearer {r['token']}"}
@@ -48,7 +49,7 @@ def request_for(mode: str, r: dict, k: int) -> tuple[str, str, dict]:
         form = {"csrf_token": r["csrf"], "client_key": key, "exercise_id": r["exercise"], "side": side,
                 "set_number": str(number), "reps": "10", "pain_during": "2"}  # fmt: skip
         htmx = cookie | {"HX-Request": "true"}
-        return "POST", f"/sessions/{r['session']}/sets", {"data": form, "headers": htmx}
+        return "POST", f"/sessions/{r['uids'][turn]}/sets", {"data": form, "headers": htmx}
     if mode == "html-pages":
         return "GET", ("/programme", f"/sessions/{r['session']}", "/progress")[k % 3], {"headers": cookie}
     path = (f"/api/v1/programmes/{r['programme']}/sessions", f"/api/v1/runners/{r['runner']}/set-logs",

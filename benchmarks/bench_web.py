@@ -93,18 +93,18 @@ def make_runner(http: httpx.Client, i: int, base_db, history: int) -> dict:
     signed = http.post("/api/v1/accounts", json=body).raise_for_status()
     cookie, csrf = http.cookies["hipcoach_session"], signed.json()["csrf_token"]
     made = http.post("/api/v1/tokens", json={"name": "bench"}, headers={"X-CSRF-Token": csrf})
-    auth = {"Authorization": f"Bearer {made.raise_for_status().json()['token']}"}
+    token = made.raise_for_status().json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
     http.cookies.clear()
     http.put("/api/v1/profile", json=profile_dict(start_date="2026-11-30"), headers=auth).raise_for_status()
     programme = http.post("/api/v1/programmes", json={}, headers=auth).raise_for_status().json()["id"]
-    sessions = http.get(f"/api/v1/programmes/{programme}/sessions", headers=auth).raise_for_status()
-    first = sessions.json()[0]
-    seed_history(base_db, signed.json()["user"]["id"], programme, sessions.json()[:history])
+    sessions = http.get(f"/api/v1/programmes/{programme}/sessions", headers=auth).raise_for_status().json()
+    runner = signed.json()["user"]["id"]
+    seed_history(base_db, runner, programme, sessions[:history])
     return {
-        "token": auth["Authorization"].split()[1], "cookie": cookie, "csrf": csrf,
-        "runner": signed.json()["user"]["id"], "programme": programme, "session": first["uid"],
-        "date": first["date"], "exercise": first["items"][0]["exercise_id"],
-        "uids": [x["uid"] for x in sessions.json()], "dates": [x["date"] for x in sessions.json()],
+        "token": token, "cookie": cookie, "csrf": csrf, "runner": runner, "programme": programme,
+        "session": sessions[0]["uid"], "exercise": sessions[0]["items"][0]["exercise_id"],
+        "uids": [x["uid"] for x in sessions], "dates": [x["date"] for x in sessions],
     }  # fmt: skip
 
 
