@@ -64,9 +64,9 @@ def upload(request: Request, user: PageUser, form: CheckedForm):
     settings = request.app.state.settings
     try:
         stored, size, digest = save_upload(file, settings.uploads_dir, settings.upload_limit_bytes)
-    except (HTTPException, UserError) as exc:
-        if isinstance(exc, HTTPException):
-            return _videos_page(request, user, values, {"file": exc.detail}, exc.status_code)
+    except HTTPException as exc:
+        return _videos_page(request, user, values, {"file": exc.detail}, exc.status_code)
+    except UserError as exc:
         return _videos_page(request, user, values, {"file": exc.message}, 422)
     try:
         with request.app.state.database.transaction() as db:
@@ -82,15 +82,11 @@ def upload(request: Request, user: PageUser, form: CheckedForm):
     return RedirectResponse(f"/videos/{analysis_id}", status_code=303)
 
 
-def _analysis_context(request: Request, user, analysis_id: int) -> dict:
-    with request.app.state.database.transaction(write=False) as db:
-        analysis = videos.get_analysis(db, user, analysis_id)
-        video = videos.get_video(db, user, analysis.video_id)
-        video_name = video.original_name
+def _report_context(analysis) -> dict:
+    """What _analysis_status.html reads: the report as rows and paragraphs, and where its files are."""
     report = analysis.report or {}
     return {
         "analysis": analysis,
-        "video_name": video_name,
         "report": report,
         "faults": fault_lines(report) if analysis.kind == "exercise" else [],
         "screen_rows": screen_rows(report) if analysis.kind == "screen" else [],
@@ -101,12 +97,16 @@ def _analysis_context(request: Request, user, analysis_id: int) -> dict:
 
 @router.get("/videos/{analysis_id}")
 def analysis_page(request: Request, analysis_id: Id, user: PageUser):
-    ctx = _analysis_context(request, user, analysis_id)
-    return render(request, "analysis.html", user=user, **ctx)
+    with request.app.state.database.transaction(write=False) as db:
+        analysis = videos.get_analysis(db, user, analysis_id)
+        video_name = videos.get_video(db, user, analysis.video_id).original_name
+    return render(request, "analysis.html", user=user, video_name=video_name, **_report_context(analysis))
 
 
 @router.get("/videos/{analysis_id}/status")
 def analysis_status(request: Request, analysis_id: Id, user: PageUser):
-    """The part of the page htmx polls: a progress bar until the job ends, then the report or its message."""
-    ctx = _analysis_context(request, user, analysis_id)
-    return render(request, "_analysis_status.html", user=user, **ctx)
+    """The part of the page htmx polls (every second while the job runs): a progress bar until the job
+    ends, then the report or its message. One query: the video's name is only in the page's heading."""
+    with request.app.state.database.transaction(write=False) as db:
+        analysis = videos.get_analysis(db, user, analysis_id)
+    return render(request, "_analysis_status.html", user=user, **_report_context(analysis))
