@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import get_args
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from hipcoach.catalog import load_catalog
-from hipcoach.plans.profile import WEEKDAYS
+from hipcoach.plans.profile import WEEKDAYS, Band
 from hipcoach.plans.red_flags import RED_FLAGS
 from hipcoach.store import training
 from hipcoach.store.errors import Conflict
@@ -23,7 +24,7 @@ from hipcoach.web.pages.render import CheckedForm, PageUser, RunnerUser, render
 from hipcoach.web.pages.session_data import checkin_on, session_context, sets_by_card
 
 router = APIRouter(include_in_schema=False)
-BANDS = ("tan", "yellow", "red", "green", "blue", "black", "silver", "gold")
+BANDS = get_args(Band)
 
 
 @router.get("/")
@@ -44,7 +45,8 @@ def _onboarding(request, user, values, errors, status=200):
 
 @router.get("/onboarding")
 def onboarding_page(request: Request, user: RunnerUser):
-    next_monday = dt.date.today() + dt.timedelta(days=(7 - dt.date.today().weekday()) % 7 or 7)
+    today = dt.date.today()
+    next_monday = today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
     return _onboarding(request, user, {"start_date": next_monday.isoformat(), "name": user.display_name}, {})
 
 
