@@ -19,10 +19,17 @@ def _svg(height: int, body: list[str], label: str) -> Markup:
     )
 
 
+def empty_chart(message: str, label: str) -> Markup:
+    """A one-line chart that says why there is nothing to draw yet."""
+    return _svg(30, [f'<text x="0" y="18">{message}</text>'], label)
+
+
 def side_reps_chart(summary: Progress) -> Markup:
     """Reps per exercise, left and right bars side by side."""
     rows = summary.asymmetry
-    top = max([max(a.left_reps, a.right_reps) for a in rows] + [1])
+    if not rows:
+        return empty_chart("No sets logged yet.", "reps per side")
+    top = max(max(a.left_reps, a.right_reps) for a in rows) or 1
     body, y = [], 4
     for a in rows:
         body.append(f'<text x="0" y="{y + 14}">{escape(a.exercise_id)}</text>')
@@ -37,7 +44,7 @@ def side_reps_chart(summary: Progress) -> Markup:
             )
             body.append(f'<text x="{175 + width}" y="{yy + 10}">{side} {reps}</text>')
         y += ROW + 6
-    return _svg(max(y, 30), body or ['<text x="0" y="18">No sets logged yet.</text>'], "reps per side")
+    return _svg(y, body, "reps per side")
 
 
 def pain_chart(summary: Progress) -> Markup:
@@ -45,7 +52,7 @@ def pain_chart(summary: Progress) -> Markup:
     days = summary.pain
     height, plot_h = 168, 110  # the dates under the plot, then the legend on its own line
     if not days:
-        return _svg(30, ['<text x="0" y="18">No pain recorded yet.</text>'], "pain trend")
+        return empty_chart("No pain recorded yet.", "pain trend")
     step = (W - 60) / max(len(days) - 1, 1)
     body = []
     for level in (0, 5, 10):
@@ -83,7 +90,7 @@ def adherence_chart(summary: Progress) -> Markup:
     """Sets done against sets planned so far, per programme week."""
     weeks = [w for w in summary.adherence if w.planned_sets]
     if not weeks:
-        return _svg(30, ['<text x="0" y="18">No sessions due yet.</text>'], "adherence")
+        return empty_chart("No sessions due yet.", "adherence")
     body, y = [], 4
     for w in weeks:
         share = w.done_sets / w.planned_sets

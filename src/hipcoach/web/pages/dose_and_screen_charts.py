@@ -8,7 +8,7 @@ from markupsafe import escape
 
 from hipcoach.store.progress import ScreenResult
 from hipcoach.tracking.summary import SideDose
-from hipcoach.web.pages.charts import LEFT_COLOUR, RIGHT_COLOUR, ROW, W, _svg
+from hipcoach.web.pages.charts import LEFT_COLOUR, RIGHT_COLOUR, ROW, W, _svg, empty_chart
 
 BOTH_COLOUR = "#888"
 COLOURS = {"left": LEFT_COLOUR, "right": RIGHT_COLOUR, "both": BOTH_COLOUR}
@@ -21,7 +21,7 @@ def dose_chart(doses: list[SideDose]):
         weeks[d.week_start][d.side][0] += d.sets
         weeks[d.week_start][d.side][1] += d.reps
     if not weeks:
-        return _svg(30, ['<text x="0" y="18">No sets logged yet.</text>'], "dose per side")
+        return empty_chart("No sets logged yet.", "dose per side")
     top = max(reps for sides in weeks.values() for _, reps in sides.values()) or 1
     body, y = [], 4
     for week_start in sorted(weeks):
@@ -45,7 +45,7 @@ def screen_chart(results: list[ScreenResult]):
     """Each screen's main measure for the left and the right leg, one column per screen, oldest first."""
     shown = [r for r in results if r.left is not None or r.right is not None]
     if not shown:
-        return _svg(30, ['<text x="0" y="18">No screens yet: film one on the Videos page.</text>'], "screens")
+        return empty_chart("No screens yet: film one on the Videos page.", "screens")
     values = [v for r in shown for v in (r.left, r.right) if v is not None]
     low, high = min(*values, 0.0), max(*values, 0.0)
     span = (high - low) or 1.0
