@@ -24,9 +24,7 @@ def _athlete_rows(db, user) -> list[dict]:
     for athlete in coaching.athletes(db, user):
         signals = coaching.recent_signals(db, user, athlete.id, dt.date.today())
         recent = videos.list_analyses(db, user, athlete.id, LATEST_VIDEOS)
-        rows.append(
-            {"user": athlete, "signals": signals, "latest": recent[0] if recent else None, "recent": recent}
-        )
+        rows.append({"user": athlete, "signals": signals, "recent": recent})
     return rows
 
 
