@@ -8,17 +8,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.web.browser_steps import sign_up
 from tests.web.conftest import screenshot
 
 pytestmark = pytest.mark.slow
 
 
 def _sign_up_and_upload(page, base: str, path, target: str) -> str:
-    page.goto(f"{base}/signup")
-    page.get_by_label("Name").fill("Video Runner")
-    page.get_by_label("Email").fill("video@example.org")
-    page.get_by_label("Password").fill("long enough pw")
-    page.get_by_role("button", name="Sign up").click()
+    sign_up(page, base, "Video Runner", "video@example.org")
     page.get_by_role("link", name="Videos").click()
     page.get_by_label("What the video shows").select_option(target)
     page.get_by_label(re.compile("Video file")).set_input_files(str(path))

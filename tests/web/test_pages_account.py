@@ -6,17 +6,9 @@ import json
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
-from hipcoach.web.app import create_app
 from tests.factories import profile_dict
-from tests.web.conftest import make_settings, sign_up_on_pages
-
-
-@pytest.fixture
-def client(tmp_path):
-    with TestClient(create_app(make_settings(tmp_path))) as c:
-        yield c
+from tests.web.conftest import sign_up_on_pages
 
 
 def test_a_runner_links_to_a_coach_who_then_sees_their_latest_video(client):

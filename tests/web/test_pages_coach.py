@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from hipcoach.web.app import create_app
 from tests.factories import profile_dict
-from tests.web.conftest import make_settings
+from tests.web.conftest import csrf_in, make_settings
 
 TODAY = dt.date.today()
 SINCE = TODAY - dt.timedelta(days=13)  # the dashboard's 14 days, today included (coaching.SIGNAL_DAYS)
@@ -41,7 +41,7 @@ class Team:
             "/signup", data={"email": email, "password": "long enough pw", "display_name": name, "role": role}
         )
         assert r.status_code == 200, r.text
-        csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', r.text).group(1)
+        csrf = csrf_in(r.text)
         user_id = self.client.get("/api/v1/me").json()["id"]
         return Person(name, user_id, dict(self.client.cookies), csrf)
 

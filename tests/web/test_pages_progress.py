@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from hipcoach.web.app import create_app
 from tests.factories import profile_dict
-from tests.web.conftest import make_settings
+from tests.web.conftest import csrf_in, make_settings
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def runner(tmp_path):
         r = client.post(
             "/signup", data={"email": "p@example.org", "password": "long enough pw", "display_name": "P"}
         )
-        csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', r.text).group(1)
+        csrf = csrf_in(r.text)
         headers = {"X-CSRF-Token": csrf}
         assert client.put(
             "/api/v1/profile", json=profile_dict(start_date="2026-11-30"), headers=headers
