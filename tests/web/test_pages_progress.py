@@ -9,17 +9,14 @@ from fastapi.testclient import TestClient
 
 from hipcoach.web.app import create_app
 from tests.factories import profile_dict
-from tests.web.conftest import csrf_in, make_settings
+from tests.web.conftest import make_settings, sign_up_on_pages
 
 
 @pytest.fixture
 def runner(tmp_path):
     """A runner signed in through the sign-up page, with a programme; yields (client, csrf)."""
     with TestClient(create_app(make_settings(tmp_path))) as client:
-        r = client.post(
-            "/signup", data={"email": "p@example.org", "password": "long enough pw", "display_name": "P"}
-        )
-        csrf = csrf_in(r.text)
+        csrf = sign_up_on_pages(client, "p@example.org")
         headers = {"X-CSRF-Token": csrf}
         assert client.put(
             "/api/v1/profile", json=profile_dict(start_date="2026-11-30"), headers=headers

@@ -9,17 +9,14 @@ from fastapi.testclient import TestClient
 
 from hipcoach.plans.red_flags import RED_FLAG_IDS
 from hipcoach.web.app import create_app
-from tests.web.conftest import csrf_in, make_settings
+from tests.web.conftest import make_settings, sign_up_on_pages
 
 
 @pytest.fixture
 def session_page(tmp_path):
     """A runner with a programme, on the first session's page: (client, csrf, session uid, page html)."""
     with TestClient(create_app(make_settings(tmp_path))) as client:
-        r = client.post(
-            "/signup", data={"email": "s@example.org", "password": "long enough pw", "display_name": "S"}
-        )
-        csrf = csrf_in(r.text)
+        csrf = sign_up_on_pages(client, "s@example.org")
         form = {"csrf_token": csrf, "name": "S", "start_date": "2026-11-30", "weeks": "6",
                 "sessions_per_week": "3", "run_days": ["tue", "sat"], "bands": ["yellow"],
                 **{f"flag_{f}": "no" for f in RED_FLAG_IDS}}  # fmt: skip
