@@ -2,23 +2,31 @@
 
 Pain-monitoring model (Silbernagel 2007; Thomeé 1997): pain during at most 5/10, settled by the next
 morning, not rising week to week. Breaking a rule steps back; a missing check-in holds; meeting every
-rule for enough sessions steps up the double-progression ladder.
+rule for enough sessions steps up the double-progression ladder. Stepping back below the lightest dose
+swaps to the catalogue's regression of the exercise (one that can be done on the same side), and the
+regression hands back once it progresses: so the slot's exercise, like its dose, follows from the logs.
+
+`next_prescription` is the one engine: the CLI's `hipcoach next` calls it on a log file, the web app
+(plans/adapt.py) on what was logged before each session.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hipcoach.catalog import Catalog
-from hipcoach.plans.dose import Dose, SideName, step_down, step_up
+from hipcoach.catalog.models import Exercise
+from hipcoach.plans.dose import Dose, SideName, owned_ladder, step_down, step_up
 from hipcoach.plans.programme import Plan
 from hipcoach.plans.rules import Rules
 
 Pain = Field(ge=0, le=10)
+Action = Literal["start", "progress", "hold", "regress", "swap"]
 
 
 class ExerciseLog(BaseModel):
@@ -54,56 +62,118 @@ class Prescription(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     dose: Dose
-    action: Literal["start", "progress", "hold", "regress"]
+    action: Action
     reason: str
 
 
+class LogIndex:
+    """Logs sorted once: each exercise and side's history in date order, and pain during by ISO week.
+    Replaying a programme asks for a prescription per session and slot; filtering and sorting the
+    whole history each time made that quadratic in the number of logs."""
+
+    def __init__(self, logs: Sequence[ExerciseLog] = ()) -> None:
+        self._slots: dict[tuple[str, str], list[ExerciseLog]] = defaultdict(list)
+        self._weeks: dict[tuple[int, int], list[tuple[dt.date, int]]] = defaultdict(list)
+        for lg in sorted(logs, key=lambda lg: lg.date):
+            self.add(lg)
+
+    def add(self, lg: ExerciseLog) -> None:
+        """Append a log no older than those of its exercise and side already here."""
+        slot = self._slots[(lg.exercise_id, lg.side)]
+        if slot and slot[-1].date > lg.date:
+            raise ValueError("logs must be added in date order")
+        slot.append(lg)
+        self._weeks[lg.date.isocalendar()[:2]].append((lg.date, lg.pain_during))
+
+    def history(self, exercise_id: str, side: str) -> list[ExerciseLog]:
+        return self._slots.get((exercise_id, side), [])
+
+    def weekly_rise(self, day: dt.date) -> float | None:
+        """Mean pain during this ISO week (up to `day`) minus last week's, over all exercises."""
+        cur = [p for d, p in self._weeks.get(day.isocalendar()[:2], ()) if d <= day]
+        prev = [p for _, p in self._weeks.get((day - dt.timedelta(weeks=1)).isocalendar()[:2], ())]
+        if not cur or not prev:
+            return None
+        return sum(cur) / len(cur) - sum(prev) / len(prev)
+
+
 def next_prescription(
-    plan: Plan, logs: Sequence[ExerciseLog], exercise_id: str, side: SideName, catalog: Catalog, rules: Rules
+    plan: Plan,
+    logs: Sequence[ExerciseLog] | LogIndex,
+    exercise_id: str,
+    side: SideName,
+    catalog: Catalog,
+    rules: Rules,
 ) -> Prescription:
+    """The dose for the plan's `exercise_id` on `side` after `logs`: possibly its regression instead."""
+    index = logs if isinstance(logs, LogIndex) else LogIndex(logs)
     ex = catalog.exercise(exercise_id)
-    history = sorted(
-        (lg for lg in logs if lg.exercise_id == exercise_id and lg.side == side), key=lambda lg: lg.date
+    easier = _regression(ex, side, catalog)
+    own = index.history(exercise_id, side)
+    if easier is not None:
+        swapped = index.history(easier.id, side)
+        if swapped and (not own or swapped[-1].date > own[-1].date):
+            return _on_regression(plan, index, ex, easier, side, own, catalog, rules)
+    rx = _prescribe(plan, index, ex, side, rules)
+    if rx.action == "regress" and easier is not None and own and rx.dose == _current(plan, ex, own[-1]):
+        dose = _start_of(easier, side, rx.dose, plan, rules)
+        floor = rx.reason.split(": already at the lightest dose")[0]
+        return Prescription(
+            dose=dose,
+            action="swap",
+            reason=f"{floor}; {ex.name} is already at its lightest dose: switch to the easier "
+            f"{easier.name}, {_words(dose)}, until the pain settles",
+        )
+    return rx
+
+
+def _on_regression(plan, index, ex, easier, side, own, catalog, rules) -> Prescription:
+    """The slot is on its regression: follow it, and hand back when it would progress."""
+    rx = _prescribe(plan, index, easier, side, rules)
+    if rx.action != "progress":
+        return rx.model_copy(update={"reason": f"on {easier.name} instead of {ex.name}: {rx.reason}"})
+    back = _current(plan, ex, own[-1]) if own else plan.first_dose(ex.id, side)
+    return Prescription(
+        dose=back,
+        action="progress",
+        reason=f"{easier.name} went well ({rx.reason.split(':')[0]}): back to {ex.name}, {_words(back)}",
     )
-    planned = plan.first_dose(exercise_id, side)
+
+
+def _prescribe(plan: Plan, index: LogIndex, ex: Exercise, side: SideName, rules: Rules) -> Prescription:
+    history = index.history(ex.id, side)
+    planned = plan.first_dose(ex.id, side)
     if not history:
         if planned is None:
-            raise ValueError(f"{exercise_id} ({side}) is not in this plan")
-        return Prescription(dose=planned, action="start", reason=f"first session: {planned.describe()}")
+            raise ValueError(f"{ex.id} ({side}) is not in this plan")
+        return Prescription(dose=planned, action="start", reason=f"first session: {_words(planned)}")
     last = history[-1]
-    template = planned or Dose(
-        exercise_id=ex.id,
-        side=side,
-        sets=1,
-        reps=1,
-        hold_s=ex.dose.tempo.hold_s,
-        rest_s=ex.dose.rest_s,
-        unit=ex.dose.unit,
-    )
-    current = template.model_copy(
-        update={"sets": last.target_sets, "reps": last.target_reps, "band": last.band}
-    )
-    when = last.date.isoformat()
+    current = _current(plan, ex, last)
+    when = _day(last.date)
 
     def back(why: str) -> Prescription:
         dose, step = step_down(current, ex, list(plan.bands), rules)
-        return Prescription(dose=dose, action="regress", reason=f"{why}: {step}")
+        tail = f" ({_words(dose)})" if dose != current else ""
+        return Prescription(dose=dose, action="regress", reason=f"{why}: {step}{tail}")
 
     def hold(why: str) -> Prescription:
-        return Prescription(dose=current, action="hold", reason=f"{why}: stay at {current.describe()}")
+        return Prescription(dose=current, action="hold", reason=f"{why}: stay at {_words(current)}")
 
+    morning = last.pain_next_morning
+    then = f" and {morning}/10 the next morning" if morning is not None else ""
     if last.pain_during > rules.max_pain_during:
         return back(
-            f"pain {last.pain_during}/10 during the session on {when} is above {rules.max_pain_during}/10"
+            f"pain {last.pain_during}/10 during the {ex.name.lower()} on {when} (the limit is "
+            f"{rules.max_pain_during}/10){then}"
         )
-    if last.pain_next_morning is None:
-        return hold(f"no next-morning pain check-in for {when} yet; log it before progressing")
-    if rules.morning_must_settle and last.pain_next_morning > last.pain_before:
+    if morning is None:
+        return hold(f"no next-morning pain check-in after {when} yet; log it before progressing")
+    if rules.morning_must_settle and morning > last.pain_before:
         return back(
-            f"pain had not settled the morning after {when} ({last.pain_next_morning}/10, "
+            f"pain had not settled the morning after the {ex.name.lower()} on {when} ({morning}/10, "
             f"{last.pain_before}/10 before the session)"
         )
-    rise = _weekly_rise(logs, last.date)
+    rise = index.weekly_rise(last.date)
     if rise is not None and rise > rules.weekly_rise_allowed:
         return back(f"pain during exercise rose by {rise:.1f}/10 on average from last week")
     if not last.all_sets_done:
@@ -127,6 +197,60 @@ def next_prescription(
     )
 
 
+def _current(plan: Plan, ex: Exercise, last: ExerciseLog) -> Dose:
+    """The dose the last log was done at, in the plan's terms (hold and rest from the plan)."""
+    template = plan.first_dose(ex.id, last.side) or Dose(
+        exercise_id=ex.id,
+        side=last.side,
+        sets=1,
+        reps=1,
+        hold_s=ex.dose.tempo.hold_s,
+        rest_s=ex.dose.rest_s,
+        unit=ex.dose.unit,
+    )
+    return template.model_copy(update={"sets": last.target_sets, "reps": last.target_reps, "band": last.band})
+
+
+def _regression(ex: Exercise, side: str, catalog: Catalog) -> Exercise | None:
+    """The first catalogue regression that is done on the same side(s) as this slot."""
+    for reg_id in ex.regressions:
+        reg = catalog.exercise(reg_id)
+        if (reg.laterality == "bilateral") == (side == "both"):
+            return reg
+    return None
+
+
+def _start_of(ex: Exercise, side: SideName, was: Dose, plan: Plan, rules: Rules) -> Dose:
+    """The regression's first dose: the plan's own if it has one, else the bottom of its range."""
+    planned = plan.first_dose(ex.id, side)
+    if planned is not None:
+        return planned
+    owned = owned_ladder(list(plan.bands), rules)
+    return Dose(
+        exercise_id=ex.id,
+        side=side,
+        sets=min(was.sets, ex.dose.sets),
+        reps=ex.dose.reps_min,
+        band=owned[0] if ex.load == "band" and owned else None,
+        hold_s=ex.dose.tempo.hold_s,
+        rest_s=ex.dose.rest_s,
+        unit=ex.dose.unit,
+    )
+
+
+def _words(dose: Dose) -> str:
+    """'2 sets of 8 reps with the yellow band, holding 2 s'"""
+    band = f" with the {dose.band} band" if dose.band else ""
+    hold = f", holding {dose.hold_s:g} s" if dose.hold_s else ""
+    sets = "1 set" if dose.sets == 1 else f"{dose.sets} sets"
+    return f"{sets} of {dose.reps} {dose.unit}{band}{hold}"
+
+
+def _day(day: dt.date) -> str:
+    """'Thursday 3 Dec'"""
+    return f"{day:%A} {day.day} {day:%b}"
+
+
 def _ok(lg: ExerciseLog, rules: Rules) -> bool:
     settled = lg.pain_next_morning is not None and lg.pain_next_morning <= lg.pain_before
     return lg.all_sets_done and lg.pain_during <= rules.max_pain_during and settled
@@ -142,14 +266,3 @@ def _streak(history: list[ExerciseLog], rules: Rules) -> int:
             break
         n += 1
     return n
-
-
-def _weekly_rise(logs: Sequence[ExerciseLog], day: dt.date) -> float | None:
-    """Mean pain during this ISO week minus last week's, over all exercises; None without both."""
-    this_week = day.isocalendar()[:2]
-    prev_week = (day - dt.timedelta(weeks=1)).isocalendar()[:2]
-    cur = [lg.pain_during for lg in logs if lg.date.isocalendar()[:2] == this_week and lg.date <= day]
-    prev = [lg.pain_during for lg in logs if lg.date.isocalendar()[:2] == prev_week]
-    if not cur or not prev:
-        return None
-    return sum(cur) / len(cur) - sum(prev) / len(prev)
