@@ -89,9 +89,10 @@ def step_down(dose: Dose, ex: Exercise, bands: list[str], rules: Rules) -> tuple
     if dose.reps > ex.dose.reps_min:
         return dose.model_copy(update={"reps": ex.dose.reps_min}), f"down to {ex.dose.reps_min} {dose.unit}"
     if dose.sets > 1:
-        return dose.model_copy(update={"sets": dose.sets - 1}), f"down to {dose.sets - 1} sets"
-    easier = f"switch to the easier {ex.regressions[0]}" if ex.regressions else "rest this exercise"
-    return dose, f"already at the lightest dose: {easier} until the pain settles"
+        return dose.model_copy(
+            update={"sets": dose.sets - 1}
+        ), f"down to {dose.sets - 1} set{'s' if dose.sets > 2 else ''}"
+    return dose, "already at the lightest dose: rest this exercise until the pain settles"
 
 
 def _next_band(band: str | None, bands: list[str], rules: Rules, direction: int) -> str | None:

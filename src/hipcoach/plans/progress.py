@@ -108,21 +108,21 @@ def next_prescription(
     """The dose for the plan's `exercise_id` on `side` after `logs`: possibly its regression instead."""
     index = logs if isinstance(logs, LogIndex) else LogIndex(logs)
     ex = catalog.exercise(exercise_id)
-    easier = _regression(ex, side, catalog)
+    easier = _regression(ex, side, plan, catalog)
     own = index.history(exercise_id, side)
     if easier is not None:
         swapped = index.history(easier.id, side)
-        if swapped and (not own or swapped[-1].date > own[-1].date):
+        if own and swapped and swapped[-1].date > own[-1].date:
             return _on_regression(plan, index, ex, easier, side, own, catalog, rules)
     rx = _prescribe(plan, index, ex, side, rules)
     if rx.action == "regress" and easier is not None and own and rx.dose == _current(plan, ex, own[-1]):
-        dose = _start_of(easier, side, rx.dose, plan, rules)
+        dose = _start_of(easier, side, plan, rules)
         floor = rx.reason.split(": already at the lightest dose")[0]
         return Prescription(
             dose=dose,
             action="swap",
-            reason=f"{floor}; {ex.name} is already at its lightest dose: switch to the easier "
-            f"{easier.name}, {_words(dose)}, until the pain settles",
+            reason=f"{floor}; the {ex.name.lower()} is already at its lightest dose: switch to the "
+            f"easier {easier.name.lower()}, {_words(dose)}, until the pain settles",
         )
     return rx
 
@@ -131,12 +131,14 @@ def _on_regression(plan, index, ex, easier, side, own, catalog, rules) -> Prescr
     """The slot is on its regression: follow it, and hand back when it would progress."""
     rx = _prescribe(plan, index, easier, side, rules)
     if rx.action != "progress":
-        return rx.model_copy(update={"reason": f"on {easier.name} instead of {ex.name}: {rx.reason}"})
+        reason = f"on the {easier.name.lower()} instead of the {ex.name.lower()}: {rx.reason}"
+        return rx.model_copy(update={"reason": reason})
     back = _current(plan, ex, own[-1]) if own else plan.first_dose(ex.id, side)
     return Prescription(
         dose=back,
         action="progress",
-        reason=f"{easier.name} went well ({rx.reason.split(':')[0]}): back to {ex.name}, {_words(back)}",
+        reason=f"the {easier.name.lower()} went well ({rx.reason.split(':')[0]}): back to the "
+        f"{ex.name.lower()}, {_words(back)}",
     )
 
 
@@ -211,25 +213,23 @@ def _current(plan: Plan, ex: Exercise, last: ExerciseLog) -> Dose:
     return template.model_copy(update={"sets": last.target_sets, "reps": last.target_reps, "band": last.band})
 
 
-def _regression(ex: Exercise, side: str, catalog: Catalog) -> Exercise | None:
-    """The first catalogue regression that is done on the same side(s) as this slot."""
+def _regression(ex: Exercise, side: str, plan: Plan, catalog: Catalog) -> Exercise | None:
+    """The first catalogue regression done on the same side(s) as this slot and not in the plan itself:
+    a regression the plan also schedules has its own slot, and sharing its logs would count them twice."""
     for reg_id in ex.regressions:
         reg = catalog.exercise(reg_id)
-        if (reg.laterality == "bilateral") == (side == "both"):
+        if (reg.laterality == "bilateral") == (side == "both") and plan.first_dose(reg_id, side) is None:
             return reg
     return None
 
 
-def _start_of(ex: Exercise, side: SideName, was: Dose, plan: Plan, rules: Rules) -> Dose:
-    """The regression's first dose: the plan's own if it has one, else the bottom of its range."""
-    planned = plan.first_dose(ex.id, side)
-    if planned is not None:
-        return planned
+def _start_of(ex: Exercise, side: SideName, plan: Plan, rules: Rules) -> Dose:
+    """The regression's first dose: two sets at the bottom of its range on the lightest band owned."""
     owned = owned_ladder(list(plan.bands), rules)
     return Dose(
         exercise_id=ex.id,
         side=side,
-        sets=min(was.sets, ex.dose.sets),
+        sets=min(2, ex.dose.sets),
         reps=ex.dose.reps_min,
         band=owned[0] if ex.load == "band" and owned else None,
         hold_s=ex.dose.tempo.hold_s,
