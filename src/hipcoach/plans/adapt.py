@@ -146,3 +146,32 @@ def _log(day, target: Dose, done, checkins, checkin_days) -> ExerciseLog:
         pain_next_morning=checkins.get(day),
         effort=max(efforts) if efforts else None,
     )
+
+
+def adapted_plan(plan: Plan, adaptation: Adaptation, catalog: Catalog) -> Plan:
+    """The plan with every session's doses as adapted, each item's `why` the reason: what the
+    programme page, the calendar export and the handout show."""
+
+    def items(session) -> tuple[Item, ...]:
+        done = adaptation.session(session.uid)
+        if done is None:
+            return session.items
+        return tuple(
+            Item(
+                exercise_id=a.exercise_id,
+                name=catalog.exercise(a.exercise_id).name,
+                dose=a.dose,
+                why=a.reason,
+            )
+            for a in done.items
+        )
+
+    weeks = tuple(
+        w.model_copy(update={"sessions": tuple(s.model_copy(update={"items": items(s)}) for s in w.sessions)})
+        for w in plan.weeks
+    )
+    return plan.model_copy(update={"weeks": weeks})
+
+
+def _name(catalog: Catalog, item: AdaptedItem) -> str:
+    return catalog.exercise(item.exercise_id).name

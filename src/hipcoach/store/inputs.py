@@ -34,6 +34,11 @@ class SetLogIn(_Input):
     programme_id: int | None = Field(None, ge=1, le=2**31 - 1)
     session_uid: str | None = Field(None, max_length=120)
 
+    @field_validator("date")
+    @classmethod
+    def _not_in_the_future(cls, value: dt.date) -> dt.date:
+        return not_in_the_future(value)
+
     @field_validator("exercise_id")
     @classmethod
     def _known_exercise(cls, value: str) -> str:
@@ -41,6 +46,23 @@ class SetLogIn(_Input):
         if value not in known:
             raise ValueError(f"unknown exercise; known ids: {', '.join(known)}")
         return value
+
+
+class SetCorrectionIn(_Input):
+    """What a runner may change in a set logged today: what was done, not which exercise or day."""
+
+    reps: int = Field(ge=0, le=200, description="repetitions done (0-200)")
+    hold_s: float = Field(0.0, ge=0, le=600, description="seconds held per rep (0-600)")
+    band: Band | None = None
+    pain_during: int = Field(ge=0, le=10, description="pain during the set, 0-10")
+    effort: int | None = Field(None, ge=0, le=10, description="effort, 0-10")
+
+
+def not_in_the_future(day: dt.date) -> dt.date:
+    """Sets and check-ins are logged on the day or after it, by the server's calendar."""
+    if day > dt.date.today():
+        raise ValueError(f"{day.isoformat()} is in the future: log it on the day, or after")
+    return day
 
 
 class CheckInIn(_Input):

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hipcoach.catalog import load_catalog
+from hipcoach.errors import UserError
 from hipcoach.plans.profile import Profile, parse_profile
 from hipcoach.plans.programme import Plan, ReferralNeeded, build_plan
 from hipcoach.plans.rules import load_rules
 from hipcoach.store.access import readable, require_read, require_runner
 from hipcoach.store.errors import Conflict, NotFound
-from hipcoach.store.inputs import CheckInIn, SetLogIn
+from hipcoach.store.inputs import CheckInIn, SetCorrectionIn, SetLogIn
 from hipcoach.store.models import CheckIn, Programme, RunnerProfile, SetLog, User
 from hipcoach.store.types import utcnow
 from hipcoach.tracking.summary import LoggedSet
@@ -139,8 +141,9 @@ def _by_key(db: Session, actor: User, key: str) -> SetLog | None:
     return db.scalar(select(SetLog).where(SetLog.user_id == actor.id, SetLog.client_key == key))
 
 
-# What a listed set carries: every column but the row's creation time, which nothing shows.
-_LISTED = [c for c in SetLog.__table__.columns if c.name != "created_at"]
+# What a listed set carries: every column but the row's creation time and its correction trail.
+_LISTED = [c for c in SetLog.__table__.columns if c.name not in ("created_at", "replaced_at", "replaces_id")]
+_CURRENT = SetLog.replaced_at.is_(None)
 
 
 def list_set_logs(
@@ -149,7 +152,7 @@ def list_set_logs(
     """Read-only rows with SetLog's column names as attributes. A runner's history runs to hundreds of
     sets, and making a tracked ORM object of each was most of the time of the pages that list them."""
     require_read(db, actor, runner_id)
-    query = select(*_LISTED).where(SetLog.user_id == runner_id)
+    query = select(*_LISTED).where(SetLog.user_id == runner_id, _CURRENT)
     if since is not None:
         query = query.where(SetLog.date >= since)
     if until is not None:
@@ -162,7 +165,7 @@ def logged_sets(db: Session, actor: User, runner_id: int, since: dt.date | None 
     tuples."""
     require_read(db, actor, runner_id)
     columns = (getattr(SetLog, f) for f in LoggedSet._fields)
-    query = select(*columns).where(SetLog.user_id == runner_id)
+    query = select(*columns).where(SetLog.user_id == runner_id, _CURRENT)
     if since is not None:
         query = query.where(SetLog.date >= since)
     return [LoggedSet._make(row) for row in db.execute(query.order_by(SetLog.date))]
@@ -170,12 +173,61 @@ def logged_sets(db: Session, actor: User, runner_id: int, since: dt.date | None 
 
 def logged_days(db: Session, actor: User, runner_id: int) -> set[dt.date]:
     require_read(db, actor, runner_id)
-    return set(db.scalars(select(SetLog.date).where(SetLog.user_id == runner_id).distinct()))
+    return set(db.scalars(select(SetLog.date).where(SetLog.user_id == runner_id, _CURRENT).distinct()))
+
+
+def correct_set(db: Session, actor: User, set_id: int, change: SetCorrectionIn, today: dt.date) -> SetLog:
+    """Replace a set logged today with what was really done; the old row stays, marked replaced.
+    Sending the same correction again (a double tap) returns the correction made the first time."""
+    old = _own_set_of_today(db, actor, set_id, today)
+    if old.replaced_at is not None:
+        newer = db.scalar(select(SetLog).where(SetLog.user_id == actor.id, SetLog.replaces_id == old.id))
+        if newer is not None and all(getattr(newer, f) == v for f, v in change.model_dump().items()):
+            return newer
+        raise Conflict(
+            "This set was already corrected or removed.", "Reload the page to see the sets as they are now."
+        )
+    fields = {c.name: getattr(old, c.name) for c in SetLog.__table__.columns if c.name in _KEPT}
+    row = SetLog(**fields, **change.model_dump(), client_key=f"fix-{uuid.uuid4().hex}", replaces_id=old.id)
+    old.replaced_at = utcnow()
+    db.add(row)
+    db.flush()
+    return row
+
+
+def remove_set(db: Session, actor: User, set_id: int, today: dt.date) -> SetLog:
+    """Take a set logged today out of the log (kept, marked replaced); removing it again changes nothing."""
+    row = _own_set_of_today(db, actor, set_id, today)
+    if row.replaced_at is None:
+        row.replaced_at = utcnow()
+        db.flush()
+    return row
+
+
+_KEPT = ("user_id", "programme_id", "session_uid", "date", "exercise_id", "side", "set_number")
+
+
+def _own_set_of_today(db: Session, actor: User, set_id: int, today: dt.date) -> SetLog:
+    require_runner(actor, "correct sets")
+    row = db.get(SetLog, set_id)
+    if row is None or row.user_id != actor.id:
+        raise NotFound(f"No set {set_id} among your own sets.")
+    if row.date != today:
+        raise Conflict(
+            f"Only today's sets can be changed; this one is from {row.date.isoformat()}.",
+            "Ask your coach to note a correction to an earlier session.",
+        )
+    return row
 
 
 def put_checkin(db: Session, actor: User, date: dt.date, entry: CheckInIn) -> CheckIn:
-    """The morning's answer for `date`; answering again the same day corrects it."""
+    """The morning's answer for `date` (the session it follows); answering again corrects it."""
     require_runner(actor, "check in")
+    if date > dt.date.today():
+        raise UserError(
+            f"{date.isoformat()} is in the future.",
+            "Check in the morning after the session, for that session.",
+        )
     row = db.scalar(select(CheckIn).where(CheckIn.user_id == actor.id, CheckIn.date == date))
     if row is None:
         try:

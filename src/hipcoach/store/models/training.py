@@ -1,6 +1,7 @@
 """A runner's intake, programmes, per-side set logs and next-morning check-ins.
 
 Set logs carry a client-generated key, unique per runner, so a form or request sent twice logs once.
+A corrected or removed set stays, marked replaced, so a change is never a silent overwrite.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ class SetLog(Base):
     effort: Mapped[int | None] = mapped_column(Integer, nullable=True)
     client_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A correction is a new row naming the one it replaces; a removal only marks the row replaced.
+    replaced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("set_logs.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class CheckIn(Base):
