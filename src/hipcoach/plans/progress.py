@@ -122,7 +122,7 @@ def next_prescription(
             dose=dose,
             action="swap",
             reason=f"{floor}; the {ex.name.lower()} is already at its lightest dose: switch to the "
-            f"easier {easier.name.lower()}, {_words(dose)}, until the pain settles",
+            f"easier {easier.name.lower()}, {describe_dose(dose)}, until the pain settles",
         )
     return rx
 
@@ -138,7 +138,7 @@ def _on_regression(plan, index, ex, easier, side, own, catalog, rules) -> Prescr
         dose=back,
         action="progress",
         reason=f"the {easier.name.lower()} went well ({rx.reason.split(':')[0]}): back to the "
-        f"{ex.name.lower()}, {_words(back)}",
+        f"{ex.name.lower()}, {describe_dose(back)}",
     )
 
 
@@ -148,18 +148,18 @@ def _prescribe(plan: Plan, index: LogIndex, ex: Exercise, side: SideName, rules:
     if not history:
         if planned is None:
             raise ValueError(f"{ex.id} ({side}) is not in this plan")
-        return Prescription(dose=planned, action="start", reason=f"first session: {_words(planned)}")
+        return Prescription(dose=planned, action="start", reason=f"first session: {describe_dose(planned)}")
     last = history[-1]
     current = _current(plan, ex, last)
     when = _day(last.date)
 
     def back(why: str) -> Prescription:
         dose, step = step_down(current, ex, list(plan.bands), rules)
-        tail = f" ({_words(dose)})" if dose != current else ""
+        tail = f" ({describe_dose(dose)})" if dose != current else ""
         return Prescription(dose=dose, action="regress", reason=f"{why}: {step}{tail}")
 
     def hold(why: str) -> Prescription:
-        return Prescription(dose=current, action="hold", reason=f"{why}: stay at {_words(current)}")
+        return Prescription(dose=current, action="hold", reason=f"{why}: stay at {describe_dose(current)}")
 
     morning = last.pain_next_morning
     then = f" and {morning}/10 the next morning" if morning is not None else ""
@@ -238,7 +238,7 @@ def _start_of(ex: Exercise, side: SideName, plan: Plan, rules: Rules) -> Dose:
     )
 
 
-def _words(dose: Dose) -> str:
+def describe_dose(dose: Dose) -> str:
     """'2 sets of 8 reps with the yellow band, holding 2 s'"""
     band = f" with the {dose.band} band" if dose.band else ""
     hold = f", holding {dose.hold_s:g} s" if dose.hold_s else ""
