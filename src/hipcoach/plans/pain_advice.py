@@ -45,7 +45,7 @@ def pain_advice(
     else:
         later = (
             f"Next session ({next_date:%A} {next_date.day} {next_date:%b}): "
-            f"{describe_dose(next_item.dose)} of the {catalog.exercise(next_item.exercise_id).name.lower()}, "
-            f"because {next_item.reason}."
+            f"{catalog.exercise(next_item.exercise_id).name.lower()}, {describe_dose(next_item.dose)}. "
+            f"Why: {next_item.reason}."
         )
     return PainAdvice(now=now, next_time=later)

@@ -11,7 +11,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Row
 
 from hipcoach.store import training
-from hipcoach.store.inputs import CheckInIn, SetLogIn
+from hipcoach.store.inputs import CheckInIn, SetCorrectionIn, SetLogIn
 from hipcoach.store.progress import Progress, progress
 from hipcoach.web.deps import DB, Actor, Id, Tx
 from hipcoach.web.schemas import CheckInOut, SetLogOut
@@ -34,6 +34,21 @@ async def log_set(entry: SetLogIn, actor: Actor, tx: Tx, response: Response) -> 
         if not created:
             response.status_code = 200
         return SetLogOut.model_validate(row)
+
+
+@router.put("/set-logs/{set_id}", response_model=SetLogOut)
+def correct_set(set_id: Id, change: SetCorrectionIn, actor: Actor, tx: Tx) -> SetLogOut:
+    """Correct a set logged today: the answer is the new set; the old one is kept, marked replaced."""
+    with tx() as db:
+        return SetLogOut.model_validate(training.correct_set(db, actor, set_id, change, dt.date.today()))
+
+
+@router.delete("/set-logs/{set_id}", status_code=204)
+def remove_set(set_id: Id, actor: Actor, tx: Tx) -> Response:
+    """Remove a set logged today (kept, marked replaced, out of every listing and of the doses)."""
+    with tx() as db:
+        training.remove_set(db, actor, set_id, dt.date.today())
+    return Response(status_code=204)
 
 
 @router.get("/runners/{runner_id}/set-logs", response_model=list[SetLogOut])

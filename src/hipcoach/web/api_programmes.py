@@ -12,8 +12,17 @@ from hipcoach.reports.ical import plan_ical
 from hipcoach.reports.pdf import plan_pdf
 from hipcoach.store import training
 from hipcoach.store.errors import NotFound
+from hipcoach.store.prescriptions import CurrentPlan, current_plan
 from hipcoach.web.deps import DB, Actor, Id, Tx
-from hipcoach.web.schemas import ProgrammeIn, ProgrammeOut, QuestionOut, ScreeningOut
+from hipcoach.web.schemas import (
+    LoggedSetBrief,
+    ProgrammeIn,
+    ProgrammeOut,
+    QuestionOut,
+    ScreeningOut,
+    SessionItemOut,
+    TrainingSessionOut,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["programmes"])
 
@@ -67,7 +76,8 @@ def programme_plan(programme_id: Id, actor: Actor, db: DB) -> Plan:
 
 @router.get("/programmes/{programme_id}/calendar.ics", response_class=Response)
 def programme_ical(programme_id: Id, actor: Actor, db: DB) -> Response:
-    plan = _plan(db, actor, programme_id)
+    """The sessions with their doses as adapted to what was logged so far."""
+    plan = _current(db, actor, programme_id).plan
     return Response(
         plan_ical(plan), media_type="text/calendar", headers=_attachment(f"hipcoach-{plan.plan_id}.ics")
     )
@@ -75,15 +85,16 @@ def programme_ical(programme_id: Id, actor: Actor, db: DB) -> Response:
 
 @router.get("/programmes/{programme_id}/handout.pdf", response_class=Response)
 def programme_pdf(programme_id: Id, actor: Actor, db: DB) -> Response:
-    plan = _plan(db, actor, programme_id)
+    """The printable programme, with the doses as adapted to what was logged so far."""
+    plan = _current(db, actor, programme_id).plan
     pdf = plan_pdf(plan, load_catalog())
     return Response(pdf, media_type="application/pdf", headers=_attachment(f"hipcoach-{plan.plan_id}.pdf"))
 
 
 @router.get("/programmes/{programme_id}/sessions")
 def programme_sessions(programme_id: Id, actor: Actor, db: DB) -> list[dict]:
-    """Every session of the programme with its week and phase, in date order."""
-    plan = _plan(db, actor, programme_id)
+    """Every session of the programme with its week and phase, in date order, doses as adapted."""
+    plan = _current(db, actor, programme_id).plan
     return [
         {"week": w.number, "phase": w.phase, **s.model_dump(mode="json")}
         for w in plan.weeks
@@ -91,28 +102,34 @@ def programme_sessions(programme_id: Id, actor: Actor, db: DB) -> list[dict]:
     ]
 
 
-@router.get("/programmes/{programme_id}/sessions/{uid}")
-def programme_session(programme_id: Id, uid: str, actor: Actor, db: DB) -> dict:
-    """One session's exercises with the sets already logged for it."""
+@router.get("/programmes/{programme_id}/sessions/{uid}", response_model=TrainingSessionOut)
+def programme_session(programme_id: Id, uid: str, actor: Actor, db: DB) -> TrainingSessionOut:
+    """One session: each exercise and side with the dose to do (adapted to everything logged before
+    the session), the plan's dose, the engine's action and reason, and the sets already logged."""
     programme = training.get_programme(db, actor, programme_id)
-    plan = training.programme_plan(db, actor, programme)
-    for week in plan.weeks:
+    current = current_plan(db, actor, programme)
+    for week in current.stored.weeks:
         for session in week.sessions:
             if session.uid == uid:
+                adapted = current.adaptation.session(uid)
                 logged = training.list_set_logs(db, actor, programme.user_id, session.date, session.date)
-                return {
-                    "week": week.number,
-                    "phase": week.phase,
-                    **session.model_dump(mode="json"),
-                    "logged": [
-                        {
-                            k: getattr(s, k)
-                            for k in ("exercise_id", "side", "set_number", "reps", "pain_during")
-                        }
-                        for s in logged
+                return TrainingSessionOut(
+                    uid=uid, date=session.date, weekday=session.weekday, run_that_day=session.run_that_day,
+                    week=week.number, phase=week.phase,
+                    items=[
+                        SessionItemOut(
+                            exercise_id=a.exercise_id, side=a.dose.side, dose=a.dose, planned_dose=a.planned,
+                            action=a.action, reason=a.reason, changed=a.changed,
+                        )
+                        for a in adapted.items
                     ],
-                }
+                    logged=[LoggedSetBrief.model_validate(s, from_attributes=True) for s in logged],
+                )  # fmt: skip
     raise NotFound(f"Programme {programme_id} has no session {uid!r}.")
+
+
+def _current(db: DB, actor: Actor, programme_id: Id) -> CurrentPlan:
+    return current_plan(db, actor, training.get_programme(db, actor, programme_id))
 
 
 def _plan(db: DB, actor: Actor, programme_id: Id) -> Plan:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hipcoach.plans.dose import Dose
 from hipcoach.tracking.summary import SetsAgainstPlan
 
 
@@ -95,6 +96,38 @@ class SetLogOut(_Out):
     pain_during: int
     effort: int | None
     client_key: str
+
+
+class LoggedSetBrief(_Out):
+    id: int
+    exercise_id: str
+    side: str
+    set_number: int
+    reps: int
+    hold_s: float
+    band: str | None
+    pain_during: int
+
+
+class SessionItemOut(BaseModel):
+    exercise_id: str = Field(description="what to do: the plan's exercise, or its regression after a swap")
+    side: str
+    dose: Dose = Field(description="the dose to do, adapted to everything logged before this session")
+    planned_dose: Dose = Field(description="the dose as the stored plan has it")
+    action: Literal["start", "progress", "hold", "regress", "swap"]
+    reason: str
+    changed: bool
+
+
+class TrainingSessionOut(BaseModel):
+    uid: str
+    date: dt.date
+    weekday: str
+    run_that_day: str
+    week: int
+    phase: str
+    items: list[SessionItemOut]
+    logged: list[LoggedSetBrief]
 
 
 class CheckInOut(_Out):
