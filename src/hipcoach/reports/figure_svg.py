@@ -38,6 +38,7 @@ MARGIN = 14
 WORKING_SIDE = "right"  # the side a one-sided figure works (the side nearest a side-on camera)
 MAX_HOLD_S = 2.0  # a long hold would only make the loop stand still
 LEAD_S = 0.5  # rest before and after the rep, so the loop joins up at rest
+SETTLE_S = 0.5  # the generators' first moments (a standing person shifting onto one leg) are left out
 
 WORKING = "#e8590c"  # the working leg
 NEAR = "#2f3a4f"  # limbs nearer the camera
@@ -123,10 +124,13 @@ def motion(exercise: Exercise, frames: int = FRAMES) -> Motion:
         sides, reps = "both", 1  # one step each way: the figure ends where it started
     else:
         sides, reps = WORKING_SIDE, 1
-    tl = make_timeline(reps, sides, tempo, None, fps=60.0, lead=LEAD_S, side_change=0.0, jitter=0.0)
+    lead = LEAD_S + SETTLE_S
+    tl = make_timeline(reps, sides, tempo, None, fps=60.0, lead=lead, side_change=0.0, jitter=0.0)
     skel = builder(Body(1.75), tl)
     pos, _ = skel.landmarks()
-    pick = np.round(np.linspace(0, len(tl.t) - 1, frames)).astype(int)
+    first = int(np.searchsorted(tl.t, SETTLE_S - 1e-9))
+    last = int(np.searchsorted(tl.t, tl.t[-1] - SETTLE_S + 1e-9))
+    pick = np.round(np.linspace(first, last, frames)).astype(int)
     view = views[0]
     if view == "working_side":
         view = f"{WORKING_SIDE}_side"
@@ -138,7 +142,7 @@ def motion(exercise: Exercise, frames: int = FRAMES) -> Motion:
         seat = float(skel.hip_mid[0, 1] - 0.07)
     return Motion(
         positions=pos[pick],
-        duration_s=float(tl.t[-1]),
+        duration_s=float(tl.t[last] - tl.t[first]),
         toward_camera=_flat(direction),
         facing=_flat(ant),
         turn=_flat(turn),
