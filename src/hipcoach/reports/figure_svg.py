@@ -8,11 +8,13 @@ inside an <img> without JavaScript. Everything is presentation attributes (no st
 no <script>, no href), so it passes the pages' Content-Security-Policy, and the output depends only on
 the catalogue and the generators: the same bytes every run, so its sha256 makes a stable ETag.
 
-The drawing is what the camera sees (an orthographic view from the catalogue's camera set-up), with a
-camera mark at the lens height and a caption with where the camera goes. The working leg is drawn in
-orange over a soft halo; in a bilateral or alternating exercise both legs work and both are orange.
-A band is drawn only where its two ends sit on the body (a loop above the knees or the ankles); an
-anchored band's far end is somewhere in the room the synthetic data does not know, so it is left out.
+The drawing is an orthographic view from the camera's side of the body (the synthetic camera's view for
+the catalogue's set-up), turned a little round and raised so depth shows; a small plan in the corner
+shows the person and the camera from above, and a caption says where the camera goes and at what
+height, in the catalogue's words. The working leg is drawn in orange over a soft halo; in a bilateral
+or alternating exercise both legs work and both are orange. A band is drawn only where its two ends sit
+on the body (a loop above the knees or the ankles); an anchored band's far end is somewhere in the room
+the synthetic data does not know, so it is left out.
 """
 
 from __future__ import annotations
@@ -324,43 +326,25 @@ def render_svg(exercise: Exercise, frames: int = FRAMES) -> str:
         depth = float(dr.depth[:, [INDEX[f"{side}_{n}"] for n in names]].mean())
         return depth, [[f"{side}_{n}" for n in names]]
 
+    def line(id_: str, values: list[str], colour: str, thickness: float = 1.0, **attrs) -> str:
+        return _animated_path(
+            id_, values, dur, stroke=colour, stroke_width=_num(width * thickness),
+            stroke_linecap="round", stroke_linejoin="round", **attrs,
+        )  # fmt: skip
+
+    mean_depth = float(dr.depth.mean())
     parts: list[tuple[float, str]] = []  # (depth, svg): drawn far to near
     for side in ("left", "right"):
         depth, leg = limb(side, ["hip", "knee", "ankle"])
         foot = [[f"{side}_ankle", f"{side}_heel", f"{side}_foot_index", f"{side}_ankle"]]
         values = dr.path_values(leg + foot)
         if side in working:
-            halo = _animated_path(
-                f"leg-{side}-halo", values, dur, stroke=WORKING, stroke_opacity="0.25",
-                stroke_width=_num(width * 3.2), stroke_linecap="round", stroke_linejoin="round",
-            )  # fmt: skip
-            body = _animated_path(
-                f"leg-{side}", values, dur, stroke=WORKING, stroke_width=_num(width * 1.5),
-                stroke_linecap="round", stroke_linejoin="round",
-            )  # fmt: skip
-            parts.append((depth, halo + body))
+            halo = line(f"leg-{side}-halo", values, WORKING, 3.2, stroke_opacity="0.25")
+            parts.append((depth, halo + line(f"leg-{side}", values, WORKING, 1.5)))
         else:
-            colour = NEAR if depth >= dr.depth.mean() else FAR
-            parts.append(
-                (
-                    depth,
-                    _animated_path(
-                        f"leg-{side}", values, dur, stroke=colour, stroke_width=_num(width * 1.3),
-                        stroke_linecap="round", stroke_linejoin="round",
-                    ),
-                )
-            )  # fmt: skip
+            parts.append((depth, line(f"leg-{side}", values, NEAR if depth >= mean_depth else FAR, 1.3)))
         depth, arm = limb(side, ["shoulder", "elbow", "wrist"])
-        colour = NEAR if depth >= dr.depth.mean() else FAR
-        parts.append(
-            (
-                depth,
-                _animated_path(
-                    f"arm-{side}", dr.path_values(arm), dur, stroke=colour, stroke_width=_num(width),
-                    stroke_linecap="round", stroke_linejoin="round",
-                ),
-            )
-        )  # fmt: skip
+        parts.append((depth, line(f"arm-{side}", dr.path_values(arm), NEAR if depth >= mean_depth else FAR)))
     trunk_depth = float(dr.depth[:, [INDEX[n] for n in ("left_hip", "right_hip")]].mean())
     shoulder_mid = dr.mid("left_shoulder", "right_shoulder")
     trunk = [["left_shoulder", "right_shoulder", "right_hip", "left_hip", "left_shoulder"]]
@@ -384,10 +368,7 @@ def render_svg(exercise: Exercise, frames: int = FRAMES) -> str:
         segment, f = BAND_LOOPS[exercise.id]
         a, b = ("hip", "knee") if segment == "thigh" else ("knee", "ankle")
         ends = [dr.mix(f"{s}_{a}", f"{s}_{b}", f) for s in ("left", "right")]
-        band = _animated_path(
-            "band", dr.path_values([ends]), dur, stroke=BAND, stroke_width=_num(width * 1.2),
-            stroke_linecap="round",
-        )  # fmt: skip
+        band = line("band", dr.path_values([ends]), BAND, 1.2)
         parts.append((float(dr.depth.max()) + 1.0, band))  # on top: it must not hide behind a leg
     body_svg = "".join(svg for _, svg in sorted(parts, key=lambda p: p[0]))
 
