@@ -1,1 +1,1 @@
-"""Renderings of hipcoach's data: Markdown, JSON, iCalendar, PDF, terminal, exercise figures (SVG)."""
+"""Renderings of hipcoach's data: Markdown, JSON, iCalendar, PDF, terminal."""
