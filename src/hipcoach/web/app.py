@@ -18,6 +18,7 @@ from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_p
 from hipcoach.web.errors import install_error_handlers
 from hipcoach.web.pages import account, auth, checkins, coach, runner, session, today, videos
 from hipcoach.web.pages.error_page import too_large_answer
+from hipcoach.web.pages.exercises import router as exercise_pages
 from hipcoach.web.pages.render import SignInFirst
 from hipcoach.web.settings import Settings
 from hipcoach.web.upload_limit import UploadLimit
@@ -58,6 +59,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         videos.router, account.router,
     ):  # fmt: skip
         app.include_router(router)
+    app.include_router(exercise_pages)
     app.mount(
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
     )
