@@ -170,7 +170,9 @@ def adapted_plan(plan: Plan, adaptation: Adaptation, catalog: Catalog) -> Plan:
         w.model_copy(update={"sessions": tuple(s.model_copy(update={"items": items(s)}) for s in w.sessions)})
         for w in plan.weeks
     )
-    return plan.model_copy(update={"weeks": weeks})
+    adapted = plan.model_copy(update={"weeks": weeks})
+    adapted._first = None  # the copy's first doses are its own, not the stored plan's
+    return adapted
 
 
 def _name(catalog: Catalog, item: AdaptedItem) -> str:

@@ -10,7 +10,7 @@ import hashlib
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from hipcoach.catalog import Catalog
 from hipcoach.plans.dose import Dose, SideName, starting_dose, step_up
@@ -60,14 +60,19 @@ class Plan(_Model):
     bands: tuple[str, ...]
     schedule_notes: tuple[str, ...]
     rules: tuple[str, ...]
+    _first: dict | None = PrivateAttr(default=None)
 
     def first_dose(self, exercise_id: str, side: str) -> Dose | None:
-        for week in self.weeks:
-            for session in week.sessions:
-                for item in session.items:
-                    if item.exercise_id == exercise_id and item.dose.side == side:
-                        return item.dose
-        return None
+        """The first planned dose of an exercise on a side; looked up once per plan, as replaying a
+        programme (plans/adapt.py) asks for it hundreds of times."""
+        if self._first is None:
+            first: dict[tuple[str, str], Dose] = {}
+            for week in self.weeks:
+                for session in week.sessions:
+                    for item in session.items:
+                        first.setdefault((item.exercise_id, item.dose.side), item.dose)
+            self._first = first
+        return self._first.get((exercise_id, side))
 
     def exercise_ids(self) -> list[str]:
         seen: dict[str, None] = {}
