@@ -50,6 +50,11 @@ def request_for(mode: str, r: dict, k: int) -> tuple[str, str, dict]:
                 "set_number": str(number), "reps": "10", "pain_during": "2"}  # fmt: skip
         htmx = cookie | {"HX-Request": "true"}
         return "POST", f"/sessions/{r['uids'][turn]}/sets", {"data": form, "headers": htmx}
+    if mode == "session":
+        if k % 2:
+            return "GET", f"/sessions/{r['session']}", {"headers": cookie}
+        path = f"/api/v1/programmes/{r['programme']}/sessions/{r['session']}"
+        return "GET", path, {"headers": {"Authorization": f"Bearer {r['token']}"}}
     if mode == "html-pages":
         return "GET", ("/programme", f"/sessions/{r['session']}", "/progress")[k % 3], {"headers": cookie}
     path = (f"/api/v1/programmes/{r['programme']}/sessions", f"/api/v1/runners/{r['runner']}/set-logs",

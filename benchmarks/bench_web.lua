@@ -57,6 +57,13 @@ function request()
       ["Content-Type"] = "application/x-www-form-urlencoded",
     }
     return wrk.format("POST", "/sessions/" .. next_session(r) .. "/sets", headers, body)
+  elseif mode == "session" then
+    sent = sent + 1
+    if k % 2 == 1 then
+      return wrk.format("GET", "/sessions/" .. r.session, { ["Cookie"] = "hipcoach_session=" .. r.cookie })
+    end
+    local path = string.format("/api/v1/programmes/%d/sessions/%s", r.programme, r.session)
+    return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. r.token })
   elseif mode == "html-pages" then
     sent = sent + 1
     local path = string.format(pages[k % #pages + 1], r.session)

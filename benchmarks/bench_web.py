@@ -6,13 +6,18 @@
 Starts `hipcoach serve` (one uvicorn process, embedded worker, SQLite in WAL mode) in a temporary data
 folder and signs up one runner per client (profile, programme, API token, browser session). Then, for
 each workload, --clients connections at once, each acting for the runners in turn:
+- the session, as the guided session and the app open it (GET /sessions/<uid> as HTML and the API's
+  GET /api/v1/programmes/<id>/sessions/<uid>, both with the doses adapted to the whole history);
 - pages (GET /programme, /sessions/<uid>, /progress as HTML, session cookie);
 - page data through the API (programme sessions, set logs, progress summary as JSON);
 - log a set through the API (POST /api/v1/set-logs, bearer token, a fresh client_key each time);
 - log a set through the session page's form (the htmx POST, session cookie and CSRF token).
-Each logged set goes to the runner's next programme session in turn, so sessions fill up about as a
-runner's do (a few sets per exercise and side) while the runs still add thousands of rows; logging
-them all into one session would grow it to hundreds of sets a day, which no runner logs.
+Each runner's 12-week programme started 12 weeks ago and every session before today is logged as
+prescribed (pain 2, a check-in of 1 the next morning), about 1,300 sets each: the history the progression
+engine replays for every session. Each logged set goes to one of the runner's past sessions in turn
+(future days are refused), so sessions fill up about as a runner's do (a few sets per exercise and side)
+while the runs still add thousands of rows; logging them all into one session would grow it to hundreds
+of sets a day, which no runner logs.
 Each runs paced (each connection waits a random 0.5-1.5 x --interval before each request, so 100 clients
 at 1 s offer ~100 requests/s, far busier than a real club) and flat out (no pause: latency is then the
 queue in front of a saturated server, about clients / throughput). A 3 s run of each workload first
@@ -29,6 +34,7 @@ Prints p50/p95/p99/max, throughput, the server's CPU use and the machine's load 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import shutil
 import signal
@@ -48,7 +54,9 @@ from tests.factories import profile_dict
 
 HERE = Path(__file__).resolve().parent
 # Reads first: the set runs add sets, and a faster server would otherwise give the reads more to list.
+WEEKS = 12  # each runner's programme, all of it but this week in the past
 WORKLOADS = {
+    "session": "session, HTML and API GET",
     "html-pages": "pages, HTML GET",
     "api-pages": "page data, API GET",
     "api-set": "log a set, API POST",
@@ -96,36 +104,48 @@ def make_runner(http: httpx.Client, i: int, base_db, history: int) -> dict:
     token = made.raise_for_status().json()["token"]
     auth = {"Authorization": f"Bearer {token}"}
     http.cookies.clear()
-    http.put("/api/v1/profile", json=profile_dict(start_date="2026-11-30"), headers=auth).raise_for_status()
+    start = (dt.date.today() - dt.timedelta(weeks=WEEKS)).isoformat()
+    profile = profile_dict(start_date=start, weeks=WEEKS)
+    http.put("/api/v1/profile", json=profile, headers=auth).raise_for_status()
     programme = http.post("/api/v1/programmes", json={}, headers=auth).raise_for_status().json()["id"]
     sessions = http.get(f"/api/v1/programmes/{programme}/sessions", headers=auth).raise_for_status().json()
+    past = [x for x in sessions if dt.date.fromisoformat(x["date"]) < dt.date.today()]
     runner = signed.json()["user"]["id"]
-    seed_history(base_db, runner, programme, sessions[:history])
+    seed_history(base_db, runner, programme, past[:history] if history is not None else past)
     return {
         "token": token, "cookie": cookie, "csrf": csrf, "runner": runner, "programme": programme,
-        "session": sessions[0]["uid"], "exercise": sessions[0]["items"][0]["exercise_id"],
-        "uids": [x["uid"] for x in sessions], "dates": [x["date"] for x in sessions],
+        "session": past[-1]["uid"], "exercise": past[-1]["items"][0]["exercise_id"],
+        "uids": [x["uid"] for x in past], "dates": [x["date"] for x in past],
     }  # fmt: skip
 
 
 def seed_history(database, runner_id: int, programme: int, sessions: list[dict]) -> None:
-    """Every prescribed set of the runner's first sessions, logged as the store logs them, so pages that
-    list and summarise sets have a few weeks of training to show rather than none."""
-    from hipcoach.store import training
-    from hipcoach.store.inputs import SetLogIn
-    from hipcoach.store.models import User
+    """Every prescribed set of the runner's past sessions and a next-morning check-in for each, written in
+    bulk (one insert per runner: logging 1,300 sets one by one through the store took minutes for 100
+    runners), so pages that adapt, list and summarise sets have the whole history to work through."""
+    from sqlalchemy import insert
 
+    from hipcoach.store.models import CheckIn, SetLog
+    from hipcoach.store.types import utcnow
+
+    now = utcnow()
+    sets, checkins = [], []
+    for s in sessions:
+        day = dt.date.fromisoformat(s["date"])
+        checkins.append({"user_id": runner_id, "date": day, "pain": 1, "note": ""})
+        for dose in (item["dose"] for item in s["items"]):
+            for n in range(1, dose["sets"] + 1):
+                sets.append({
+                    "user_id": runner_id, "programme_id": programme, "session_uid": s["uid"], "date": day,
+                    "exercise_id": dose["exercise_id"], "side": dose["side"], "set_number": n,
+                    "reps": dose["reps"], "hold_s": dose["hold_s"], "band": dose["band"], "pain_during": 2,
+                    "effort": None, "client_key": uuid.uuid4().hex, "created_at": now,
+                })  # fmt: skip
     with database.transaction() as db:
-        runner = db.get(User, runner_id)
-        for s in sessions:
-            for dose in (item["dose"] for item in s["items"]):
-                for n in range(1, dose["sets"] + 1):
-                    entry = SetLogIn(
-                        client_key=uuid.uuid4().hex, date=s["date"], exercise_id=dose["exercise_id"],
-                        side=dose["side"], set_number=n, reps=dose["reps"], pain_during=2,
-                        programme_id=programme,
-                    )  # fmt: skip
-                    training.log_set(db, runner, entry)
+        if sets:
+            db.execute(insert(SetLog), sets)
+        if checkins:
+            db.execute(insert(CheckIn), checkins)
 
 
 def lua_table(runners: list[dict]) -> str:
@@ -169,7 +189,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=20, help="length of each measured run")
     ap.add_argument("--interval", type=float, default=1.0, help="seconds between a paced client's requests")
     ap.add_argument("--database-url", default=None)
-    ap.add_argument("--history", type=int, default=9, help="sessions logged per runner beforehand")
+    ap.add_argument(
+        "--history", type=int, default=None, help="sessions logged per runner beforehand (default: all past)"
+    )
     ap.add_argument("--only", choices=list(WORKLOADS), action="append", help="run just these workloads")
     ap.add_argument("--no-pin", action="store_true", help="let server and load generator share all cores")
     ap.add_argument("--python-load", action="store_true", help="use the Python generator even if wrk is here")
