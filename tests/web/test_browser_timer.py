@@ -181,6 +181,9 @@ def test_an_injected_autostart_element_starts_the_nearest_rest_once(session):
     first, second = page.locator("section.card").nth(0), page.locator("section.card").nth(1)
     countdown = second.locator("output.countdown")
     page.locator("h1").click()  # the runner has touched the page (sound needs that), not a timer
+    page.evaluate("""() => ["timer:started", "timer:done"].forEach((name) =>
+        document.addEventListener(name, (e) => window.__calls.push(
+            { kind: name, card: e.target.closest("section.card")?.id, ...e.detail })))""")
     second.evaluate("""card => {
         const el = document.createElement("div");
         el.id = "auto"; el.hidden = true; el.dataset.restAutostart = "30";
@@ -208,6 +211,10 @@ def test_an_injected_autostart_element_starts_the_nearest_rest_once(session):
     assert len(tones) >= 1 and len(buzz) == 1 and isinstance(buzz[0]["pattern"], list)
     assert all(t["t"] == tones[0]["t"] for t in tones)  # no beeps during the rest, only at its end
     screenshot(page, "timer-2-rest-over")
+    card_id = second.get_attribute("id")
+    started = {"kind": "timer:started", "card": card_id, "label": "Rest", "seconds": 30}
+    assert calls(page, "timer:started") == [started]  # once, from the card it showed in
+    assert [(c["card"], c["label"]) for c in calls(page, "timer:done")] == [(card_id, "Rest")]
 
     # A copy re-rendered by the server with the same key does not restart it.
     page.evaluate("""() => {

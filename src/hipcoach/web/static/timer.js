@@ -35,6 +35,11 @@
 //   [data-keep-awake-note]       optional, hidden: shown with a short sentence when the browser has no
 //                                wake lock or refuses it.
 //
+// Events, for other scripts of the page (a guided sequence moving on, say): "timer:started" and
+// "timer:done" bubble from the [data-timer] (or [data-timer-global]) block showing the countdown, or
+// from document when there is none, with detail {label: "Hold"|"Rest", seconds}. A stopped or replaced
+// countdown sends no "timer:done".
+//
 // Tones use the Web Audio API; the AudioContext is made on the first user gesture (browsers allow
 // sound only after one), and not while muted. With JavaScript off the buttons do nothing (type=button).
 (function () {
@@ -70,6 +75,7 @@
   // ---- sound ----
   let muted = readStore("localStorage", MUTE_KEY) === "1";
   let audio = null;
+  let unlocked = false; // a silent sound has played inside a gesture (what some mobile browsers need)
 
   function ensureAudio() {
     if (muted) return null;
@@ -122,11 +128,17 @@
     muted = value;
     writeStore("localStorage", MUTE_KEY, muted ? "1" : "0");
     syncMuteButtons();
-    if (!muted) ensureAudio(); // unmuting is a gesture: sound may start now
+    if (!muted) unlockAudio(); // unmuting is a gesture: sound may start now
   }
 
   // ---- countdowns ----
-  let running = null; // {button, output, end, label, tick, shown}
+  let running = null; // {button, output, end, label, seconds, tick, shown}
+
+  function announce(name, countdown) {
+    const block = countdown.output && countdown.output.closest("[data-timer], [data-timer-global]");
+    const detail = { label: countdown.label, seconds: countdown.seconds };
+    (block || document).dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+  }
 
   function stop() {
     if (!running) return;
@@ -172,12 +184,14 @@
     const done = running;
     stop();
     finish(done);
+    announce("timer:done", done);
   }
 
   function start({ button, output, seconds, label }) {
     stop();
-    running = { button, output, end: Date.now() + seconds * 1000, label, shown: null };
+    running = { button, output, end: Date.now() + seconds * 1000, label, seconds, shown: null };
     if (button) button.setAttribute("aria-pressed", "true");
+    announce("timer:started", running);
     show();
     if (running) running.tick = setInterval(show, TICK_MS);
   }
@@ -214,7 +228,7 @@
     if (key) {
       if (seenKeys.has(key)) return;
       seenKeys.add(key);
-      writeStore("sessionStorage", REST_KEYS, JSON.stringify([...seenKeys]));
+      writeStore("sessionStorage", REST_KEYS, JSON.stringify([...seenKeys].slice(-200)));
     }
     const seconds = Number(el.getAttribute("data-rest-autostart"));
     if (!Number.isFinite(seconds) || seconds <= 0) return;
@@ -282,14 +296,32 @@
     }
   }
 
-  function onGesture() {
-    ensureAudio();
+  function unlockAudio() {
+    if (!ensureAudio() || unlocked) return;
+    try {
+      const silence = audio.createBufferSource();
+      silence.buffer = audio.createBuffer(1, 1, audio.sampleRate);
+      silence.connect(audio.destination);
+      silence.start(0);
+      unlocked = true;
+    } catch (e) {
+      // the tones will try again on their own
+    }
+  }
+
+  function onGesture(event) {
+    // A touch's pointerdown does not count as a gesture for sound; its pointerup and click do.
+    if (event.type === "pointerdown" && event.pointerType !== "mouse") {
+      ensureAudio();
+    } else {
+      unlockAudio();
+    }
     acquireLock();
   }
 
-  document.addEventListener("pointerdown", onGesture, true);
-  document.addEventListener("keydown", onGesture, true);
-  document.addEventListener("click", onGesture, true); // a click from assistive technology may come alone
+  for (const type of ["pointerdown", "pointerup", "keydown", "click"]) {
+    document.addEventListener(type, onGesture, true); // a click from assistive technology may come alone
+  }
 
   document.addEventListener("click", (event) => {
     const mute = event.target.closest("[data-mute-toggle]");
