@@ -17,16 +17,16 @@ from tests.web.conftest import screenshot
 PHONE, LAPTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
 
 
-def _programme_started_two_weeks_ago(page) -> list[dict]:
+def _programme_started_two_weeks_ago(page, base: str) -> list[dict]:
     """Profile and programme through the API with the page's own session, so there are past sessions to
     log (screening through the form has its own tests)."""
     csrf = re.search(r'"X-CSRF-Token": "([^"]+)"', page.locator("body").get_attribute("hx-headers")).group(1)
     headers = {"X-CSRF-Token": csrf}
     start = (dt.date.today() - dt.timedelta(days=14)).isoformat()
-    assert page.request.put("/api/v1/profile", data=profile_dict(start_date=start), headers=headers).ok
-    made = page.request.post("/api/v1/programmes", data={}, headers=headers)
+    assert page.request.put(f"{base}/api/v1/profile", data=profile_dict(start_date=start), headers=headers).ok
+    made = page.request.post(f"{base}/api/v1/programmes", data={}, headers=headers)
     assert made.ok
-    sessions = page.request.get(f"/api/v1/programmes/{made.json()['id']}/sessions").json()
+    sessions = page.request.get(f"{base}/api/v1/programmes/{made.json()['id']}/sessions").json()
     return [s for s in sessions if dt.date.fromisoformat(s["date"]) < dt.date.today()]
 
 
@@ -39,8 +39,7 @@ def _no_sideways_scroll(page) -> None:
 def phone_runner(live_server, page):
     page.set_viewport_size(PHONE)
     sign_up(page, live_server, "Guided Runner", "guided@example.org")
-    page.goto(f"{live_server}/today")  # the base URL for page.request
-    return live_server, page, _programme_started_two_weeks_ago(page)
+    return live_server, page, _programme_started_two_weeks_ago(page, live_server)
 
 
 def test_a_guided_session_on_a_phone(phone_runner):
