@@ -69,7 +69,8 @@ def test_lifting_a_referral_needs_the_runners_confirmation(database, people):
     with database.transaction() as db:
         with pytest.raises(screening.ClearanceNeeded) as refused:
             screening.screen_and_record(db, a, _profile())
-        assert refused.value.previous.urgent and "urgent referral" in refused.value.message
+        assert refused.value.urgent and "urgent referral" in refused.value.message
+        assert refused.value.reasons and refused.value.referred_at.date() == dt.datetime.now(dt.UTC).date()
         assert len(screening.list_screenings(db, a, a.id)) == 1  # nothing recorded
     with database.transaction() as db:
         row, outcome = screening.screen_and_record(db, a, _profile(), cleared=True)

@@ -28,7 +28,9 @@ class ClearanceNeeded(Conflict):
             f"Your screening on {previous.created_at:%d %b %Y} gave {kind} referral to a clinician.",
             "Confirm that a clinician has seen you about it, then send your answers again.",
         )
-        self.previous = previous
+        # plain values: the refused transaction rolls back, and its rows go stale with it
+        self.referred_at, self.urgent = previous.created_at, previous.urgent
+        self.reasons = list(previous.reasons)
 
 
 def record_screening(

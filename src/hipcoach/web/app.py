@@ -16,7 +16,7 @@ from hipcoach.jobs.worker import Worker
 from hipcoach.store.database import Database
 from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
 from hipcoach.web.errors import install_error_handlers
-from hipcoach.web.pages import account, auth, checkins, coach, runner, videos
+from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runner, videos
 from hipcoach.web.pages.error_page import too_large_answer
 from hipcoach.web.pages.render import SignInFirst
 from hipcoach.web.settings import Settings
@@ -55,6 +55,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         app.include_router(module.router)
     for router in (auth.router, runner.router, checkins.router, coach.router, videos.router, account.router):
         app.include_router(router)
+    app.include_router(onboarding.router)  # the profile form and the red-flag screening
     app.mount(
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
     )
