@@ -80,6 +80,7 @@ def screen_and_record(
 ) -> tuple[Screening, Referral | None]:
     """Screens the profile's answers and records the result. Raises ClearanceNeeded, recording
     nothing, when a referral would be lifted without the runner's confirmation."""
+    require_runner(actor, "answer the screening questions")
     outcome = screen(profile)
     previous = latest_screening(db, actor, actor.id)
     lifts = outcome is None and previous is not None and previous.referral
