@@ -91,3 +91,15 @@ def test_migrations_build_exactly_the_models(database):
 def test_upgrading_twice_changes_nothing(database):
     upgrade(database.engine)
     assert current_revision(database.engine) == head_revision(database.engine)
+
+
+def test_upgrade_from_0002_keeps_corrections_and_adds_the_screenings_table(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0002")
+    assert "screenings" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert "screenings" in inspect(engine).get_table_names()
+    columns = {c["name"] for c in inspect(engine).get_columns("set_logs")}
+    assert {"replaced_at", "replaces_id"} <= columns
+    assert current_revision(engine) == head_revision(engine) == "0004"
+    engine.dispose()

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from hipcoach.plans.red_flags import RED_FLAG_IDS
 from tests.web.conftest import screenshot
+
+
+def answer_no_to_every_red_flag(page) -> None:
+    """Nothing is chosen for the runner: each screening question is answered on purpose."""
+    for flag in RED_FLAG_IDS:
+        page.locator(f'input[name="flag_{flag}"][value="no"]').check()
 
 
 def sign_up(page, base: str, name: str, email: str) -> None:
@@ -27,6 +34,7 @@ def sign_up_and_get_a_programme(page, base: str, name="Browser Runner", email="b
     page.get_by_label("Long run").select_option("sun")
     for band in ("yellow", "red"):
         page.locator(f'input[name="bands"][value="{band}"]').check()
+    answer_no_to_every_red_flag(page)
     screenshot(page, "1-screening")
     page.get_by_role("button", name="Make my programme").click()
     expect(page.locator("#calendar")).to_be_visible()

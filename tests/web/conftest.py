@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from hipcoach.plans.red_flags import RED_FLAG_IDS
 from hipcoach.web.app import create_app
 from hipcoach.web.settings import Settings
 from tests.factories import profile_dict
@@ -60,6 +61,31 @@ def sign_up_on_pages(client: TestClient, email: str, role: str = "runner") -> st
     )
     assert r.status_code == 200, r.text
     return csrf_in(r.text)
+
+
+def onboarding_form(csrf: str, **over) -> dict:
+    """The onboarding form as a runner fills it in, every screening question answered "no" on
+    purpose (nothing is preselected); `over` changes or adds fields, and a field set to None is
+    left out (an unanswered question, say)."""
+    form = {
+        "csrf_token": csrf,
+        "name": "Page Runner",
+        "start_date": "2026-11-30",
+        "weeks": "6",
+        "sessions_per_week": "3",
+        "pain_sites": ["knee"],
+        "pain_side": "right",
+        "pain_severity": "3",
+        "pain_weeks": "6",
+        "run_days": ["tue", "thu", "sat", "sun"],
+        "long_run_day": "sun",
+        "hard_days": ["thu"],
+        "km_per_week": "30",
+        "experience": "some",
+        "bands": ["yellow", "red"],
+        **{f"flag_{f}": "no" for f in RED_FLAG_IDS},
+    }
+    return {k: v for k, v in (form | over).items() if v is not None}
 
 
 def make_settings(tmp_path, **kw) -> Settings:

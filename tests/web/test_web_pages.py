@@ -7,31 +7,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from hipcoach.plans.red_flags import RED_FLAG_IDS
 from hipcoach.web.app import create_app
-from tests.web.conftest import csrf_in, make_settings
-
-
-def _onboarding_form(csrf: str, **over) -> dict:
-    form = {
-        "csrf_token": csrf,
-        "name": "Page Runner",
-        "start_date": "2026-11-30",
-        "weeks": "6",
-        "sessions_per_week": "3",
-        "pain_sites": ["knee"],
-        "pain_side": "right",
-        "pain_severity": "3",
-        "pain_weeks": "6",
-        "run_days": ["tue", "thu", "sat", "sun"],
-        "long_run_day": "sun",
-        "hard_days": ["thu"],
-        "km_per_week": "30",
-        "experience": "some",
-        "bands": ["yellow", "red"],
-        **{f"flag_{f}": "no" for f in RED_FLAG_IDS},
-    }
-    return form | over
+from tests.web.conftest import csrf_in, make_settings, onboarding_form
 
 
 @pytest.fixture
@@ -47,7 +24,7 @@ def browser(tmp_path):
 
 def test_signup_screening_programme_log_both_sides_progress(browser):
     client, csrf = browser
-    r = client.post("/onboarding", data=_onboarding_form(csrf))
+    r = client.post("/onboarding", data=onboarding_form(csrf))
     assert r.status_code == 200 and 'id="calendar"' in r.text
     uid = re.search(r'href="/sessions/([^"]+)"', r.text).group(1)
     page = client.get(f"/sessions/{uid}").text
@@ -76,7 +53,7 @@ def test_signup_screening_programme_log_both_sides_progress(browser):
 
 def test_out_of_range_values_are_shown_next_to_the_field(browser):
     client, csrf = browser
-    r = client.post("/onboarding", data=_onboarding_form(csrf))
+    r = client.post("/onboarding", data=onboarding_form(csrf))
     uid = re.search(r'href="/sessions/([^"]+)"', r.text).group(1)
     bad = {"csrf_token": csrf, "client_key": "k" * 12, "exercise_id": "clamshell", "side": "left",
            "set_number": "1", "reps": "-1", "pain_during": "11"}  # fmt: skip
@@ -89,21 +66,21 @@ def test_out_of_range_values_are_shown_next_to_the_field(browser):
 
 def test_bad_onboarding_answers_keep_what_was_typed(browser):
     client, csrf = browser
-    r = client.post("/onboarding", data=_onboarding_form(csrf, weeks="40", name="Kept Name"))
+    r = client.post("/onboarding", data=onboarding_form(csrf, weeks="40", name="Kept Name"))
     assert r.status_code == 422
     assert 'data-field="weeks"' in r.text and 'value="Kept Name"' in r.text
 
 
 def test_red_flag_gives_a_referral_page(browser):
     client, csrf = browser
-    r = client.post("/onboarding", data=_onboarding_form(csrf, flag_calf_swelling="yes"))
+    r = client.post("/onboarding", data=onboarding_form(csrf, flag_calf_swelling="yes"))
     assert 'id="referral"' in r.text and "clinician" in r.text.lower()
     assert client.get("/programme").url.path == "/onboarding"
 
 
 def test_forms_without_the_csrf_token_are_refused(browser):
     client, _ = browser
-    r = client.post("/onboarding", data=_onboarding_form("0" * 64))
+    r = client.post("/onboarding", data=onboarding_form("0" * 64))
     assert r.status_code == 403
 
 

@@ -17,15 +17,25 @@ class RedFlag:
     question: str
     reason: str
     urgency: str  # "urgent" or "soon"
+    today: str = ""  # for an urgent flag: what to do today
+
+    @property
+    def urgent(self) -> bool:
+        return self.urgency == "urgent"
 
 
 def _load() -> tuple[RedFlag, ...]:
     text = resources.files("hipcoach.plans").joinpath("data", "red_flags.toml").read_text("utf-8")
-    return tuple(RedFlag(**f) for f in tomllib.loads(text)["flag"])
+    flags = tuple(RedFlag(**f) for f in tomllib.loads(text)["flag"])
+    for f in flags:  # the urgent page must be able to say what to do today for every urgent flag
+        if f.urgency not in ("urgent", "soon") or f.urgent != bool(f.today):
+            raise ValueError(f"red_flags.toml: flag {f.id} needs urgency urgent|soon, and `today` iff urgent")
+    return flags
 
 
 RED_FLAGS: tuple[RedFlag, ...] = _load()
 RED_FLAG_IDS: tuple[str, ...] = tuple(f.id for f in RED_FLAGS)
+RED_FLAGS_BY_ID: dict[str, RedFlag] = {f.id: f for f in RED_FLAGS}
 MAX_RUNNING_PAIN = 5  # pain-monitoring model: at most 5/10 during activity
 
 
@@ -35,6 +45,7 @@ class Referral:
 
     urgent: bool
     reasons: tuple[str, ...]
+    flags: tuple[str, ...] = ()  # the ids of the red flags answered "yes", in question order
 
     def message(self) -> str:
         head = (
@@ -60,4 +71,6 @@ def screen(profile: Profile) -> Referral | None:
         )
     if not reasons:
         return None
-    return Referral(urgent=any(f.urgency == "urgent" for f in hits), reasons=tuple(reasons))
+    return Referral(
+        urgent=any(f.urgent for f in hits), reasons=tuple(reasons), flags=tuple(f.id for f in hits)
+    )

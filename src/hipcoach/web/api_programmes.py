@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+import datetime as dt
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict
 
 from hipcoach.catalog import load_catalog
 from hipcoach.plans.profile import Profile
@@ -10,6 +13,7 @@ from hipcoach.plans.programme import Plan
 from hipcoach.plans.red_flags import RED_FLAGS, screen
 from hipcoach.reports.ical import plan_ical
 from hipcoach.reports.pdf import plan_pdf
+from hipcoach.store import screening as screenings
 from hipcoach.store import training
 from hipcoach.store.errors import NotFound
 from hipcoach.store.prescriptions import CurrentPlan, current_plan
@@ -25,6 +29,20 @@ from hipcoach.web.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["programmes"])
+
+
+class ScreeningRecordOut(BaseModel):
+    """One recorded screening: the answers, the outcome the runner was given, and when."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    answers: dict[str, bool]
+    referral: bool
+    urgent: bool
+    reasons: list[str]
+    cleared_after_referral: bool
+    source: str
+    created_at: dt.datetime
 
 
 @router.get("/screening/questions", response_model=list[QuestionOut])
@@ -46,10 +64,27 @@ def screening(profile: Profile, actor: Actor) -> ScreeningOut:
 
 
 @router.put("/profile", response_model=Profile)
-def save_profile(profile: Profile, actor: Actor, tx: Tx) -> Profile:
+def save_profile(
+    profile: Profile,
+    actor: Actor,
+    tx: Tx,
+    clinician_cleared: bool = Query(
+        False, description="after a referral: a clinician has seen the runner about it and cleared them"
+    ),
+) -> Profile:
+    """Saves the answers (every red-flag question must be answered) and records the screening they
+    make, as the web form does. After a referral, answers without a red flag are refused (409) unless
+    clinician_cleared=true confirms that a clinician has seen the runner about it."""
     with tx() as db:
+        screenings.screen_and_record(db, actor, profile, cleared=clinician_cleared, source="api")
         row = training.save_profile(db, actor, profile.model_dump(mode="json"))
         return Profile.model_validate(row.data)
+
+
+@router.get("/runners/{runner_id}/screenings", response_model=list[ScreeningRecordOut])
+def list_screenings(runner_id: Id, actor: Actor, db: DB) -> list[ScreeningRecordOut]:
+    """The runner's recorded screenings, newest first (the runner, or a linked coach)."""
+    return [ScreeningRecordOut.model_validate(s) for s in screenings.list_screenings(db, actor, runner_id)]
 
 
 @router.get("/runners/{runner_id}/profile", response_model=Profile)

@@ -16,7 +16,7 @@ from hipcoach.jobs.worker import Worker
 from hipcoach.store.database import Database
 from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
 from hipcoach.web.errors import install_error_handlers
-from hipcoach.web.pages import account, auth, checkins, coach, runner, session, today, videos
+from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runner, session, today, videos
 from hipcoach.web.pages.error_page import too_large_answer
 from hipcoach.web.pages.exercises import router as exercise_pages
 from hipcoach.web.pages.render import SignInFirst
@@ -60,6 +60,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
     ):  # fmt: skip
         app.include_router(router)
     app.include_router(exercise_pages)
+    app.include_router(onboarding.router)  # the profile form and the red-flag screening
     app.mount(
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
     )

@@ -3,6 +3,7 @@
 from hipcoach.store.models.accounts import ApiToken, CoachLink, Invitation, LoginSession, User
 from hipcoach.store.models.base import Base
 from hipcoach.store.models.media import Analysis, Screen, Video
+from hipcoach.store.models.screening import Screening
 from hipcoach.store.models.training import CheckIn, Programme, RunnerProfile, SetLog
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Programme",
     "RunnerProfile",
     "Screen",
+    "Screening",
     "SetLog",
     "User",
     "Video",

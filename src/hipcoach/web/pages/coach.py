@@ -1,5 +1,5 @@
-"""The coach's pages: the dashboard of linked athletes (recent sets, adherence, pain flags, videos,
-invitation codes), one athlete's progress, and removing an athlete."""
+"""The coach's pages: the dashboard of linked athletes (referrals from screening, recent sets,
+adherence, pain flags, videos, invitation codes), one athlete's progress, and removing an athlete."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 from fastapi import APIRouter, Request
 
 from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
-from hipcoach.store import coaching, training, videos
+from hipcoach.store import coaching, screening, training, videos
 from hipcoach.store.progress import progress
 from hipcoach.web.deps import Id
 from hipcoach.web.pages.progress_view import progress_view
@@ -24,8 +24,16 @@ def _athlete_rows(db, user) -> list[dict]:
     for athlete in coaching.athletes(db, user):
         signals = coaching.recent_signals(db, user, athlete.id, dt.date.today())
         recent = videos.list_analyses(db, user, athlete.id, LATEST_VIDEOS)
-        rows.append({"user": athlete, "signals": signals, "recent": recent})
+        latest = screening.latest_screening(db, user, athlete.id)
+        referral = latest if latest is not None and latest.referral else None
+        rows.append({"user": athlete, "signals": signals, "recent": recent, "referral": referral})
     return rows
+
+
+def _referrals(rows: list[dict]) -> list[dict]:
+    """The athletes whose latest screening gave a referral: urgent ones first, then the most recent."""
+    referred = [r for r in rows if r["referral"] is not None]
+    return sorted(referred, key=lambda r: (not r["referral"].urgent, -r["referral"].id))
 
 
 def _latest_videos(rows: list[dict]) -> list[tuple]:
@@ -39,7 +47,7 @@ def _dashboard(request: Request, user, code: str | None = None, removed: str | N
         rows = _athlete_rows(db, user)
     return render(
         request, "coach.html", user=user, rows=rows, videos=_latest_videos(rows), code=code, removed=removed,
-        **WINDOW,
+        referrals=_referrals(rows), **WINDOW,
     )  # fmt: skip
 
 
@@ -65,9 +73,10 @@ def athlete_page(request: Request, athlete_id: Id, user: PageUser):
         programme = training.latest_programme(db, user, athlete_id)
         recent = videos.list_analyses(db, user, athlete_id, LATEST_VIDEOS)
         summary = progress(db, user, athlete_id, today)
+        latest_screening = screening.latest_screening(db, user, athlete_id)
     return render(
         request, "coach_athlete.html", user=user, athlete=athlete, signals=signals, **WINDOW,
-        programme=programme, analyses=recent, **progress_view(summary),
+        programme=programme, analyses=recent, screening=latest_screening, **progress_view(summary),
     )  # fmt: skip
 
 
