@@ -14,6 +14,7 @@ from sqlalchemy import select
 from hipcoach.plans.red_flags import RED_FLAG_IDS, RED_FLAGS, RED_FLAGS_BY_ID
 from hipcoach.store.models import User
 from hipcoach.store.screening import list_screenings
+from tests.factories import profile_dict
 from tests.web.conftest import onboarding_form, sign_up_on_pages
 from tests.web.test_pages_coach import Team
 
@@ -212,3 +213,14 @@ def test_an_unlinked_coach_sees_no_referral(team):
     c = team.as_(team.bob)
     assert 'id="referrals"' not in c.get("/coach").text and "Rita Runner" not in c.get("/coach").text
     assert c.get(f"/coach/athletes/{team.rita.id}").status_code == 404
+
+
+def test_editing_on_the_form_keeps_what_the_form_does_not_show(runner):
+    client, csrf = runner
+    saved = profile_dict(start_date="2026-11-30")
+    saved["running"]["recent_changes"] = ["more hills"]
+    assert client.put("/api/v1/profile", json=saved, headers={"X-CSRF-Token": csrf}).is_success
+    assert client.post("/onboarding", data=onboarding_form(csrf, weeks="8")).url.path == "/programme"
+    runner_id = client.get("/api/v1/me").json()["id"]
+    kept = client.get(f"/api/v1/runners/{runner_id}/profile").json()
+    assert kept["weeks"] == 8 and kept["running"]["recent_changes"] == ["more hills"]

@@ -113,6 +113,5 @@ def referral_page(request: Request, user, referral: Referral):
     other_reasons = [r for r in referral.reasons if r not in {f.reason for f in urgent}]
     name = "referral_urgent.html" if referral.urgent else "referral.html"
     return render(
-        request, name, user=user, referral=referral, urgent_flags=urgent, other_reasons=other_reasons,
-        message=referral.message(), today=dt.date.today(),
-    )  # fmt: skip
+        request, name, user=user, referral=referral, urgent_flags=urgent, other_reasons=other_reasons
+    )
