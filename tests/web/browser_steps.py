@@ -3,6 +3,9 @@ programme (the calendar page)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from playwright.sync_api import expect
 
 from hipcoach.plans.red_flags import RED_FLAG_IDS
@@ -34,8 +37,12 @@ def sign_up_and_get_a_programme(page, base: str, name="Browser Runner", email="b
     page.get_by_label("Long run").select_option("sun")
     for band in ("yellow", "red"):
         page.locator(f'input[name="bands"][value="{band}"]').check()
+    # started two weeks ago, so the calendar's first sessions are past days that can be logged
+    page.get_by_label("Start on").fill((dt.date.today() - dt.timedelta(days=14)).isoformat())
     answer_no_to_every_red_flag(page)
     screenshot(page, "1-screening")
     page.get_by_role("button", name="Make my programme").click()
+    expect(page.get_by_role("heading", name=re.compile("^Today"))).to_be_visible()
+    page.get_by_role("link", name="The whole programme").click()
     expect(page.locator("#calendar")).to_be_visible()
     screenshot(page, "2-programme")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import socket
@@ -70,7 +71,7 @@ def onboarding_form(csrf: str, **over) -> dict:
     form = {
         "csrf_token": csrf,
         "name": "Page Runner",
-        "start_date": "2026-11-30",
+        "start_date": (dt.date.today() - dt.timedelta(days=14)).isoformat(),  # past sessions to log
         "weeks": "6",
         "sessions_per_week": "3",
         "pain_sites": ["knee"],
@@ -168,3 +169,12 @@ def screenshot(page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def step_form(html: str) -> dict:
+    """The set form's fields as the page fills them in (hidden and visible inputs, the chosen band)."""
+    form = re.search(r'<form[^>]*action="/sessions/[^"]+/sets"[^>]*>(.*?)</form>', html, re.S).group(1)
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    band = re.search(r'name="band">.*?<option selected>([^<]+)</option>', form, re.S)
+    fields["band"] = band.group(1) if band else ""
+    return fields

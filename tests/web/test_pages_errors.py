@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -215,18 +216,18 @@ def test_in_a_browser_an_expired_set_form_shows_its_message_and_keeps_the_form(l
     signup = {"email": "hx@example.org", "password": "long enough pw", "display_name": "Hx"}
     csrf = csrf_in(page.request.post(f"{live_server}/signup", form=signup).text())
     headers = {"X-CSRF-Token": csrf}
-    page.request.put(
-        f"{live_server}/api/v1/profile", data=profile_dict(start_date="2026-11-30"), headers=headers
-    )
+    start = (dt.date.today() - dt.timedelta(days=14)).isoformat()
+    page.request.put(f"{live_server}/api/v1/profile", data=profile_dict(start_date=start), headers=headers)
     assert page.request.post(f"{live_server}/api/v1/programmes", data={}, headers=headers).ok
     page.goto(f"{live_server}/programme")
     page.locator("#calendar a").first.click()
-    card = page.locator('section.card[id$="-left"]').first
-    card.locator('input[name="csrf_token"]').evaluate("input => { input.value = '0'.repeat(64) }")
-    card.get_by_label("Reps").fill("10")
-    card.get_by_label("Pain during, 0-10").fill("2")
-    card.get_by_role("button", name="Log this set").click()
+    page.locator("#start-guided").click()
+    step = page.locator("#step")
+    step.locator('form.set-form input[name="csrf_token"]').evaluate(
+        "input => { input.value = '0'.repeat(64) }"
+    )
+    step.get_by_role("button", name="pain 2 of 10").click()
     expect(page.locator("#page-error")).to_contain_text("This form has expired; reload the page")
-    expect(card.get_by_role("button", name="Log this set")).to_be_visible()  # the form was not replaced
-    expect(card.locator(".logged-sets li")).to_have_count(0)
+    expect(step.get_by_role("button", name="pain 2 of 10")).to_be_visible()  # the form was not replaced
+    expect(step.locator(".logged-sets li")).to_have_count(0)
     screenshot(page, "error-htmx-expired-form")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,6 +12,9 @@ from hipcoach.web.app import create_app
 from tests.factories import profile_dict
 from tests.web.conftest import make_settings, sign_up_on_pages
 
+# The Monday two weeks back: both logged weeks are in the past, as logs must be.
+MONDAY = dt.date.today() - dt.timedelta(days=dt.date.today().weekday() + 14)
+
 
 @pytest.fixture
 def runner(tmp_path):
@@ -19,7 +23,7 @@ def runner(tmp_path):
         csrf = sign_up_on_pages(client, "p@example.org")
         headers = {"X-CSRF-Token": csrf}
         assert client.put(
-            "/api/v1/profile", json=profile_dict(start_date="2026-11-30"), headers=headers
+            "/api/v1/profile", json=profile_dict(start_date=MONDAY.isoformat()), headers=headers
         ).is_success
         assert client.post("/api/v1/programmes", json={}, headers=headers).status_code == 201
         yield client, csrf
@@ -33,13 +37,15 @@ def _log(client, csrf, day: str, side: str, reps: int, key: str) -> None:
 
 def test_dose_per_side_adds_up_each_week_for_each_side(runner):
     client, csrf = runner
-    _log(client, csrf, "2026-11-30", "left", 10, "key-aaaa-1")
-    _log(client, csrf, "2026-12-02", "left", 12, "key-aaaa-2")
-    _log(client, csrf, "2026-12-02", "right", 6, "key-aaaa-3")
-    _log(client, csrf, "2026-12-07", "right", 9, "key-aaaa-4")
+    day = lambda n: (MONDAY + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    _log(client, csrf, day(0), "left", 10, "key-aaaa-1")
+    _log(client, csrf, day(2), "left", 12, "key-aaaa-2")
+    _log(client, csrf, day(2), "right", 6, "key-aaaa-3")
+    _log(client, csrf, day(7), "right", 9, "key-aaaa-4")
     page = client.get("/progress").text
     chart = re.search(r'id="chart-dose">(.*?)</div>', page, re.S).group(1)
-    assert re.findall(r">week of ([^<]+)<", chart) == ["30 Nov", "07 Dec"]
+    weeks = [f"{MONDAY + dt.timedelta(days=n):%d %b}" for n in (0, 7)]
+    assert re.findall(r">week of ([^<]+)<", chart) == weeks
     assert re.findall(r">(left|right) (\d+) reps, (\d+) sets?<", chart) == [
         ("left", "22", "2"),
         ("right", "6", "1"),

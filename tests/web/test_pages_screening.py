@@ -140,11 +140,11 @@ def test_answering_no_after_a_referral_needs_the_clinician_confirmation(runner):
     assert client.get("/onboarding").text.count('value="Changed Name"') == 0  # nothing saved either
 
     r = client.post("/onboarding", data=onboarding_form(csrf, clinician_cleared="yes"))
-    assert r.url.path == "/programme" and 'id="calendar"' in r.text
+    assert r.url.path == "/today" and 'id="today-session"' in r.text
     cleared, referral = _screenings(client, "screen@example.org")
     assert referral.referral and not cleared.referral and cleared.cleared_after_referral
     again = client.post("/onboarding", data=onboarding_form(csrf))  # nothing left to confirm
-    assert again.url.path == "/programme"
+    assert again.url.path == "/today"
 
 
 def test_still_a_red_flag_after_a_referral_is_a_referral_again(runner):
@@ -220,7 +220,7 @@ def test_editing_on_the_form_keeps_what_the_form_does_not_show(runner):
     saved = profile_dict(start_date="2026-11-30")
     saved["running"]["recent_changes"] = ["more hills"]
     assert client.put("/api/v1/profile", json=saved, headers={"X-CSRF-Token": csrf}).is_success
-    assert client.post("/onboarding", data=onboarding_form(csrf, weeks="8")).url.path == "/programme"
+    assert client.post("/onboarding", data=onboarding_form(csrf, weeks="8")).url.path == "/today"
     runner_id = client.get("/api/v1/me").json()["id"]
     kept = client.get(f"/api/v1/runners/{runner_id}/profile").json()
     assert kept["weeks"] == 8 and kept["running"]["recent_changes"] == ["more hills"]

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from hipcoach.web.app import create_app
 from tests.factories import profile_dict
-from tests.web.conftest import make_settings, sign_up_on_pages
+from tests.web.conftest import make_settings, sign_up_on_pages, step_form
 
 TODAY = dt.date.today()
 HX = {"HX-Request": "true"}
@@ -39,21 +39,12 @@ def runner(tmp_path):
         yield client, csrf, past, future
 
 
-def _form(html: str) -> dict:
-    """The set form's fields as the page fills them in (hidden and visible inputs, the chosen band)."""
-    form = re.search(r'<form[^>]*action="/sessions/[^"]+/sets"[^>]*>(.*?)</form>', html, re.S).group(1)
-    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
-    band = re.search(r'name="band">.*?<option selected>([^<]+)</option>', form, re.S)
-    fields["band"] = band.group(1) if band else ""
-    return fields
-
-
 def test_the_step_form_is_filled_in_and_one_tap_on_the_pain_logs_the_prescribed_set(runner):
     client, _, past, _ = runner
     api = client.get(f"/api/v1/programmes/1/sessions/{past[0]}").json()
     first = api["items"][0]
     page = client.get(f"/sessions/{past[0]}/guided/1").text
-    fields = _form(page)
+    fields = step_form(page)
     assert (fields["exercise_id"], fields["side"]) == (first["exercise_id"], first["side"])
     assert int(fields["reps"]) == first["dose"]["reps"] and fields["set_number"] == "1"
     assert fields["band"] == (first["dose"]["band"] or "")
@@ -65,14 +56,14 @@ def test_the_step_form_is_filled_in_and_one_tap_on_the_pain_logs_the_prescribed_
     assert r.status_code == 200
     assert re.search(rf"set 1: {first['dose']['reps']} {first['dose']['unit']}.*pain 2/10", r.text)
     assert f'data-rest-autostart="{first["dose"]["rest_s"]}"' in r.text  # the rest timer starts itself
-    assert _form(r.text)["set_number"] == "2"  # and the next set is ready, filled in again
+    assert step_form(r.text)["set_number"] == "2"  # and the next set is ready, filled in again
     again = client.post(f"/sessions/{past[0]}/sets", data={**fields, "pain_during": "2"}, headers=HX)
     assert again.text.count("set 1:") == 1 and "set 2:" not in again.text  # a double tap logs once
 
 
 def test_a_plain_post_without_javascript_comes_back_to_the_step(runner):
     client, _, past, _ = runner
-    fields = _form(client.get(f"/sessions/{past[0]}/guided/2").text)
+    fields = step_form(client.get(f"/sessions/{past[0]}/guided/2").text)
     r = client.post(f"/sessions/{past[0]}/sets", data={**fields, "pain_during": "1"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/sessions/{past[0]}/guided/2"
     assert "pain 1/10" in client.get(r.headers["location"]).text
@@ -80,7 +71,7 @@ def test_a_plain_post_without_javascript_comes_back_to_the_step(runner):
 
 def test_pain_eight_gets_its_message_and_the_next_session_steps_back_with_the_reason(runner):
     client, _, past, _ = runner
-    fields = _form(client.get(f"/sessions/{past[0]}/guided/1").text)
+    fields = step_form(client.get(f"/sessions/{past[0]}/guided/1").text)
     r = client.post(f"/sessions/{past[0]}/sets", data={**fields, "pain_during": "8"}, headers=HX)
     advice = re.search(r'class="notice notice-urgent pain-advice".*?</div>', r.text, re.S).group(0)
     assert "Pain 8/10 is above the 5/10 limit: stop the" in advice and "Next session" in advice

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hipcoach.web.app import create_app
-from tests.web.conftest import csrf_in, make_settings, onboarding_form
+from tests.web.conftest import csrf_in, make_settings, onboarding_form, step_form
 
 
 @pytest.fixture
@@ -25,42 +25,37 @@ def browser(tmp_path):
 def test_signup_screening_programme_log_both_sides_progress(browser):
     client, csrf = browser
     r = client.post("/onboarding", data=onboarding_form(csrf))
-    assert r.status_code == 200 and 'id="calendar"' in r.text
-    uid = re.search(r'href="/sessions/([^"]+)"', r.text).group(1)
-    page = client.get(f"/sessions/{uid}").text
-    assert "Steps and cues" in page
-    forms = re.findall(
-        r'name="client_key" value="([0-9a-f]+)">\s*<input type="hidden" name="exercise_id" value="([^"]+)">'
-        r'\s*<input type="hidden" name="side" value="(left|right)">',
-        page,
-    )
-    (key_l, ex, _), (key_r, _, _) = [f for f in forms if f[2] == "left"][:1] + [
-        f for f in forms if f[2] == "right"
-    ][:1]
-    left = {"csrf_token": csrf, "client_key": key_l, "exercise_id": ex, "side": "left", "set_number": "1",
-            "reps": "10", "pain_during": "2"}  # fmt: skip
+    assert r.status_code == 200 and r.url.path == "/today" and 'id="today-session"' in r.text
+    calendar = client.get("/programme").text
+    uid = re.search(r'href="/sessions/([^"]+)"', calendar).group(1)  # the first session, a past day
+    assert "Steps and cues" in client.get(f"/sessions/{uid}/guided/1").text
+    left, right = (step_form(client.get(f"/sessions/{uid}/guided/{n}").text) for n in (1, 2))
+    assert (left["side"], right["side"]) == ("right", "left")  # the painful side first, then the other
+    ex = left["exercise_id"]
+    left = left | {"reps": "10", "pain_during": "2"}
     assert client.post(f"/sessions/{uid}/sets", data=left).status_code == 200
     again = client.post(f"/sessions/{uid}/sets", data=left, headers={"HX-Request": "true"})
     assert again.status_code == 200 and again.text.count("set 1: 10 reps") == 1  # sent twice, logged once
-    right = left | {"client_key": key_r, "side": "right", "reps": "8"}
-    assert client.post(f"/sessions/{uid}/sets", data=right).status_code == 200
+    assert (
+        client.post(f"/sessions/{uid}/sets", data=right | {"reps": "8", "pain_during": "1"}).status_code
+        == 200
+    )
     calendar = client.get("/programme").text  # the day with sets is marked, and only that day
     assert re.findall(r'class="logged" href="/sessions/([^"]+)"', calendar) == [uid]
     progress = client.get("/progress").text
-    assert f"<td>{ex}</td><td>10</td><td>8</td>" in progress
-    assert 'class="bar-left"' in progress and ">left 10<" in progress and ">right 8<" in progress
+    assert f"<td>{ex}</td><td>8</td><td>10</td>" in progress
+    assert 'class="bar-left"' in progress and ">left 8<" in progress and ">right 10<" in progress
 
 
 def test_out_of_range_values_are_shown_next_to_the_field(browser):
     client, csrf = browser
-    r = client.post("/onboarding", data=onboarding_form(csrf))
-    uid = re.search(r'href="/sessions/([^"]+)"', r.text).group(1)
-    bad = {"csrf_token": csrf, "client_key": "k" * 12, "exercise_id": "clamshell", "side": "left",
-           "set_number": "1", "reps": "-1", "pain_during": "11"}  # fmt: skip
-    r = client.post(f"/sessions/{uid}/sets", data=bad)
+    client.post("/onboarding", data=onboarding_form(csrf))
+    uid = re.search(r'href="/sessions/([^"]+)"', client.get("/programme").text).group(1)
+    form = step_form(client.get(f"/sessions/{uid}/guided/1").text)
+    r = client.post(f"/sessions/{uid}/sets", data=form | {"reps": "-1", "pain_during": "11"})
     assert r.status_code == 422
     assert re.search(r'data-field="pain_during">[^<]*10', r.text)
-    assert 'data-field="reps"' in r.text
+    assert 'data-field="reps"' in r.text and 'value="-1"' in r.text  # what was typed stays, to correct
     assert "set 1:" not in r.text
 
 

@@ -59,8 +59,8 @@ def onboarding_page(request: Request, user: RunnerUser):
         saved, latest = _saved(db, user)
     if saved is None:
         today = dt.date.today()
-        next_monday = today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
-        values = {"start_date": next_monday.isoformat(), "name": user.display_name}
+        # today: the first session is today when the schedule has one, else the next strength day
+        values = {"start_date": today.isoformat(), "name": user.display_name}
         return _onboarding(request, user, values, {})
     values = profile_to_form(saved, latest.answers if latest is not None else None)
     return _onboarding(request, user, values, {}, previous=_referral_shown(latest), editing=True)
@@ -103,7 +103,7 @@ def onboarding(request: Request, user: RunnerUser, form: CheckedForm):
         )
     if referral is not None:
         return referral_page(request, user, referral)
-    return RedirectResponse("/programme", status_code=303)
+    return RedirectResponse("/today", status_code=303)
 
 
 def referral_page(request: Request, user, referral: Referral):
