@@ -68,6 +68,8 @@ class Layout:
         toggle = menu.locator("summary")
         if toggle.is_visible():
             toggle.click()
+            if name in ("programme", "coach"):
+                self.page.screenshot(path=str(SHOTS / f"{name}-{width}-menu-open.png"))
         for label in links:
             link = menu.get_by_role("link", name=label, exact=True)
             box = link.bounding_box() if link.is_visible() else None
