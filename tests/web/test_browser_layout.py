@@ -29,7 +29,8 @@ MEASURE = """() => {
     return r.width > 0 && r.height > 0 && r.right > inner + 1;
   }).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && e.className.baseVal
     === undefined && e.className ? "." + e.className.split(" ")[0] : ""));
-  return {scroll: document.documentElement.scrollWidth, inner, beyond: beyond.slice(0, 6)};
+  return {scroll: document.documentElement.scrollWidth, inner, beyond: beyond.slice(0, 6),
+          styles: document.querySelectorAll("style").length};
 }"""
 
 # The buttons one can see, with their height (the session page's must be 44 px or taller on a phone).
@@ -57,6 +58,8 @@ class Layout:
                 self.problems.append(
                     f"{name} at {width}px: scrollWidth {m['scroll']}, sticking out {m['beyond']}"
                 )
+            if m["styles"]:  # htmx's own indicator <style> would be refused by the coming CSP
+                self.problems.append(f"{name}: {m['styles']} <style> element(s) in the page")
             self.page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
             self._menu_reachable(name, width, nav)
 
