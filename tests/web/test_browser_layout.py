@@ -139,6 +139,11 @@ def test_every_page_fits_a_phone_and_a_laptop(live_server, page, tmp_path):
     page.goto(f"{base}/programme")
     page.locator("#calendar a").first.click()
     expect(page.locator("section.card").first).to_be_visible()
+    card = page.locator('section.card[id$="-left"]').first  # one set logged, so progress has bars
+    card.get_by_label("Reps").fill("10")
+    card.get_by_label("Pain during, 0-10").fill("2")
+    card.get_by_role("button", name="Log this set").click()
+    expect(card.locator(".logged-sets li")).to_have_count(1)
     layout.check("session")
     layout.buttons_tall_enough("session")
     page.goto(f"{base}/progress")
@@ -166,6 +171,13 @@ def test_every_page_fits_a_phone_and_a_laptop(live_server, page, tmp_path):
         layout.check("today")
     assert page.goto(f"{base}/sessions/no-such-session").status == 404
     layout.check("error-404")
+    page.route("**/static/menu.js", lambda route: route.abort())  # the menu without its script
+    page.goto(f"{base}/programme")
+    layout.check("programme-no-menu-js")
+    # ends at the laptop width: this Chromium shows the closed menu's links in the bar, with no click
+    expect(page.locator("header nav summary")).to_be_hidden()
+    expect(page.locator("header nav").get_by_role("link", name="Programme")).to_be_visible()
+    page.unroute("**/static/menu.js")
     _sign_out(page)
 
     _sign_in(page, base, "cora@example.org")
