@@ -1,6 +1,8 @@
-"""Every page a runner and a coach reach fits a phone (390 px) and a laptop (1280 px): nothing scrolls
-sideways or sticks out past the right edge, the menu's links can be reached, the session page's buttons
-are big enough to hit with a thumb, and a portrait report video stays within the laptop's screen.
+"""Every page a runner and a coach reach fits a phone (360 and 390 px) and a laptop (1280 px): nothing
+scrolls sideways or sticks out past the right edge, no <style> element is left for the coming CSP to
+refuse, the menu's links can be reached (also without menu.js), the session page's buttons and fields
+are big enough to hit with a thumb and show a focus ring, and a portrait report video stays within the
+screen.
 
 Each page is saved as /tmp/layout-shots/<page>-<width>.png (or under HIPCOACH_SCREENSHOTS) to look at,
 and the measured widths go to widths.json beside them."""
@@ -17,7 +19,7 @@ from playwright.sync_api import expect
 
 from tests.web.browser_steps import sign_up, sign_up_and_get_a_programme
 
-PHONE, LAPTOP = (390, 844), (1280, 800)
+SMALL_PHONE, PHONE, LAPTOP = (360, 740), (390, 844), (1280, 800)
 SHOTS = Path(os.environ.get("HIPCOACH_SCREENSHOTS") or "/tmp/layout-shots")
 RUNNER_LINKS = ("Today", "Programme", "Progress", "Videos", "Screening answers", "Coach", "Your data")
 
@@ -33,9 +35,11 @@ MEASURE = """() => {
           styles: document.querySelectorAll("style").length};
 }"""
 
-# The buttons one can see, with their height (the session page's must be 44 px or taller on a phone).
+# The buttons and fields one can see, with their height (the session page's must be 44 px or taller on
+# a phone).
 BUTTONS = """() => [...document.querySelectorAll(
-    'button, input[type=submit], input[type=button], input[type=reset], summary, .btn')]
+    'button, input[type=submit], input[type=button], input[type=reset], summary, .btn, ' +
+    'input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select')]
   .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden")
   .map(e => ({text: (e.innerText || e.value || "").trim().slice(0, 40),
                height: e.getBoundingClientRect().height}))"""
@@ -49,7 +53,7 @@ class Layout:
         SHOTS.mkdir(parents=True, exist_ok=True)
 
     def check(self, name: str, nav: str = "runner") -> None:
-        for width, height in (PHONE, LAPTOP):
+        for width, height in (SMALL_PHONE, PHONE, LAPTOP):
             self.page.set_viewport_size({"width": width, "height": height})
             self.page.wait_for_timeout(50)  # the menu script reacts to the width change
             m = self.page.evaluate(MEASURE)
@@ -90,7 +94,19 @@ class Layout:
         assert len(buttons) >= 3, buttons  # the timers' and the set forms' buttons at least
         for b in buttons:
             if b["height"] < 44:
-                self.problems.append(f"{name} at 390px: button {b['text']!r} is {b['height']:.0f} px tall")
+                self.problems.append(f"{name} at 390px: {b['text']!r} is {b['height']:.0f} px tall")
+
+    def focus_is_visible(self, name: str) -> None:
+        """Tabbing from the top reaches the menu and then the page, each with a ring of 2 px or more."""
+        self.page.locator("body").focus()
+        for _ in range(3):
+            self.page.keyboard.press("Tab")
+            ring = self.page.evaluate(
+                """() => { const s = getComputedStyle(document.activeElement);
+                   return [document.activeElement.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]; }"""
+            )
+            if ring[1] == "none" or ring[2] < 2:
+                self.problems.append(f"{name}: the focused {ring[0]} has no visible ring ({ring})")
 
     def save(self, file: str) -> None:
         (SHOTS / file).write_text(json.dumps(self.figures, indent=1))
@@ -146,6 +162,7 @@ def test_every_page_fits_a_phone_and_a_laptop(live_server, page, tmp_path):
     expect(card.locator(".logged-sets li")).to_have_count(1)
     layout.check("session")
     layout.buttons_tall_enough("session")
+    layout.focus_is_visible("session")
     page.goto(f"{base}/progress")
     layout.check("progress")
 
