@@ -42,7 +42,7 @@ def sign_up_and_get_a_programme(page, base: str, name="Browser Runner", email="b
     answer_no_to_every_red_flag(page)
     screenshot(page, "1-screening")
     page.get_by_role("button", name="Make my programme").click()
-    expect(page.get_by_role("heading", name=re.compile("^Today"))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Today"))).to_be_visible()
     page.get_by_role("link", name="The whole programme").click()
     expect(page.locator("#calendar")).to_be_visible()
     screenshot(page, "2-programme")

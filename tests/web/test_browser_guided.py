@@ -45,7 +45,7 @@ def phone_runner(live_server, page):
 def test_a_guided_session_on_a_phone(phone_runner):
     base, page, past = phone_runner
     page.goto(f"{base}/today")
-    expect(page.get_by_role("heading", name=re.compile("^Today"))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Today"))).to_be_visible()
     _no_sideways_scroll(page)
 
     first = past[0]

@@ -56,7 +56,7 @@ def test_unanswered_questions_are_named_and_linked_then_answering_makes_the_prog
 
     answer_no_to_every_red_flag(page)
     page.get_by_role("button", name="Make my programme").click()
-    expect(page.get_by_role("heading", name=re.compile("^Today"))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Today"))).to_be_visible()
     screenshot(page, "screening-2-programme")
 
 
