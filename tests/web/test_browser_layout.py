@@ -210,29 +210,47 @@ def test_every_page_fits_a_phone_and_a_laptop(live_server, page, tmp_path):
     assert not layout.problems, "\n".join(layout.problems)
 
 
-@pytest.mark.slow
-def test_a_portrait_report_video_fits_the_screen(live_server, page, data_dir):
-    """A real portrait clip (608x1080) analysed in the background: its report fits both widths, and the
-    annotated video is never taller than most of the window."""
-    layout, base = Layout(page), live_server
-    sign_up(page, base, "Portrait Runner", "portrait@example.org")
+def _upload(page, base: str, target: str, clip) -> None:
     page.goto(f"{base}/videos")
-    page.get_by_label("What the video shows").select_option("exercise:single-leg-bridge")
-    clip = data_dir / "clips" / "single_leg_bridge_side_1rep.mp4"  # 608x1080, portrait
+    page.get_by_label("What the video shows").select_option(target)
     page.get_by_label(re.compile("Video file")).set_input_files(str(clip))
     page.get_by_role("button", name="Upload and analyse").click()
+
+
+def _video_fits(layout: Layout, name: str) -> None:
+    video = layout.page.locator("#annotated-video")
+    layout.page.wait_for_function("v => v.readyState >= 1", arg=video.element_handle())
+    for width, height in (SMALL_PHONE, PHONE, LAPTOP):
+        layout.page.set_viewport_size({"width": width, "height": height})
+        box = video.bounding_box()
+        layout.figures[f"{name}-video-{width}"] = box
+        if box["height"] > 0.8 * height or box["width"] > width:
+            layout.problems.append(
+                f"{name}: the video at {width}px is {box['width']:.0f}x{box['height']:.0f}"
+            )
+
+
+@pytest.mark.slow
+def test_portrait_reports_fit_the_screen(live_server, page, data_dir):
+    """Real portrait clips analysed in the background, an exercise (608x1080) and a single-leg squat
+    screen (406x720): both reports, and the progress page with the screen's row, fit every width, and
+    the annotated video is never taller than most of the window."""
+    layout, base = Layout(page), live_server
+    sign_up(page, base, "Portrait Runner", "portrait@example.org")
+    _upload(page, base, "exercise:single-leg-bridge", data_dir / "clips" / "single_leg_bridge_side_1rep.mp4")
     expect(page.locator("#rep-count")).to_be_visible(timeout=240_000)
-    video = page.locator("#annotated-video")
-    page.wait_for_function("v => v.readyState >= 1", arg=video.element_handle())
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=page.locator("#signal-plot").element_handle()
     )
-    layout.check("analysis-report", nav="runner")
-    for width, height in (PHONE, LAPTOP):
-        page.set_viewport_size({"width": width, "height": height})
-        box = video.bounding_box()
-        layout.figures[f"video-{width}"] = box
-        if box["height"] > 0.8 * height or box["width"] > width:
-            layout.problems.append(f"the report video at {width}px is {box['width']:.0f}x{box['height']:.0f}")
+    layout.check("analysis-report")
+    _video_fits(layout, "analysis-report")
+
+    _upload(page, base, "screen:single-leg-squat", data_dir / "clips" / "single_leg_squat_front_hyva6.mp4")
+    expect(page.locator("#screen-result")).to_be_visible(timeout=240_000)
+    layout.check("screen-report")
+    _video_fits(layout, "screen-report")
+    page.goto(f"{base}/progress")
+    expect(page.locator("#screens td").first).to_be_visible()
+    layout.check("progress-with-screen")
     layout.save("widths-report.json")
     assert not layout.problems, "\n".join(layout.problems)
