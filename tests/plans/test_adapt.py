@@ -144,3 +144,34 @@ def test_stepping_back_below_the_floor_swaps_to_the_regression_and_back(catalog,
     back = [i for i, (action, ex) in enumerate(seen) if ex == "standing-band-hip-abduction" and i > swap]
     assert back, "once the regression goes well the slot hands back to the standing abduction"
     assert seen[back[0]][0] == "progress"
+
+
+def test_the_next_session_equals_hipcoach_next_on_the_same_logs(catalog, rules, profile, tmp_path):
+    """The web app's next session and the CLI's `hipcoach next`, given the logs the engine read."""
+    import json
+
+    import tomli_w
+
+    from hipcoach.plans.profile import save_profile
+    from tests.factories import run_cli
+
+    plan = build_plan(profile, catalog, rules)
+    sessions, sets, checkins = _sessions(plan), [], {}
+    for n, session in enumerate(sessions[:5]):
+        for item in adapt(plan, sets, checkins, catalog, rules).session(session.uid).items:
+            sets += _do(item.dose, session.date, pain=7 if n == 2 and item.slot == "clamshell" else 1)
+        if n != 3:  # one missing check-in
+            checkins[session.date] = 3 if n == 2 else 1
+    result = adapt(plan, sets, checkins, catalog, rules)
+    log = tmp_path / "log.toml"
+    entries = [lg.model_dump(exclude_none=True) for lg in result.logs]
+    log.write_text(tomli_w.dumps({"log": entries}))
+    cli = run_cli("next", "--profile", save_profile(profile, tmp_path / "me.toml"), "--log", log, "--json")
+    assert cli.exit_code == 0, cli.output
+    by_slot = {(p["dose"]["exercise_id"], p["dose"]["side"]): p for p in json.loads(cli.stdout)}
+    following = result.session(sessions[5].uid).items
+    assert len(by_slot) == len(following)
+    for item in following:
+        p = by_slot[(item.dose.exercise_id, item.dose.side)]
+        assert (p["action"], p["reason"]) == (item.action, item.reason)
+        assert p["dose"] == item.dose.model_dump(mode="json")
