@@ -46,3 +46,20 @@ def sign_up_and_get_a_programme(page, base: str, name="Browser Runner", email="b
     page.get_by_role("link", name="The whole programme").click()
     expect(page.locator("#calendar")).to_be_visible()
     screenshot(page, "2-programme")
+
+
+def log_a_set_in_the_first_session(page, reps: int | None = None, pain: int = 2) -> tuple[str, str]:
+    """From the calendar: the first session's guided step 1, one set logged (as prescribed unless `reps`
+    is given) with one tap on the pain. Returns the step's (exercise_id, side)."""
+    page.locator("#calendar a").first.click()
+    page.locator("#start-guided").click()
+    step = page.locator("#step")
+    form = step.locator("form.set-form")
+    exercise = form.locator('input[name="exercise_id"]').get_attribute("value")
+    side = form.locator('input[name="side"]').get_attribute("value")
+    if reps is not None:
+        form.locator("summary").click()
+        form.get_by_label("Reps done").fill(str(reps))
+    step.get_by_role("button", name=f"pain {pain} of 10").click()
+    expect(step.locator(".logged-sets li")).to_have_count(1)
+    return exercise, side

@@ -12,7 +12,7 @@ import re
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from tests.web.browser_steps import sign_up, sign_up_and_get_a_programme
+from tests.web.browser_steps import log_a_set_in_the_first_session, sign_up, sign_up_and_get_a_programme
 from tests.web.conftest import screenshot
 
 
@@ -44,13 +44,8 @@ def test_every_export_downloads_and_the_backup_restores_the_set_elsewhere(live_s
             "links => links.map(a => a.getAttribute('href'))"
         )
     ]
-    page.locator("#calendar a").first.click()
-    card = page.locator('section.card[id$="-left"]').first
-    exercise = re.match(r"card-(.+)-left", card.get_attribute("id")).group(1)
-    card.get_by_label("Reps").fill("11")
-    card.get_by_label("Pain during, 0-10").fill("2")
-    card.get_by_role("button", name="Log this set").click()
-    expect(card.locator(".logged-sets li")).to_have_text(re.compile(r"set 1: 11 reps.*pain 2/10"))
+    exercise, side = log_a_set_in_the_first_session(page, reps=11, pain=2)
+    expect(page.locator("#step .logged-sets li")).to_have_text(re.compile(r"set 1: 11 reps.*pain 2/10"))
 
     page.get_by_role("link", name="Your data").click()
     name, content = _download(page, "Every logged set (CSV)", tmp_path)
@@ -59,7 +54,7 @@ def test_every_export_downloads_and_the_backup_restores_the_set_elsewhere(live_s
     assert {"date", "exercise_id", "side", "set_number", "reps", "pain_during"} <= set(header)
     sets = _csv_sets(content)
     assert [(r["exercise_id"], r["side"], r["set_number"], r["reps"], r["pain_during"]) for r in sets] == [
-        (exercise, "left", "1", "11", "2")
+        (exercise, side, "1", "11", "2")
     ]
 
     name, content = _download(page, "Calendar (iCalendar)", tmp_path)
