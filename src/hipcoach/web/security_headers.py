@@ -34,8 +34,8 @@ CSP = (
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
 PERMISSIONS = (
-    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), "
-    "bluetooth=(), midi=(), display-capture=()"
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), midi=(), "
+    "display-capture=()"
 )
 HSTS = b"max-age=31536000"  # a year; no includeSubDomains: other services may share the domain
 ALWAYS = [
