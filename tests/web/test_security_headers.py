@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -154,6 +155,17 @@ def test_a_request_that_arrived_over_https_gets_the_same_without_the_setting(tmp
         r = _sign_up(client)
     assert "; secure" in _session_cookie(r)
     assert r.headers["strict-transport-security"] == "max-age=31536000"
+
+
+def test_behind_a_tls_proxy_on_this_machine_the_real_server_sees_https(live_server):
+    """uvicorn (as `hipcoach serve` runs it) trusts X-Forwarded-Proto from 127.0.0.1."""
+    form = {"email": "p@example.org", "password": "long enough pw", "display_name": "P", "role": "runner"}
+    proxied = httpx.post(f"{live_server}/signup", data=form, headers={"X-Forwarded-Proto": "https"})
+    assert "; secure" in _session_cookie(proxied)
+    assert proxied.headers["strict-transport-security"] == "max-age=31536000"
+    plain = httpx.get(f"{live_server}/login")
+    assert "strict-transport-security" not in plain.headers
+    assert_protected(plain)
 
 
 def test_serve_passes_secure_cookies_to_the_settings(tmp_path, monkeypatch):
