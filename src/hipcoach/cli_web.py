@@ -63,6 +63,9 @@ def register(app: typer.Typer) -> None:
         ),
         demo: bool = typer.Option(True, help="create a demo runner when the database has no users"),
         embedded_worker: bool = typer.Option(True, help="analyse videos inside this process"),
+        secure_cookies: bool = typer.Option(
+            False, help="served behind HTTPS: Secure session cookie and Strict-Transport-Security"
+        ),
     ):
         """Start the web app and API (OpenAPI at /openapi.json); the first start sets up the database."""
         from hipcoach.web.app import create_app
@@ -75,6 +78,7 @@ def register(app: typer.Typer) -> None:
             redis_url=redis_url,
             upload_limit_bytes=upload_limit_mb * 2**20,
             embedded_worker=embedded_worker,
+            secure_cookies=secure_cookies,
         )
         app = create_app(settings)
         out.print(f"Data folder: {settings.data_dir}")

@@ -20,6 +20,7 @@ from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runne
 from hipcoach.web.pages.error_page import too_large_answer
 from hipcoach.web.pages.exercises import router as exercise_pages
 from hipcoach.web.pages.render import SignInFirst
+from hipcoach.web.security_headers import install_security_headers
 from hipcoach.web.settings import Settings
 from hipcoach.web.upload_limit import UploadLimit
 
@@ -76,4 +77,5 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         paths=(api_videos.UPLOAD_PATH, videos.UPLOAD_PAGE_PATH),
         page=too_large_answer,
     )
+    install_security_headers(app, secure=settings.secure_cookies)  # on every answer, 500s included
     return app

@@ -19,7 +19,7 @@ class Settings:
     redis_url: str | None = None  # None: the job queue lives in an SQLite file in data_dir
     upload_limit_bytes: int = DEFAULT_UPLOAD_LIMIT
     secret: str | None = None  # None: read (or create once) data_dir/secret.key
-    secure_cookies: bool = False  # True behind HTTPS
+    secure_cookies: bool = False  # behind HTTPS: a Secure session cookie and Strict-Transport-Security
     embedded_worker: bool = False  # run the job consumer inside the web process
     immediate_jobs: bool = False  # run jobs in the request (tests only)
     lease_s: float = 60.0  # a job whose worker is silent this long is handed out again
