@@ -157,3 +157,38 @@ def test_the_series_table_marks_depth_exactly_where_depth_changes_the_series():
     }
     marked = {name for name, info in load_series().items() if info.source == "depth"}
     assert changed == marked
+
+
+def _misread_report(monkeypatch) -> dict:
+    track, truth = _squat_front(faults={"knee_caves": [0]})
+    _inflate(monkeypatch, "knee_fppa_right", 100.0, truth.reps[1].start - 0.1)
+    return analyse_track(track, "single-leg-squat").report
+
+
+def test_the_web_report_lists_not_measured_apart_from_the_faults(monkeypatch):
+    from types import SimpleNamespace
+
+    from hipcoach.web.pages.render import templates
+    from hipcoach.web.pages.report_view import fault_lines
+
+    report = _misread_report(monkeypatch)
+    html = templates.env.get_template("_exercise_report.html").render(
+        report=report, faults=fault_lines(report), files="/f", analysis=SimpleNamespace(id=1)
+    )
+    found = html.split('<ul id="faults">')[1].split("</ul>")[0]
+    unmeasured = html.split('<ul id="faults-not-measured">')[1].split("</ul>")[0]
+    assert "Knee caves in" in found and "Rep 1 " in found and "Rep 2 " not in found
+    assert "Rep 2 (right)" in unmeasured and "not measured: could not measure the knee angle" in unmeasured
+
+
+def test_the_terminal_table_says_not_measured(monkeypatch):
+    from rich.console import Console
+
+    from hipcoach.cli_analysis import _rep_table
+
+    report = _misread_report(monkeypatch)
+    console = Console(width=200, record=True)
+    console.print(_rep_table(report))
+    rows = [line for line in console.export_text().splitlines() if "│ right" in line]
+    assert "Knee caves in (" in rows[0] and "not measured" not in rows[0]
+    assert "Knee caves in not measured" in rows[1]
