@@ -44,6 +44,8 @@ def _rep_table(report: dict[str, Any]) -> Table:
         table.add_column(col, justify="left" if col in ("side", "faults") else "right")
     for r in report["reps"]:
         faults = ", ".join(f"{f['name']} ({f['value']:g} vs {f['limit']:g} {f['unit']})" for f in r["faults"])
+        unmeasured = ", ".join(dict.fromkeys(f"{m['name']} not measured" for m in r.get("not_measured", [])))
+        faults = "; ".join(x for x in (faults, unmeasured) if x)
         counted = "" if r["counted"] else f" partial, {r['shortfall_pct']:.0f}% short"
         table.add_row(
             f"{r['index']}{counted}",
@@ -63,6 +65,13 @@ def _print_analysis(report: dict[str, Any], folder: Path) -> None:
     parts = [f"{side} {s[f'reps_{side}']}" for side in ("left", "right") if s[f"reps_{side}"]]
     out.print(f"Full reps: {s['reps_total']}" + (f" ({', '.join(parts)})" if parts else ""))
     out.print(s["note"], highlight=False)
+    for r in report["reps"]:
+        for m in r.get("not_measured", []):
+            text = f"Rep {r['index']}: {m['name']} not measured: {m['reason']}."
+            out.print(text, highlight=False, markup=False)
+    for n in report.get("not_checked", []):
+        text = f"Not checked from this view: {n['name']}. {n['reason']} {n['camera']}"
+        out.print(text, highlight=False, markup=False)
     _print_files(report, folder)
 
 

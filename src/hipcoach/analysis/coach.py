@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from hipcoach.analysis.counting import count_reps
+from hipcoach.analysis.coverage import why_unchecked
 from hipcoach.analysis.faults import FaultHit, rep_faults, tempo_fault
 from hipcoach.analysis.matching import Mismatch, check_movement, check_view_and_posture
 from hipcoach.analysis.segmenter import Rep
@@ -87,11 +88,18 @@ def analyse_track(track: PoseTrack, exercise_id: str) -> Result:
     if not entries:
         return _not_matching(base, _no_reps(sig, exercise))
     unchecked = sorted(set(exercise.faults) - checked)
+    misread = [m for e in entries for m in e["not_measured"]]
+    not_checked = [
+        {"code": c, "name": catalog.faults[c].name}
+        | why_unchecked(c, spec, exercise, view.view, [m for m in misread if m["code"] == c])
+        for c in unchecked
+    ]
     report = base | {
         "status": "ok",
         "signal": {"driver": sig.driver, "angle": sig.angle, "label": sig.label, "unit": "deg"},
         "faults_checked": sorted(checked),
         "faults_not_checked": unchecked,
+        "not_checked": not_checked,
         "reps": entries,
         "summary": summarise(entries, exercise, catalog.faults, unchecked),
     }
@@ -111,7 +119,7 @@ def _rep_entry(
     ok = np.isfinite(stacked)
     range_deg = float(stacked[ok].max() - stacked[ok].min()) if ok.any() else None
     peak_deg = float(stacked[ok].max()) if ok.any() else None
-    hits, checked = rep_faults(spec.fault, kin, rep, side, kin.view.view)
+    hits, checked, misread = rep_faults(spec.fault, kin, rep, side, kin.view.view)
     tempo = exercise.dose.tempo
     if "moving_too_fast" in exercise.faults and not rep.partial:
         checked.add("moving_too_fast")
@@ -143,6 +151,19 @@ def _rep_entry(
                 "t_s": h.t_s,
             }
             for h in hits
+        ],
+        "not_measured": [
+            {
+                "code": m.code,
+                "name": names[m.code].name,
+                "side": m.side,
+                "value": m.value,
+                "plausible": list(m.plausible),
+                "unit": _fault_unit(spec, m.code, kin.view.view),
+                "reason": m.reason,
+                "t_s": m.t_s,
+            }
+            for m in misread
         ],
     }
     return entry, hits, checked
@@ -229,4 +250,5 @@ def _row(e: dict[str, Any]) -> dict[str, Any]:
     )
     row = {k: e[k] for k in keys} | {"counted": e["counted"], "shortfall_pct": e["shortfall_pct"]}
     row["faults"] = ";".join(f["code"] for f in e["faults"])
+    row["not_measured"] = ";".join(dict.fromkeys(m["code"] for m in e["not_measured"]))
     return row

@@ -4,6 +4,12 @@ Why data: the rep counting, side finding and fault rules are the same code for e
 differs (which series, which limits, which views) is a table that can be read, reviewed and tuned
 without touching code. Loading fails loudly when a spec names a series kinematics does not make or a
 fault code the catalogue does not define, so the two can never drift apart.
+
+Why the series table (analysis/data/series.toml): a fault is only as true as the number behind it. Each
+series a fault reads states what it is built from (the image, or the pose model's depth guess) and the
+values a body can really show; the loader refuses a fault read from depth that nobody has shown to follow
+real movement, and the fault code then measures a value outside the plausible range as "not measured"
+rather than flagging it.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from hipcoach.motion.kinematics import PLANES
 from hipcoach.motion.views import VIEWS
 
 Measure = Literal["max", "min", "rise", "drop", "swing", "at_peak"]
+CHANGE_MEASURES = ("rise", "drop", "swing")
 SIDE_RULES = ("driver", "moving_knee", "moving_ankle", "stance", "travel", "both")
 _PLACEHOLDER = re.compile(r"_\{(side|work|free)\}$")
 # Series measured in trunk lengths (kinematics' body scale); every other series is an angle in degrees.
@@ -79,20 +86,77 @@ class SignalSpec(_Strict):
         return self.driver.endswith("_{side}")
 
 
+class SeriesInfo(_Strict):
+    """What one kinematics series is built from and the values it can really take (series.toml)."""
+
+    name: str
+    source: Literal["image", "depth"]
+    label: str | None = None
+    values: tuple[float, float] | None = None
+    change: float | None = Field(default=None, gt=0)
+    why: str | None = None
+    validated: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SeriesInfo:
+        if self.name not in PLANES:
+            raise ValueError(f"{self.name!r} is not a kinematics series")
+        ranged = (self.label, self.values, self.change, self.why)
+        if any(v is not None for v in ranged) and any(v is None for v in ranged):
+            raise ValueError("a plausible range needs label, values, change and why together")
+        if self.values is not None and not self.values[0] < self.values[1]:
+            raise ValueError(f"values {self.values} must be [low, high]")
+        if self.validated is not None and self.source != "depth":
+            raise ValueError("only a depth series needs `validated`")
+        return self
+
+    @property
+    def ranged(self) -> bool:
+        return self.values is not None
+
+    @property
+    def usable_for_faults(self) -> bool:
+        """Image series always; depth series only with evidence that the depth followed real motion."""
+        return self.source == "image" or bool(self.validated)
+
+
 class FaultRule(_Strict):
     code: str
     series: str
     measure: Measure
     limit: float
     views: tuple[str, ...] = ()
+    # Narrower bounds for the measured value than the series' own (series.toml), for this exercise.
+    plausible: tuple[float, float] | None = None
 
     @model_validator(mode="after")
     def _known(self) -> FaultRule:
         _check_series(self.series)
+        if self.plausible is not None and not self.plausible[0] < self.plausible[1]:
+            raise ValueError(f"plausible {self.plausible} must be [low, high]")
         return self
 
     def applies_in(self, view: str) -> bool:
         return not self.views or view in self.views
+
+    def plausible_range(self, info: SeriesInfo) -> tuple[float, float]:
+        """The values the measured quantity can take: the series' own for a level (max, min, at_peak),
+        plus or minus its largest change in a rep for a change (rise, drop; swing is never negative)."""
+        if self.plausible is not None:
+            return self.plausible
+        assert info.values is not None and info.change is not None
+        if self.measure == "swing":
+            return (0.0, info.change)
+        if self.measure in CHANGE_MEASURES:
+            return (-info.change, info.change)
+        return info.values
+
+
+class NotChecked(_Strict):
+    """A catalogue fault the analyser has no trustworthy measure for, and why (shown to the user)."""
+
+    code: str
+    why: str = Field(min_length=20)
 
 
 class ExerciseSpec(_Strict):
@@ -102,6 +166,7 @@ class ExerciseSpec(_Strict):
     fast_fraction: float = Field(gt=0, lt=1)
     signal: tuple[SignalSpec, ...] = Field(min_length=1)
     fault: tuple[FaultRule, ...] = ()
+    not_checked: tuple[NotChecked, ...] = ()
 
     @property
     def views(self) -> tuple[str, ...]:
@@ -114,32 +179,99 @@ class ExerciseSpec(_Strict):
     def _driver_side(self) -> ExerciseSpec:
         if self.side == "driver" and not all(s.per_side_driver for s in self.signal):
             raise ValueError("side = 'driver' needs per-side driver series (ending in _{side})")
+        ruled = {f.code for f in self.fault} & {n.code for n in self.not_checked}
+        if ruled:
+            raise ValueError(f"faults {sorted(ruled)} have a rule and are also listed as not checked")
         return self
+
+    def views_checking(self, code: str) -> tuple[str, ...]:
+        """The views from which some rule measures `code`."""
+        return tuple(v for v in self.views if any(r.code == code and r.applies_in(v) for r in self.fault))
+
+    def why_not_checked(self, code: str) -> str | None:
+        return next((n.why for n in self.not_checked if n.code == code), None)
 
 
 class SpecError(ValueError):
     pass
 
 
+def parse_series(raw: dict) -> dict[str, SeriesInfo]:
+    """series.toml as typed entries; every kinematics series must be listed (so none is used unmarked)."""
+    try:
+        table = {name: SeriesInfo(name=name, **body) for name, body in raw.items()}
+    except ValidationError as e:
+        raise SpecError(f"series.toml: {e}") from e
+    missing = set(PLANES) - set(table)
+    if missing:
+        raise SpecError(f"series.toml: no source (image or depth) given for {sorted(missing)}")
+    return table
+
+
 @cache
-def load_specs() -> dict[str, ExerciseSpec]:
-    """Every analyser spec, checked against the catalogue: known exercises, and fault codes that the
-    exercise itself lists (so the user always gets the catalogue's cue for what is flagged)."""
-    raw = tomllib.loads(files("hipcoach.analysis").joinpath("data/analysers.toml").read_text("utf-8"))
+def load_series() -> dict[str, SeriesInfo]:
+    return parse_series(_read("series.toml"))
+
+
+def _read(name: str) -> dict:
+    return tomllib.loads(files("hipcoach.analysis").joinpath(f"data/{name}").read_text("utf-8"))
+
+
+def _check_rule(where: str, rule: FaultRule, series: dict[str, SeriesInfo]) -> None:
+    info = series[series_base(rule.series)]
+    if not info.ranged:
+        raise SpecError(f"{where}: fault {rule.code!r} reads {rule.series!r}, which has no plausible range")
+    if not info.usable_for_faults:
+        raise SpecError(
+            f"{where}: fault {rule.code!r} reads {rule.series!r}, a depth-based series that has not been "
+            "shown to track real motion (give it `validated` evidence in series.toml, or list the fault "
+            "under not_checked)"
+        )
+    low, high = rule.plausible_range(info)
+    if not low < rule.limit < high:
+        raise SpecError(
+            f"{where}: fault {rule.code!r} limit {rule.limit:g} lies outside its plausible range "
+            f"[{low:g}, {high:g}], so it could never be told from a misread pose"
+        )
+
+
+def parse_specs(raw: dict, series: dict[str, SeriesInfo] | None = None) -> dict[str, ExerciseSpec]:
+    """Analyser specs from parsed analysers.toml, checked against the catalogue (known exercises, fault
+    codes the exercise itself lists, so the user always gets the catalogue's cue for what is flagged) and
+    against the series table (every fault read from a series with a plausible range, never from depth
+    that was not validated; every limit inside its range)."""
+    series = load_series() if series is None else series
     catalog = load_catalog()
     specs = {}
     for ex_id, body in raw.items():
+        where = f"analysers.toml [{ex_id}]"
         try:
             spec = ExerciseSpec(id=ex_id, **body)
         except ValidationError as e:
-            raise SpecError(f"analysers.toml [{ex_id}]: {e}") from e
+            raise SpecError(f"{where}: {e}") from e
         exercise = catalog.exercises.get(ex_id)
         if exercise is None:
-            raise SpecError(f"analysers.toml [{ex_id}]: not a catalogue exercise")
-        stray = {f.code for f in spec.fault} - set(exercise.faults)
+            raise SpecError(f"{where}: not a catalogue exercise")
+        stray = {f.code for f in spec.fault} | {n.code for n in spec.not_checked}
+        stray -= set(exercise.faults)
         if stray:
-            raise SpecError(
-                f"analysers.toml [{ex_id}]: fault codes {sorted(stray)} are not in its catalogue card"
-            )
+            raise SpecError(f"{where}: fault codes {sorted(stray)} are not in its catalogue card")
+        for rule in spec.fault:
+            _check_rule(where, rule, series)
+        silent = set(exercise.faults) - {"moving_too_fast"} - {f.code for f in spec.fault}
+        silent -= {n.code for n in spec.not_checked}
+        if silent:
+            raise SpecError(f"{where}: faults {sorted(silent)} have neither a rule nor a not_checked reason")
         specs[ex_id] = spec
     return specs
+
+
+@cache
+def load_specs() -> dict[str, ExerciseSpec]:
+    """Every analyser spec (analysers.toml), checked by `parse_specs`."""
+    return parse_specs(_read("analysers.toml"))
+
+
+def series_info(name: str) -> SeriesInfo:
+    """The series table's entry for a series name (placeholders allowed)."""
+    return load_series()[series_base(name)]

@@ -66,6 +66,9 @@ def summarise(
         "partial_reps": sum(1 for r in reps if not r["counted"]),
         "per_side": sides,
         "faults": dict(Counter(f["code"] for r in reps if r["counted"] for f in r["faults"])),
+        "not_measured": dict(
+            Counter(c for r in reps if r["counted"] for c in {m["code"] for m in r.get("not_measured", [])})
+        ),
     }
     if "left" in sides and "right" in sides:
         summary["asymmetry_pct"] = {
@@ -118,6 +121,13 @@ def coaching_note(
         lines.append(f"Your {less} side moved through {abs(asym['range']):.0f}% less range than the other.")
     if len(lines) == 1 and counted:
         lines.append("No form faults seen in the reps that could be checked from this view.")
+    for code, n in summary.get("not_measured", {}).items():
+        if code in unchecked:
+            continue  # said below, with the other faults this clip could not check
+        lines.append(
+            f"{faults[code].name} was not measured in {n} of {len(counted)} reps: the camera's picture gave "
+            "a value no body can reach there, so those reps were not judged on it."
+        )
     if unchecked:
         names = ", ".join(faults[c].name.lower() for c in unchecked)
         lines.append(f"Not checked from this camera view: {names}.")

@@ -58,7 +58,9 @@ def screen_rows(report: dict) -> list[tuple[str, str, str]]:
 
 
 def fault_lines(report: dict) -> list[dict]:
-    """One line per fault found: which rep, the fault's plain name, what was measured against the limit."""
+    """One line per fault found: which rep, the fault's plain name, what was measured against the limit;
+    then (kind "not_measured") each fault a rep could not be judged on, with why, so a misread pose
+    is neither hidden nor shown as a fault."""
     lines = []
     for rep in report.get("reps") or []:
         for f in rep.get("faults") or []:
@@ -66,7 +68,12 @@ def fault_lines(report: dict) -> list[dict]:
             measured = f"{_shown(f.get('value'))} {unit} against a limit of {_shown(f.get('limit'))} {unit}"
             lines.append(
                 {"rep": rep.get("index"), "side": f.get("side") or rep.get("side"), "name": f.get("name"),
-                 "measured": measured, "t_s": f.get("t_s")}
+                 "measured": measured, "t_s": f.get("t_s"), "kind": "fault"}
+            )  # fmt: skip
+        for m in rep.get("not_measured") or []:
+            lines.append(
+                {"rep": rep.get("index"), "side": m.get("side") or rep.get("side"), "name": m.get("name"),
+                 "measured": m.get("reason"), "t_s": m.get("t_s"), "kind": "not_measured"}
             )  # fmt: skip
     return lines
 

@@ -1,0 +1,183 @@
+"""Are the faults the coach reports true? Two figures, printed (not a test):
+
+1. Real clips in ../shared/data performed with good form: how many counted reps carry a form fault
+   (anything but the tempo fault), which faults, and which faults were "not measured" (a value outside
+   its plausible range) — plus the labelled bad set (the right-leg reps of hyva_ja_paha2) that must stay
+   caught, and the counts of every clip (they must not change with fault rules).
+2. The synthetic fault grid (benchmarks/coach_grid.py) per fault code: precision and recall over the
+   faults that were checked, and how many injected faults were not checked at all (recall over
+   everything injected counts those as misses).
+
+    .venv/bin/python benchmarks/bench_truth.py [--cache DIR] [--skip-grid] [--skip-clips]
+
+Pose tracks of the clips are cached in --cache so reruns only time the analysis.
+
+Figures (2 Dec 2026), before → after the plausible ranges and the refusal of unvalidated depth:
+good-form share 15/21 (71%) → 9/21 (43%) of counted reps (clamshell 6/6 → 1/6, single-leg bridge 1/1 →
+0/1; the rest are single-leg squats' trunk_leans and pelvis_drops, image-plane limits); the labelled bad
+set keeps knee caves on 4/5; counts unchanged on every clip. Synthetic grid: precision and recall over
+checked faults 1.00 / 1.00 before and after (tempo precision 0.95 both); injected faults no longer
+checked: pelvis_rolls_back 48, hip_flexes 48, pelvis_drops 24, so recall over everything injected (not
+tempo) went 0.76 → 0.61.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.coach_grid import REPS, TEMPOS, _overlap, cases
+from hipcoach.analysis.coach import analyse_track
+from hipcoach.motion.posetrack import PoseTrack
+from hipcoach.motion.synthetic import BILATERAL, generate
+
+DATA = Path(os.environ.get("HIPCOACH_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+TEMPO = "moving_too_fast"
+# clip → (exercise, which counted reps were performed with good form: "all" or a side)
+GOOD_FORM = {
+    "bridge_bilateral_side_1rep.mp4": ("bilateral-bridge", "all"),
+    "bridge_bilateral_side_1rep_b.mp4": ("bilateral-bridge", "all"),
+    "single_leg_bridge_side_1rep.mp4": ("single-leg-bridge", "all"),
+    "clamshell_band_side_6right.mp4": ("clamshell", "all"),
+    "single_leg_squat_front_hyva7.mp4": ("single-leg-squat", "all"),
+    "single_leg_squat_front_hyva3.mp4": ("single-leg-squat", "all"),
+    "single_leg_squat_front_hyva6.mp4": ("single-leg-squat", "all"),
+    "single_leg_squat_front_hyva2.mp4": ("single-leg-squat", "all"),
+    "single_leg_squat_front_hyva_ja_paha2.mp4": ("single-leg-squat", "left"),
+}
+# Clips whose form is not labelled, or computer-generated: shown, not part of the good-form share.
+OTHER = {
+    "single_leg_squat_front_hyva_ja_paha.mp4": "single-leg-squat",
+    "cg_clamshell.mp4": "clamshell",
+    "cg_banded-walk.mp4": "side-step",
+    "cg_bridge.mp4": "bilateral-bridge",
+    "cg_singleLegHip.mp4": "single-leg-bridge",
+}
+
+
+def _track(cache: Path, clip: str) -> PoseTrack:
+    path = cache / f"{clip}.npz"
+    if not path.exists():
+        from hipcoach.motion.pose import estimate_video
+
+        estimate_video(DATA / "clips" / clip).save(path)
+    return PoseTrack.load(path)
+
+
+def _form_faults(rep: dict) -> list[str]:
+    return [f["code"] for f in rep["faults"] if f["code"] != TEMPO]
+
+
+def _not_measured(rep: dict) -> list[str]:
+    return [f["code"] for f in rep.get("not_measured", [])]
+
+
+def _clip_line(clip: str, report: dict, reps: list[dict]) -> str:
+    if report["status"] != "ok":
+        return f"  {clip:42s} not matching: {report['problem']['code']}"
+    s = report["summary"]
+    counts = f"L{s['reps_left']} R{s['reps_right']} B{s['reps_both']}"
+    faulty = sum(1 for r in reps if _form_faults(r))
+    codes = Counter(c for r in reps for c in _form_faults(r))
+    unmeasured = Counter(c for r in reps for c in _not_measured(r))
+    text = f"  {clip:42s} {counts:10s} faulty {faulty}/{len(reps)} {dict(codes) or ''}"
+    if unmeasured:
+        text += f" not measured {dict(unmeasured)}"
+    if report.get("faults_not_checked"):
+        text += f" not checked {report['faults_not_checked']}"
+    return text
+
+
+def clips(cache: Path) -> None:
+    print("Good-form real clips: counted reps carrying a form fault (not tempo)")
+    total = faulty = 0
+    for clip, (exercise, which) in GOOD_FORM.items():
+        report = analyse_track(_track(cache, clip), exercise).report
+        reps = [r for r in report["reps"] if r["counted"] and which in ("all", r["side"])]
+        total += len(reps)
+        faulty += sum(1 for r in reps if _form_faults(r))
+        print(_clip_line(clip, report, reps))
+    print(f"  GOOD-FORM SHARE: {faulty}/{total} = {100 * faulty / max(total, 1):.0f}% of counted reps")
+    report = analyse_track(
+        _track(cache, "single_leg_squat_front_hyva_ja_paha2.mp4"), "single-leg-squat"
+    ).report
+    bad = [r for r in report["reps"] if r["counted"] and r["side"] == "right"]
+    caught = sum(1 for r in bad if "knee_caves" in _form_faults(r))
+    print(f"  labelled bad set (hyva_ja_paha2 right leg): knee caves on {caught}/{len(bad)} reps")
+    print("Other clips (form not labelled or computer-generated)")
+    for clip, exercise in OTHER.items():
+        report = analyse_track(_track(cache, clip), exercise).report
+        print(_clip_line(clip, report, [r for r in report["reps"] if r["counted"]]))
+
+
+def grid() -> None:
+    tally: dict[str, Counter] = defaultdict(Counter)
+    exact = n = 0
+    for ex, view, tempo, fault in cases():
+        n += 1
+        sides = "both" if ex not in BILATERAL else "right"
+        fault_reps = {fault: [1, 2, REPS + 1, REPS + 2]} if fault else None
+        track, truth = generate(ex, reps=REPS, sides=sides, tempo=TEMPOS[tempo], faults=fault_reps, view=view)
+        report = analyse_track(track, ex).report
+        if report["status"] != "ok":
+            for t in truth.reps:
+                for c in t.faults:
+                    tally[c]["fn"] += 1
+            continue
+        found = [r for r in report["reps"] if r["counted"]]
+        want = Counter(r.side for r in truth.reps)
+        got = Counter(r["side"] for r in found)
+        exact += want == got
+        checked = set(report["faults_checked"])
+        for t in truth.reps:
+            match = next((r for r in found if _overlap(t.start, t.end, r["start_s"], r["end_s"]) > 0.5), None)
+            flagged = {f["code"] for f in match["faults"]} if match else set()
+            for c in t.faults:
+                if c not in checked:
+                    tally[c]["unchecked"] += 1
+                elif c in flagged:
+                    tally[c]["tp"] += 1
+                else:
+                    tally[c]["fn"] += 1
+            for c in flagged - set(t.faults):
+                tally[c]["fp"] += 1
+    print(f"\nSynthetic grid: {n} cases, exact counts {100 * exact / n:.1f}%")
+    head = ("tp", "fp", "fn", "unchk", "prec", "recall", "rec-all")
+    print(f"  {'fault':22s} " + " ".join(f"{h:>7s}" for h in head))
+    all_ = Counter()
+    for code in sorted(tally):
+        all_ += tally[code]
+        print(_grid_line(code, tally[code]))
+    print(_grid_line("ALL", all_))
+    no_tempo = sum((tally[c] for c in tally if c != TEMPO), Counter())
+    print(_grid_line("ALL but tempo", no_tempo))
+
+
+def _grid_line(code: str, c: Counter) -> str:
+    tp, fp, fn, un = c["tp"], c["fp"], c["fn"], c["unchecked"]
+    prec = tp / (tp + fp) if tp + fp else 1.0
+    rec = tp / (tp + fn) if tp + fn else 1.0
+    rec_all = tp / (tp + fn + un) if tp + fn + un else 1.0
+    return f"  {code:22s} {tp:7d} {fp:7d} {fn:7d} {un:7d} {prec:7.2f} {rec:7.2f} {rec_all:7.2f}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hipcoach-bench-tracks")
+    ap.add_argument("--skip-clips", action="store_true")
+    ap.add_argument("--skip-grid", action="store_true")
+    args = ap.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    if not args.skip_clips:
+        clips(args.cache)
+    if not args.skip_grid:
+        grid()
+
+
+if __name__ == "__main__":
+    main()
