@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import secrets
 
 from argon2 import PasswordHasher
@@ -57,12 +58,20 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     own = {email.strip().casefold(), email.strip().casefold().partition("@")[0], name.strip().casefold()}
     if plain in own - {""}:
         return "Your password must not be your email or your name."
-    result = zxcvbn(password[:_ZXCVBN_MAX], user_inputs=[x for x in (email, name) if x])
+    result = zxcvbn(password[:_ZXCVBN_MAX], user_inputs=_own_words(email, name))
     if result["score"] >= MIN_SCORE:
         return None
     feedback = result["feedback"]
     words = [feedback.get("warning") or "This password is easy to guess.", *feedback.get("suggestions", [])]
     return " ".join(w for w in words if w)
+
+
+def _own_words(email: str, name: str) -> list[str]:
+    """What zxcvbn should treat as known words: the email, its parts and the name, whole and run together."""
+    words = {email, name, *re.split(r"[\s@._+-]+", f"{email} {name}")}
+    local = email.partition("@")[0]
+    words |= {"".join(name.split()), local, re.sub(r"[._+-]", "", local)}
+    return sorted(w.casefold() for w in words if len(w) > 1)
 
 
 def token_hash(raw: str) -> str:

@@ -18,7 +18,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import HTTPException, Request, Response
 
@@ -111,6 +111,14 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc:
         return "/"
     return target
+
+
+def login_url_for(request: Request) -> str:
+    """Where a signed-out visitor to this page is sent: the sign-in form, which returns here after."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET" or safe_next(target) == "/":
+        return "/login"
+    return "/login?next=" + quote(target, safe="/")
 
 
 # --- the guessing limits ---------------------------------------------------------------------------
