@@ -98,7 +98,10 @@ def server_log(data: Path) -> str:
 def make_runner(http: httpx.Client, i: int, base_db, history: int) -> dict:
     email = f"bench{i}-{uuid.uuid4().hex[:6]}@example.org"
     body = {"email": email, "password": "long enough pw", "display_name": email}
-    signed = http.post("/api/v1/accounts", json=body).raise_for_status()
+    http.post("/api/v1/accounts", json=body).raise_for_status()  # signs nobody in (202 either way)
+    signed = http.post(
+        "/api/v1/session", json={"email": email, "password": body["password"]}
+    ).raise_for_status()
     cookie, csrf = http.cookies["hipcoach_session"], signed.json()["csrf_token"]
     made = http.post("/api/v1/tokens", json={"name": "bench"}, headers={"X-CSRF-Token": csrf})
     token = made.raise_for_status().json()["token"]

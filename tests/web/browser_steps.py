@@ -24,6 +24,9 @@ def sign_up(page, base: str, name: str, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("long enough pw")
     page.get_by_role("button", name="Sign up").click()
+    # sign-up answers with the sign-in form, the email filled in (it never says whether it was taken)
+    page.get_by_label("Password").fill("long enough pw")
+    page.get_by_role("button", name="Sign in").click()
 
 
 def sign_up_and_get_a_programme(page, base: str, name="Browser Runner", email="browser@example.org") -> None:

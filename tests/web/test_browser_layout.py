@@ -142,6 +142,8 @@ def test_every_page_fits_a_phone_and_a_laptop(live_server, page, tmp_path):
     page.get_by_label("Password").fill("long enough pw")
     page.get_by_label("I coach runners").check()
     page.get_by_role("button", name="Sign up").click()
+    page.get_by_label("Password").fill("long enough pw")
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Make an invitation code").click()
     code = page.locator("#invitation-code").inner_text()
     _sign_out(page)

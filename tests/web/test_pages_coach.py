@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from hipcoach.web.app import create_app
 from tests.factories import profile_dict
-from tests.web.conftest import csrf_in, make_settings
+from tests.web.conftest import csrf_in, make_settings, sign_up_through_pages
 
 TODAY = dt.date.today()
 SINCE = TODAY - dt.timedelta(days=13)  # the dashboard's 14 days, today included (coaching.SIGNAL_DAYS)
@@ -37,9 +37,7 @@ class Team:
     def sign_up(self, name: str, role: str = "runner") -> Person:
         self.client.cookies.clear()
         email = f"{name.split()[0].lower()}@example.org"
-        r = self.client.post(
-            "/signup", data={"email": email, "password": "long enough pw", "display_name": name, "role": role}
-        )
+        r = sign_up_through_pages(self.client, email, name, role)
         assert r.status_code == 200, r.text
         csrf = csrf_in(r.text)
         user_id = self.client.get("/api/v1/me").json()["id"]

@@ -214,7 +214,10 @@ def test_htmx_gets_the_message_alone_aimed_at_the_page_error_box(runner):
 
 def test_in_a_browser_an_expired_set_form_shows_its_message_and_keeps_the_form(live_server, page):
     signup = {"email": "hx@example.org", "password": "long enough pw", "display_name": "Hx"}
-    csrf = csrf_in(page.request.post(f"{live_server}/signup", form=signup).text())
+    token = csrf_in(page.request.get(f"{live_server}/signup").text())
+    token = csrf_in(page.request.post(f"{live_server}/signup", form=signup | {"csrf_token": token}).text())
+    login = {"email": "hx@example.org", "password": "long enough pw", "csrf_token": token}
+    csrf = csrf_in(page.request.post(f"{live_server}/login", form=login).text())
     headers = {"X-CSRF-Token": csrf}
     start = (dt.date.today() - dt.timedelta(days=14)).isoformat()
     page.request.put(f"{live_server}/api/v1/profile", data=profile_dict(start_date=start), headers=headers)

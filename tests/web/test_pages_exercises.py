@@ -56,7 +56,7 @@ def test_an_unknown_exercise_is_404_with_a_message_naming_it(client):
 
 def test_the_card_page_needs_an_account_but_the_figure_does_not(client):
     r = client.get("/exercises/clamshell", follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/exercises/clamshell"
     assert client.get("/exercises/clamshell/figure.svg").status_code == 200
 
 

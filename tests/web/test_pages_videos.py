@@ -8,16 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hipcoach.web.app import create_app
-from tests.web.conftest import csrf_in, make_settings
+from tests.web.conftest import csrf_in, make_settings, sign_up_through_pages
 
 
 @pytest.fixture
 def runner_page(tmp_path):
     """A signed-in runner in a browser-like client (cookies, CSRF from the page), jobs run in the request."""
     with TestClient(create_app(make_settings(tmp_path, upload_limit_bytes=2 * 2**20))) as client:
-        r = client.post(
-            "/signup", data={"email": "vid@example.org", "password": "long enough pw", "display_name": "Vid"}
-        )
+        r = sign_up_through_pages(client, "vid@example.org", "Vid")
         assert r.status_code == 200
         yield client, csrf_in(client.get("/videos").text), tmp_path / "data"
 
@@ -65,9 +63,7 @@ def test_another_runner_cannot_open_my_report(runner_page, tmp_path):
     client, csrf, _ = runner_page
     path = _upload(client, csrf, "notes.mp4", b"not a video").url.path
     client.cookies.clear()
-    client.post(
-        "/signup", data={"email": "other@example.org", "password": "long enough pw", "display_name": "O"}
-    )
+    assert sign_up_through_pages(client, "other@example.org", "O").status_code == 200
     assert client.get(path).status_code == 404
 
 

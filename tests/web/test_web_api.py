@@ -36,6 +36,8 @@ def test_cookie_session_is_httponly_lax_and_changes_need_csrf(client):
         "/api/v1/accounts",
         json={"email": "c@example.org", "password": "long enough pw", "display_name": "C", "role": "runner"},
     )
+    assert r.status_code == 202 and "set-cookie" not in r.headers  # sign-up does not sign in
+    r = client.post("/api/v1/session", json={"email": "c@example.org", "password": "long enough pw"})
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
     csrf = r.json()["csrf_token"]
@@ -52,13 +54,26 @@ def test_cookie_session_is_httponly_lax_and_changes_need_csrf(client):
     assert good.status_code == 200 and client.get("/api/v1/me").status_code == 200
 
 
-def test_signup_twice_with_one_email_is_refused(client):
-    sign_up(client, "d@example.org", "runner")
+def test_signup_twice_with_one_email_leaves_the_first_account_as_it_was(client):
+    first = sign_up(client, "d@example.org", "runner")
     r = client.post(
         "/api/v1/accounts",
-        json={"email": "D@example.org", "password": "long enough pw", "display_name": "D2", "role": "coach"},
+        json={"email": "D@example.org", "password": "another long pw", "display_name": "D2", "role": "coach"},
     )
-    assert r.status_code == 409 and "exists" in r.json()["detail"]
+    assert r.status_code == 202 and "exists" not in r.json()["detail"]
+    assert (
+        client.post(
+            "/api/v1/session", json={"email": "d@example.org", "password": "another long pw"}
+        ).status_code
+        == 401
+    )
+    me = client.post("/api/v1/session", json={"email": "d@example.org", "password": "long enough pw"})
+    assert me.json()["user"] == {
+        "id": first.id,
+        "email": "d@example.org",
+        "display_name": "d@example.org",
+        "role": "runner",
+    }
 
 
 def test_log_each_side_once_even_when_sent_twice(people):

@@ -49,4 +49,5 @@ def test_no_server_errors(app):
 
         no_server_error()
     assert not refused_credential, "the fuzzer's token was refused, so those operations were not really tried"
-    assert seen[200] + seen[201] + seen[204] > 100 and seen[422] > 100
+    # sign-up refuses most random passwords as easy to guess (422), so fewer fuzzed calls succeed
+    assert seen[200] + seen[201] + seen[202] + seen[204] > 80 and seen[422] > 100

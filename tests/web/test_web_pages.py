@@ -8,16 +8,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hipcoach.web.app import create_app
-from tests.web.conftest import csrf_in, make_settings, onboarding_form, step_form
+from tests.web.conftest import csrf_in, make_settings, onboarding_form, sign_up_through_pages, step_form
 
 
 @pytest.fixture
 def browser(tmp_path):
     with TestClient(create_app(make_settings(tmp_path))) as client:
-        r = client.post(
-            "/signup",
-            data={"email": "page@example.org", "password": "long enough pw", "display_name": "Page"},
-        )
+        r = sign_up_through_pages(client, "page@example.org", "Page")
         assert r.status_code == 200 and "Screening questions" in r.text  # followed the redirect
         yield client, csrf_in(r.text)
 

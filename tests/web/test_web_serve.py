@@ -58,7 +58,9 @@ def test_first_start_offers_a_demo_runner_and_a_restart_keeps_it(tmp_path):
         for i in range(10):  # what a request saved is there for the very next one
             with httpx.Client(base_url=base) as http:
                 body = {"email": f"n{i}@example.org", "password": "long enough pw", "display_name": "N"}
-                csrf = http.post("/accounts", json=body).json()["csrf_token"]
+                assert http.post("/accounts", json=body).status_code == 202
+                signed = http.post("/session", json={"email": body["email"], "password": body["password"]})
+                csrf = signed.json()["csrf_token"]
                 made = http.post("/tokens", json={"name": "cli"}, headers={"X-CSRF-Token": csrf})
                 assert made.status_code == 201, made.text
     finally:

@@ -1,4 +1,9 @@
-"""Sign-up, sign-in, login sessions and API tokens."""
+"""Sign-up, sign-in, login sessions and API tokens.
+
+Neither sign-up nor sign-in may tell a stranger whether an email has an account: request_account
+answers the same (None) for a taken email as the caller will for a new one, and authenticate runs
+one argon2 verification whether or not the email is known.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ import datetime as dt
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from hipcoach.store.credentials import hash_password, new_token, token_hash, verify_password
+from hipcoach.store import credentials
+from hipcoach.store.credentials import hash_password, new_token, token_hash
 from hipcoach.store.errors import Conflict, NotFound
 from hipcoach.store.models import ApiToken, LoginSession, User
 from hipcoach.store.types import utcnow
@@ -30,11 +36,27 @@ def create_user_hashed(db: Session, email: str, password_hash: str, display_name
     return user
 
 
-def authenticate(db: Session, email: str, password: str) -> User | None:
-    user = db.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not verify_password(user.password_hash, password):
+def request_account(db: Session, email: str, password_hash: str, display_name: str, role: str) -> User | None:
+    """The new account, or None when the email has one already (left as it was). Sign-up answers both
+    alike, so the form cannot be used to learn who has an account."""
+    try:
+        return create_user_hashed(db, email, password_hash, display_name, role)
+    except Conflict:
         return None
-    return user
+
+
+def find_user(db: Session, email: str) -> User | None:
+    return db.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """One argon2 verification either way: against a dummy hash of the same cost when user is None."""
+    return credentials.verify_or_dummy(user.password_hash if user is not None else None, password)
+
+
+def authenticate(db: Session, email: str, password: str) -> User | None:
+    user = find_user(db, email)
+    return user if password_matches(user, password) else None
 
 
 def start_login_session(db: Session, user: User) -> str:

@@ -1,32 +1,73 @@
-"""Sign-up, sign-in (cookie session), sign-out, and API tokens."""
+"""Sign-up, sign-in (cookie session), sign-out, and API tokens.
+
+Sign-up answers 202 and the same words whether or not the email had an account (a taken email's
+account is left as it was), and does not sign in: the client signs in next with POST /session, which
+is throttled (429 with Retry-After). Posts that a browser marks as coming from another site are
+refused (403), as on the sign-in pages.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 
 from hipcoach.store import accounts
-from hipcoach.store.credentials import hash_password
+from hipcoach.store.credentials import hash_password, password_problem
 from hipcoach.web.deps import DB, SESSION_COOKIE, Actor, Id, Tx, csrf_token, set_session_cookie
+from hipcoach.web.login_guard import OTHER_SITE, attempt_sign_in, refuse_other_sites, remember_device
+from hipcoach.web.login_throttle import too_many_message
 from hipcoach.web.schemas import LoginIn, NewTokenOut, SessionOut, SignupIn, TokenIn, TokenOut, UserOut
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
+SIGNED_UP = (
+    "Account requested: sign in with POST /api/v1/session. If the email had an account already, "
+    "nothing about it was changed and its own password still signs in."
+)
 
-@router.post("/accounts", status_code=201, response_model=SessionOut)
-def sign_up(body: SignupIn, request: Request, response: Response, tx: Tx) -> SessionOut:
+
+class SignupOut(BaseModel):
+    detail: str
+
+
+_OTHER_SITE = {403: {"description": OTHER_SITE}}
+
+
+@router.post("/accounts", status_code=202, response_model=SignupOut, responses=_OTHER_SITE)
+def sign_up(body: SignupIn, request: Request, tx: Tx) -> SignupOut:
+    refuse_other_sites(request)
+    problem = password_problem(body.password, body.email, body.display_name)
+    if problem:
+        error = {"type": "weak_password", "loc": ("body", "password"), "msg": problem, "input": None}
+        raise RequestValidationError([error])
     password_hash = hash_password(body.password)  # slow on purpose: kept out of the writers' turn
     with tx() as db:
-        user = accounts.create_user_hashed(db, body.email, password_hash, body.display_name, body.role)
-        return _signed_in(request, response, db, user)
+        accounts.request_account(db, body.email, password_hash, body.display_name, body.role)
+    return SignupOut(detail=SIGNED_UP)
 
 
-@router.post("/session", response_model=SessionOut)
-def sign_in(body: LoginIn, request: Request, response: Response, db: DB, tx: Tx) -> SessionOut:
-    user = accounts.authenticate(db, body.email, body.password)  # read-only, and slow on purpose
-    if user is None:
+@router.post(
+    "/session",
+    response_model=SessionOut,
+    responses={
+        401: {"description": "Wrong email or password."},
+        429: {"description": "Too many wrong passwords lately; Retry-After says how many seconds to wait."},
+        **_OTHER_SITE,
+    },
+)
+def sign_in(body: LoginIn, request: Request, response: Response, tx: Tx) -> SessionOut:
+    refuse_other_sites(request)
+    attempt = attempt_sign_in(request, body.email, body.password)  # slow on purpose, known email or not
+    if attempt.retry_after_s:
+        wait = attempt.retry_after_s
+        raise HTTPException(429, too_many_message(wait), headers={"Retry-After": str(wait)})
+    if attempt.user is None:
         raise HTTPException(401, "Wrong email or password.")
     with tx() as writer:
-        return _signed_in(request, response, writer, user)
+        signed = _signed_in(request, response, writer, attempt.user)
+    remember_device(request, response, attempt.user)
+    return signed
 
 
 @router.delete("/session", status_code=204)

@@ -16,6 +16,7 @@ from hipcoach.jobs.worker import Worker
 from hipcoach.store.database import Database
 from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
 from hipcoach.web.errors import install_error_handlers
+from hipcoach.web.login_guard import login_url_for
 from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runner, session, today, videos
 from hipcoach.web.pages.error_page import too_large_answer
 from hipcoach.web.pages.exercises import router as exercise_pages
@@ -68,7 +69,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
 
     @app.exception_handler(SignInFirst)
     async def sign_in_first(request: Request, exc: SignInFirst) -> RedirectResponse:
-        return RedirectResponse("/login", status_code=303)
+        return RedirectResponse(login_url_for(request), status_code=303)
 
     install_error_handlers(app)
     app.add_middleware(
