@@ -92,6 +92,9 @@ def test_every_main_page_works_under_the_policy(live_server, page, tmp_path):
     page.get_by_label("Password").fill("long enough pw")
     page.get_by_label("I coach runners").check()
     page.get_by_role("button", name="Sign up").click()
+    watch.check("signed-up")  # the sign-in form, the email filled in
+    page.get_by_label("Password").fill("long enough pw")
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Make an invitation code").click()
     code = page.locator("#invitation-code").inner_text()
     watch.check("coach-invitation")

@@ -14,7 +14,7 @@ from hipcoach.store import training
 from hipcoach.web.app import create_app
 from hipcoach.web.security_headers import SecurityHeaders
 from tests.factories import profile_dict, run_cli
-from tests.web.conftest import make_settings, sign_up_on_pages
+from tests.web.conftest import csrf_in, make_settings, sign_up_on_pages
 
 CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
@@ -126,8 +126,11 @@ def _session_cookie(r) -> str:
 
 
 def _sign_up(client: TestClient):
+    """Sign-up, then the sign-in that sets the session cookie: gives the sign-in's answer."""
     form = {"email": "s@example.org", "password": "long enough pw", "display_name": "S", "role": "runner"}
-    return client.post("/signup", data=form, follow_redirects=False)
+    r = client.post("/signup", data=form | {"csrf_token": csrf_in(client.get("/signup").text)})
+    login = {"email": "s@example.org", "password": "long enough pw", "csrf_token": csrf_in(r.text)}
+    return client.post("/login", data=login, follow_redirects=False)
 
 
 def test_plain_http_has_no_secure_cookie_and_no_hsts(tmp_path):
@@ -138,12 +141,14 @@ def test_plain_http_has_no_secure_cookie_and_no_hsts(tmp_path):
 
 
 def test_secure_cookies_setting_makes_the_cookie_secure_and_sends_hsts(tmp_path):
+    # Over plain http the browser would not send a Secure cookie back, so sign-in cannot finish here:
+    # the sign-in form's own pre-session cookie shows the setting.
     with TestClient(_app(tmp_path, secure_cookies=True)) as client:
-        r = _sign_up(client)
+        r = client.get("/login")
         static = client.get("/static/app.css")
-    cookie = _session_cookie(r)
-    assert "; secure" in cookie and "; httponly" in cookie and "samesite=lax" in cookie
-    assert cookie.count("; secure") == 1
+    cookies = [c.lower() for c in r.headers.get_list("set-cookie")]
+    assert cookies and all("; secure" in c and "; httponly" in c and "samesite=lax" in c for c in cookies)
+    assert all(c.count("; secure") == 1 for c in cookies)
     for answer in (r, static):
         assert answer.headers["strict-transport-security"] == "max-age=31536000"
         assert_protected(answer)
@@ -159,9 +164,9 @@ def test_a_request_that_arrived_over_https_gets_the_same_without_the_setting(tmp
 
 def test_behind_a_tls_proxy_on_this_machine_the_real_server_sees_https(live_server):
     """uvicorn (as `hipcoach serve` runs it) trusts X-Forwarded-Proto from 127.0.0.1."""
-    form = {"email": "p@example.org", "password": "long enough pw", "display_name": "P", "role": "runner"}
-    proxied = httpx.post(f"{live_server}/signup", data=form, headers={"X-Forwarded-Proto": "https"})
-    assert "; secure" in _session_cookie(proxied)
+    proxied = httpx.get(f"{live_server}/login", headers={"X-Forwarded-Proto": "https"})
+    cookies = proxied.headers.get_list("set-cookie")
+    assert cookies and all("; secure" in c.lower() for c in cookies)
     assert proxied.headers["strict-transport-security"] == "max-age=31536000"
     plain = httpx.get(f"{live_server}/login")
     assert "strict-transport-security" not in plain.headers
