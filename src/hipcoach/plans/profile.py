@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hipcoach.errors import UserError
 from hipcoach.plans.red_flags import RED_FLAG_IDS
@@ -18,6 +18,24 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PainSite = Literal["knee", "foot", "ankle", "shin", "hip", "back"]
 Side = Literal["left", "right", "both", "none"]
+# A programme starts on a day someone could still train from: not before the app could have made
+# it, and not more than two years ahead (far-future dates overflow the calendar maths, 9999-12-27
+# plus six weeks is no date at all). Fixed at the past end, so saved profiles never turn invalid.
+EARLIEST_START = dt.date(2000, 1, 1)
+MAX_DAYS_AHEAD = 2 * 366
+
+
+def sensible_start(day: dt.date) -> dt.date:
+    latest = dt.date.today() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    if not EARLIEST_START <= day <= latest:
+        raise ValueError(
+            f"{day.isoformat()} is not a sensible start date: pick a day from "
+            f"{EARLIEST_START.isoformat()} to {latest.isoformat()} (at most two years ahead)"
+        )
+    return day
+
+
+StartDate = Annotated[dt.date, AfterValidator(sensible_start)]
 Band = Literal["tan", "yellow", "red", "green", "blue", "black", "silver", "gold"]
 
 
@@ -60,7 +78,7 @@ class Strength(_Strict):
 
 class Profile(_Strict):
     name: str = Field(min_length=1, max_length=80)
-    start_date: dt.date
+    start_date: StartDate
     weeks: int = Field(6, ge=4, le=12)
     sessions_per_week: int = Field(3, ge=2, le=3)
     pain: Pain = Pain()
@@ -144,4 +162,12 @@ def _describe(err: dict) -> str:
     return f"  - {field}: {msg}{got}"
 
 
-__all__ = ["WEEKDAYS", "Profile", "load_profile", "load_screen_side", "parse_profile", "save_profile"]
+__all__ = [
+    "WEEKDAYS",
+    "Profile",
+    "StartDate",
+    "load_profile",
+    "load_screen_side",
+    "parse_profile",
+    "save_profile",
+]
