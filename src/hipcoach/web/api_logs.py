@@ -27,8 +27,9 @@ SET_LOGS = TypeAdapter(list[SetLogOut])
     response_model=SetLogOut,
     responses={200: {"description": "this client_key was logged before; the saved set is returned"}},
 )
-async def log_set(entry: SetLogIn, actor: Actor, tx: Tx, response: Response) -> SetLogOut:
-    """Runs in the event loop: a few milliseconds of SQLite work, cheaper there than a thread hop."""
+def log_set(entry: SetLogIn, actor: Actor, tx: Tx, response: Response) -> SetLogOut:
+    """Runs in a worker thread: the write waits for the writers' turn, which another request (an
+    import, say) may hold; waiting in the event loop would stall every other request meanwhile."""
     with tx() as db:
         row, created = training.log_set(db, actor, entry)
         if not created:

@@ -78,4 +78,11 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         paths=(api_videos.UPLOAD_PATH, videos.UPLOAD_PAGE_PATH),
         page=too_large_answer,
     )
+    app.add_middleware(
+        UploadLimit,
+        limit=settings.backup_limit_bytes,
+        paths=(api_backup.BACKUP_PATH,),
+        what="backup",
+        overhead=0,
+    )
     return app

@@ -67,6 +67,8 @@ async def refuse_lone_surrogates(request: Request) -> None:
     """App-wide dependency: a JSON body holding a lone surrogate anywhere is a 422 naming where."""
     if request.method in SAFE_METHODS or "json" not in request.headers.get("content-type", ""):
         return
+    if getattr(request.scope.get("route"), "body_field", True) is None:
+        return  # the route takes no body (or reads its own: POST /api/v1/backup checks in its thread)
     raw = await request.body()  # already read (and kept) by FastAPI for routes with a body
     if not _MAYBE_SURROGATE.search(raw):
         return
