@@ -9,49 +9,23 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
-from hipcoach.plans.profile import parse_profile
-from hipcoach.plans.programme import build_plan
-from hipcoach.plans.rules import load_rules
 from hipcoach.store import training
 from hipcoach.store.backup import import_backup, import_backup_in_batches
 from hipcoach.store.errors import Conflict
 from hipcoach.store.inputs import SetLogIn
 from hipcoach.store.models import CheckIn, Programme, RunnerProfile, SetLog
-from tests.factories import profile_dict
+from tests.factories import backup_dict, set_log_dict
 
 START = dt.date.today() - dt.timedelta(days=30)
 
 
 def _set(n: int, **kw) -> dict:
-    day = START + dt.timedelta(days=n % 28)
-    return {
-        "client_key": f"import-{n:06d}",
-        "date": day.isoformat(),
-        "exercise_id": "clamshell",
-        "side": "left" if n % 2 else "right",
-        "set_number": 1 + n % 4,
-        "reps": 10,
-        "hold_s": 0.0,
-        "band": None,
-        "pain_during": 2,
-        "effort": 5,
-        "session_uid": None,
-        **kw,
-    }
+    return set_log_dict(n, START, **kw)
 
 
 def backup_file(n_sets: int) -> dict:
-    profile = profile_dict(start_date=START.isoformat())
-    plan = build_plan(parse_profile(profile), load_catalog(), load_rules()).model_dump(mode="json")
-    return {
-        "schema_version": "hipcoach.backup/1",
-        "profile": profile,
-        "programmes": [{"profile_snapshot": profile, "plan": plan}],
-        "set_logs": [_set(n) for n in range(n_sets)],
-        "checkins": [{"date": START.isoformat(), "pain": 1, "note": "fine"}],
-    }
+    return backup_dict(n_sets, START)
 
 
 def _count(database, model, user) -> int:
