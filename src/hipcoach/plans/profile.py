@@ -10,9 +10,9 @@ from typing import Annotated, Literal
 import tomli_w
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from hipcoach.errors import UserError
+from hipcoach.errors import UserError, shorten
 from hipcoach.plans.red_flags import RED_FLAG_IDS
-from hipcoach.tomlfile import read_user_toml
+from hipcoach.tomlfile import MAX_USER_FILE, read_user_text, read_user_toml
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -91,7 +91,8 @@ class Profile(_Strict):
         unknown = sorted(set(self.red_flags) - set(RED_FLAG_IDS))
         missing = [f for f in RED_FLAG_IDS if f not in self.red_flags]
         if unknown:
-            raise ValueError(f"red_flags has unknown keys {unknown}; allowed: {list(RED_FLAG_IDS)}")
+            keys = shorten(unknown, 200)
+            raise ValueError(f"red_flags has unknown keys {keys}; allowed: {list(RED_FLAG_IDS)}")
         if missing:
             raise ValueError(f"red_flags must answer every question (true/false); missing: {missing}")
         return self
@@ -111,7 +112,10 @@ def parse_profile(raw: dict, source: str = "profile") -> Profile:
     try:
         return Profile.model_validate(raw)
     except ValidationError as exc:
-        lines = [_describe(err) for err in exc.errors()]
+        errors = exc.errors()
+        lines = [_describe(err) for err in errors[:10]]
+        if len(errors) > 10:
+            lines.append(f"  ... and {len(errors) - 10} more")
         raise UserError(f"{source} is not a valid profile:\n" + "\n".join(lines), _PROFILE_HELP) from None
 
 
@@ -128,18 +132,17 @@ def load_screen_side(path: str | Path) -> Literal["left", "right"] | None:
     path = Path(path)
     hint = "Pass the report.json a `hipcoach screen` run wrote."
     try:
-        report = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"No screen report at {path}.", hint) from None
-    except (OSError, ValueError) as exc:
-        raise UserError(f"{path} is not a JSON screen report ({exc}).", hint) from None
+        report = json.loads(read_user_text(path, "Screen report", hint, limit=16 * MAX_USER_FILE))
+    except (ValueError, RecursionError) as exc:
+        raise UserError(f"{path} is not a JSON screen report ({shorten(exc, 200)}).", hint) from None
     if not isinstance(report, dict) or not str(report.get("schema_version", "")).startswith(
         "hipcoach.screen/"
     ):
         raise UserError(f"{path} is not a hipcoach screen report.", hint)
     side = report.get("needs_work_side")
     if side not in (None, "left", "right"):
-        raise UserError(f"{path} has needs_work_side {side!r}; expected left, right or null.", hint)
+        got = shorten(repr(side))
+        raise UserError(f"{path} has needs_work_side {got}; expected left, right or null.", hint)
     return side
 
 
@@ -148,17 +151,18 @@ _PROFILE_HELP = "See the example profile in the README, or answer the questions 
 
 def _describe(err: dict) -> str:
     """One line per problem: the dotted field name, what is wrong, and what is allowed."""
-    field = ".".join(str(p) for p in err["loc"]) or "(profile)"
+    field = shorten(".".join(str(p) for p in err["loc"]) or "(profile)")
     kind, msg, ctx = err["type"], err["msg"], err.get("ctx", {})
-    got = f" (got {err['input']!r})" if kind not in ("missing", "extra_forbidden") and "input" in err else ""
+    shown = kind not in ("missing", "extra_forbidden") and "input" in err
+    got = f" (got {shorten(repr(err['input']))})" if shown else ""
     if kind == "extra_forbidden":
         return f"  - {field}: unknown field; remove it or check its spelling"
     if kind == "literal_error":
-        return f"  - {field}: must be one of {ctx.get('expected', '')}{got}"
+        return f"  - {field}: must be one of {shorten(ctx.get('expected', ''), 200)}{got}"
     if kind == "missing":
         return f"  - {field}: required field is missing"
     if kind == "value_error":
-        return f"  - {field}: {ctx.get('error', msg)!s}"
+        return f"  - {field}: {shorten(ctx.get('error', msg), 300)}"
     return f"  - {field}: {msg}{got}"
 
 
