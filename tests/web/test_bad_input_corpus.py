@@ -7,8 +7,10 @@ encode; every route that takes text gets one, in every place text goes, and must
 from __future__ import annotations
 
 import copy
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 
 import pytest
@@ -229,3 +231,15 @@ def test_page_forms_with_undecodable_bytes_are_not_a_500(app_client):
     )
     assert r.status_code < 500
     c.cookies.clear()
+
+
+def test_the_set_logs_csv_hands_a_spreadsheet_no_formula(app_client, runner):
+    uid = '=HYPERLINK("http://evil.example","open")'
+    entry = _set_log(client_key="-2-3-formula", session_uid=uid, date=PAST)
+    assert runner.post("/api/v1/set-logs", json=entry).status_code == 201
+    text = runner.get(f"/api/v1/runners/{runner.id}/set-logs.csv").text
+    rows = {r["client_key"]: r for r in csv.DictReader(io.StringIO(text))}
+    row = rows["'-2-3-formula"]
+    assert row["session_uid"] == "'" + uid and row["reps"] == "10" and row["exercise_id"] == "clamshell"
+    as_json = runner.get(f"/api/v1/runners/{runner.id}/set-logs").json()
+    assert uid in [s["session_uid"] for s in as_json]  # only the CSV is changed, not what is saved

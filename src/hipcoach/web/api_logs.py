@@ -10,6 +10,7 @@ from fastapi import APIRouter, Response
 from pydantic import TypeAdapter
 from sqlalchemy import Row
 
+from hipcoach.reports.csv_cells import safe_row
 from hipcoach.store import training
 from hipcoach.store.inputs import CheckInIn, SetCorrectionIn, SetLogIn
 from hipcoach.store.progress import Progress, progress
@@ -65,7 +66,7 @@ def set_logs_csv(runner_id: Id, actor: Actor, db: DB) -> Response:
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
     writer.writeheader()
     for s in _set_logs_out(training.list_set_logs(db, actor, runner_id)):
-        writer.writerow(s.model_dump(mode="json"))
+        writer.writerow(safe_row(s.model_dump(mode="json")))  # no text runs as a spreadsheet formula
     headers = {"Content-Disposition": f'attachment; filename="hipcoach-sets-{runner_id}.csv"'}
     return Response(out.getvalue(), media_type="text/csv", headers=headers)
 
