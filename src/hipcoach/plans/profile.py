@@ -131,6 +131,8 @@ def load_screen_side(path: str | Path) -> Literal["left", "right"] | None:
     """The side a hip-stability screen report (`hipcoach screen`, JSON) says needs more work, or None."""
     path = Path(path)
     hint = "Pass the report.json a `hipcoach screen` run wrote."
+    if not path.exists():
+        raise UserError(f"No screen report at {path}.", hint)
     try:
         report = json.loads(read_user_text(path, "Screen report", hint, limit=16 * MAX_USER_FILE))
     except (ValueError, RecursionError) as exc:
