@@ -224,6 +224,9 @@ def test_page_forms_with_undecodable_bytes_are_not_a_500(app_client):
     assert r.status_code < 500
     csrf = sign_up_on_pages(c, "pages@example.org")
     assert c.post("/onboarding", data=onboarding_form(csrf, name="\ufffd")).status_code < 500
+    far = c.post("/onboarding", data=onboarding_form(csrf, start_date="9999-12-27"))
+    assert far.status_code == 422
+    assert 'data-field="start_date">9999-12-27 is not a sensible start date' in far.text
     r = c.post(
         "/onboarding",
         content=f"csrf_token={csrf}&name=%ED%A0%80&start_date=9999-12-27",
