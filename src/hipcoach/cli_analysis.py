@@ -92,14 +92,18 @@ def _print_screen(report: dict[str, Any], folder: Path) -> None:
 
 
 def _read_report(path: Path) -> dict[str, Any]:
-    from hipcoach.errors import UserError
+    from hipcoach.errors import UserError, shorten
+    from hipcoach.tomlfile import MAX_USER_FILE, read_user_text
 
+    hint = "Give the report.json of an earlier screen."
+    text = read_user_text(path, "Earlier report", hint, limit=16 * MAX_USER_FILE)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UserError(
-            f"Cannot read the earlier report {path}: {exc}.", "Give the report.json of an earlier screen."
-        ) from None
+        report = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise UserError(f"Cannot read the earlier report {path}: {shorten(exc, 200)}.", hint) from None
+    if not isinstance(report, dict):
+        raise UserError(f"{path} is not a screen report.", hint)
+    return report
 
 
 def register(app: typer.Typer) -> None:

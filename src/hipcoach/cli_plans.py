@@ -51,7 +51,9 @@ def _profile(profile_path: Path | None, demo: bool, start: dt.datetime | None) -
     if demo:
         return demo_profile(start.date() if start else next_monday(dt.date.today()))
     profile = load_profile(profile_path)
-    return profile.model_copy(update={"start_date": start.date()}) if start else profile
+    if start is None:
+        return profile
+    return parse_profile({**profile.model_dump(), "start_date": start.date()}, "--start")
 
 
 def _plan_or_referral(profile: Profile, screen: Path | None = None) -> Plan:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from hipcoach.errors import UserError
 
@@ -15,14 +16,15 @@ err = Console(stderr=True)
 
 
 def friendly_errors(fn: Callable) -> Callable:
-    """Print a UserError as 'Error: ...' with its hint and exit 2, never a traceback."""
+    """Print a UserError as 'Error: ...' with its hint and exit 2, never a traceback. The message may
+    quote the user's own text, so it is printed as text: "[/x]" in a name is not Rich markup."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except UserError as exc:
-            err.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True)
+            err.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False, markup=True)
             if exc.hint:
                 err.print(exc.hint, highlight=False, markup=False)
             raise typer.Exit(2) from None

@@ -11,3 +11,10 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
+
+
+def shorten(text: object, limit: int = 80) -> str:
+    """`text` (or its str) cut to its first `limit` characters and an ellipsis: a message quoting
+    what the user sent stays readable, however long the value was."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -5,19 +5,37 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from hipcoach.errors import UserError
+from hipcoach.errors import UserError, shorten
 from hipcoach.plans.red_flags import RED_FLAG_IDS
-from hipcoach.tomlfile import read_user_toml
+from hipcoach.tomlfile import MAX_USER_FILE, read_user_text, read_user_toml
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PainSite = Literal["knee", "foot", "ankle", "shin", "hip", "back"]
 Side = Literal["left", "right", "both", "none"]
+# A programme starts on a day someone could still train from: not before the app could have made
+# it, and not more than two years ahead (far-future dates overflow the calendar maths, 9999-12-27
+# plus six weeks is no date at all). Fixed at the past end, so saved profiles never turn invalid.
+EARLIEST_START = dt.date(2000, 1, 1)
+MAX_DAYS_AHEAD = 2 * 366
+
+
+def sensible_start(day: dt.date) -> dt.date:
+    latest = dt.date.today() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    if not EARLIEST_START <= day <= latest:
+        raise ValueError(
+            f"{day.isoformat()} is not a sensible start date: pick a day from "
+            f"{EARLIEST_START.isoformat()} to {latest.isoformat()} (at most two years ahead)"
+        )
+    return day
+
+
+StartDate = Annotated[dt.date, AfterValidator(sensible_start)]
 Band = Literal["tan", "yellow", "red", "green", "blue", "black", "silver", "gold"]
 
 
@@ -60,7 +78,7 @@ class Strength(_Strict):
 
 class Profile(_Strict):
     name: str = Field(min_length=1, max_length=80)
-    start_date: dt.date
+    start_date: StartDate
     weeks: int = Field(6, ge=4, le=12)
     sessions_per_week: int = Field(3, ge=2, le=3)
     pain: Pain = Pain()
@@ -73,7 +91,8 @@ class Profile(_Strict):
         unknown = sorted(set(self.red_flags) - set(RED_FLAG_IDS))
         missing = [f for f in RED_FLAG_IDS if f not in self.red_flags]
         if unknown:
-            raise ValueError(f"red_flags has unknown keys {unknown}; allowed: {list(RED_FLAG_IDS)}")
+            keys = shorten(unknown, 200)
+            raise ValueError(f"red_flags has unknown keys {keys}; allowed: {list(RED_FLAG_IDS)}")
         if missing:
             raise ValueError(f"red_flags must answer every question (true/false); missing: {missing}")
         return self
@@ -93,7 +112,10 @@ def parse_profile(raw: dict, source: str = "profile") -> Profile:
     try:
         return Profile.model_validate(raw)
     except ValidationError as exc:
-        lines = [_describe(err) for err in exc.errors()]
+        errors = exc.errors()
+        lines = [_describe(err) for err in errors[:10]]
+        if len(errors) > 10:
+            lines.append(f"  ... and {len(errors) - 10} more")
         raise UserError(f"{source} is not a valid profile:\n" + "\n".join(lines), _PROFILE_HELP) from None
 
 
@@ -109,19 +131,20 @@ def load_screen_side(path: str | Path) -> Literal["left", "right"] | None:
     """The side a hip-stability screen report (`hipcoach screen`, JSON) says needs more work, or None."""
     path = Path(path)
     hint = "Pass the report.json a `hipcoach screen` run wrote."
+    if not path.exists():
+        raise UserError(f"No screen report at {path}.", hint)
     try:
-        report = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"No screen report at {path}.", hint) from None
-    except (OSError, ValueError) as exc:
-        raise UserError(f"{path} is not a JSON screen report ({exc}).", hint) from None
+        report = json.loads(read_user_text(path, "Screen report", hint, limit=16 * MAX_USER_FILE))
+    except (ValueError, RecursionError) as exc:
+        raise UserError(f"{path} is not a JSON screen report ({shorten(exc, 200)}).", hint) from None
     if not isinstance(report, dict) or not str(report.get("schema_version", "")).startswith(
         "hipcoach.screen/"
     ):
         raise UserError(f"{path} is not a hipcoach screen report.", hint)
     side = report.get("needs_work_side")
     if side not in (None, "left", "right"):
-        raise UserError(f"{path} has needs_work_side {side!r}; expected left, right or null.", hint)
+        got = shorten(repr(side))
+        raise UserError(f"{path} has needs_work_side {got}; expected left, right or null.", hint)
     return side
 
 
@@ -130,18 +153,27 @@ _PROFILE_HELP = "See the example profile in the README, or answer the questions 
 
 def _describe(err: dict) -> str:
     """One line per problem: the dotted field name, what is wrong, and what is allowed."""
-    field = ".".join(str(p) for p in err["loc"]) or "(profile)"
+    field = shorten(".".join(str(p) for p in err["loc"]) or "(profile)")
     kind, msg, ctx = err["type"], err["msg"], err.get("ctx", {})
-    got = f" (got {err['input']!r})" if kind not in ("missing", "extra_forbidden") and "input" in err else ""
+    shown = kind not in ("missing", "extra_forbidden") and "input" in err
+    got = f" (got {shorten(repr(err['input']))})" if shown else ""
     if kind == "extra_forbidden":
         return f"  - {field}: unknown field; remove it or check its spelling"
     if kind == "literal_error":
-        return f"  - {field}: must be one of {ctx.get('expected', '')}{got}"
+        return f"  - {field}: must be one of {shorten(ctx.get('expected', ''), 200)}{got}"
     if kind == "missing":
         return f"  - {field}: required field is missing"
     if kind == "value_error":
-        return f"  - {field}: {ctx.get('error', msg)!s}"
+        return f"  - {field}: {shorten(ctx.get('error', msg), 300)}"
     return f"  - {field}: {msg}{got}"
 
 
-__all__ = ["WEEKDAYS", "Profile", "load_profile", "load_screen_side", "parse_profile", "save_profile"]
+__all__ = [
+    "WEEKDAYS",
+    "Profile",
+    "StartDate",
+    "load_profile",
+    "load_screen_side",
+    "parse_profile",
+    "save_profile",
+]

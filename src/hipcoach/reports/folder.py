@@ -15,6 +15,7 @@ from typing import Any
 
 from hipcoach.analysis.timeline import Result
 from hipcoach.motion.posetrack import PoseTrack
+from hipcoach.reports.csv_cells import safe_rows
 
 REPORT, ROWS, PLOT, VIDEO = "report.json", "reps.csv", "signal.png", "annotated.mp4"
 
@@ -31,7 +32,7 @@ def write_rows(rows: list[dict[str, Any]], path: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=fields or ["index"])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_rows(rows))  # texts that a spreadsheet would run as formulas are quoted
     return path
 
 

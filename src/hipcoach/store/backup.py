@@ -2,26 +2,39 @@
 
 Import is safe to repeat: set logs match on their client keys, check-ins on their date (a saved
 check-in is kept), programmes on their plan id and plan; a profile is restored only when none is saved.
+
+The whole file is checked before anything is written (every plan names exercises in the catalogue,
+every date is one a programme could have), so a bad file changes nothing. A backup may hold years of
+sets, tens of thousands of rows: `import_backup_in_batches` writes them a bounded batch per
+transaction, so other writers (a set logged meanwhile) get their turn between batches rather than
+waiting for the whole import. A crash between batches leaves a prefix, which the next import of the
+same file completes (it adds only what is missing).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
+from hipcoach.plans.profile import parse_profile, sensible_start
 from hipcoach.plans.programme import Plan
 from hipcoach.store.access import require_runner
+from hipcoach.store.database import Database
+from hipcoach.store.errors import Conflict
 from hipcoach.store.inputs import CheckInIn, SetLogIn
-from hipcoach.store.models import CheckIn, Programme, RunnerProfile, User
-from hipcoach.store.training import list_checkins, list_programmes, list_set_logs, log_set, save_profile
+from hipcoach.store.models import CheckIn, Programme, RunnerProfile, SetLog, User
+from hipcoach.store.training import _SAME_SET, list_checkins, list_programmes, list_set_logs, save_profile
 from hipcoach.store.videos import list_analyses
 
 SCHEMA = "hipcoach.backup/1"
+BATCH_SIZE = 500  # sets per write transaction: a few milliseconds of the writers' turn each
 
 
 class BackupProgramme(BaseModel):
@@ -74,28 +87,152 @@ def export_backup(db: Session, actor: User) -> dict:
     }
 
 
-def import_backup(db: Session, actor: User, raw: dict) -> ImportCounts:
-    """Check the whole file first, then add what is missing; a bad file changes nothing."""
-    require_runner(actor, "import a backup")
+@dataclass
+class CheckedBackup:
+    """A backup file read and checked whole: nothing in it can be refused once writing starts."""
+
+    backup: Backup
+    profile: dict | None
+    plans: list[tuple[BackupProgramme, Plan]]
+    sets: list[SetLogIn]
+
+
+def check_backup(raw: dict) -> CheckedBackup:
+    """Every part of the file, validated; UserError naming the first problem, before any write."""
     try:
         backup = Backup.model_validate(raw)
         sets = [SetLogIn.model_validate(s) for s in backup.set_logs]
-        for p in backup.programmes:
-            Plan.model_validate(p.plan)
+        plans = [(p, Plan.model_validate(p.plan)) for p in backup.programmes]
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
         raise UserError(f"Not a hipcoach backup this version can read: {where}: {first['msg']}") from None
+    profile = None
+    if backup.profile is not None:
+        try:
+            profile = parse_profile(backup.profile, source="The backup's profile").model_dump(mode="json")
+        except UserError as exc:
+            raise UserError(f"Not a hipcoach backup this version can read: {exc.message}") from None
+    known = load_catalog().exercises
+    for n, (_, plan) in enumerate(plans):
+        _check_plan(f"programmes.{n}.plan", plan, known)
+    keys: dict[str, SetLogIn] = {}
+    for n, entry in enumerate(sets):
+        twin = keys.setdefault(entry.client_key, entry)
+        if twin is not entry and _same_set(twin) != _same_set(entry):
+            raise UserError(
+                f"Not a hipcoach backup this version can read: set_logs.{n}.client_key: "
+                f"{entry.client_key!r} is used for two different sets."
+            )
+    return CheckedBackup(backup, profile, plans, sets)
+
+
+def _check_plan(where: str, plan: Plan, known) -> None:
+    """A plan restored from a file is shown and adapted later: it must name exercises the catalogue
+    has, and its days must be ones a programme could start on."""
+    try:
+        sensible_start(plan.start_date)
+    except ValueError as exc:
+        raise UserError(f"Not a hipcoach backup this version can read: {where}.start_date: {exc}") from None
+    last = plan.start_date + dt.timedelta(weeks=len(plan.weeks) + 1)
+    for week in plan.weeks:
+        for session in week.sessions:
+            if not plan.start_date - dt.timedelta(days=7) <= session.date <= last:
+                raise UserError(
+                    f"Not a hipcoach backup this version can read: {where}: session {session.uid!r} "
+                    f"on {session.date.isoformat()} lies outside its programme's weeks."
+                )
+            for item in session.items:
+                if item.exercise_id not in known:
+                    raise UserError(
+                        f"Not a hipcoach backup this version can read: {where}: session {session.uid!r} "
+                        f"names the unknown exercise {item.exercise_id[:80]!r}.",
+                        f"Known exercises: {', '.join(known)}.",
+                    )
+
+
+def import_backup(db: Session, actor: User, raw: dict) -> ImportCounts:
+    """The whole import in the caller's one transaction (small files, the CLI's and tests' use);
+    the web app imports with `import_backup_in_batches`."""
+    require_runner(actor, "import a backup")
+    checked = check_backup(raw)
+    _check_programme_ids(db, actor, checked.sets)
+    _check_against_saved(db, actor, checked.sets, BATCH_SIZE)
+    counts = _import_records(db, actor, checked)
+    for start in range(0, len(checked.sets), BATCH_SIZE):
+        counts.set_logs += _import_sets(db, actor, checked.sets[start : start + BATCH_SIZE])
+    return counts
+
+
+def import_backup_in_batches(
+    database: Database, actor: User, raw: dict, batch_size: int = BATCH_SIZE, on_batch=None
+) -> ImportCounts:
+    """Check the whole file, and it against what is saved (read-only, outside the writers' turn),
+    then write a batch of sets per write transaction. `on_batch(sets_done)`, if given, is called
+    after each batch has been committed (progress; tests act on it while an import is under way)."""
+    require_runner(actor, "import a backup")
+    checked = check_backup(raw)  # no transaction held: CPU work only
+    with database.transaction(write=False) as db:
+        _check_programme_ids(db, actor, checked.sets)
+        _check_against_saved(db, actor, checked.sets, batch_size)
+    with database.transaction() as db:
+        counts = _import_records(db, actor, checked)
+    for start in range(0, len(checked.sets), batch_size):
+        with database.transaction() as db:
+            counts.set_logs += _import_sets(db, actor, checked.sets[start : start + batch_size])
+        if on_batch is not None:
+            on_batch(min(start + batch_size, len(checked.sets)))
+    return counts
+
+
+def _check_programme_ids(db: Session, actor: User, sets: list[SetLogIn]) -> None:
+    named = {s.programme_id for s in sets if s.programme_id is not None}
+    if not named:
+        return
+    own = set(db.scalars(select(Programme.id).where(Programme.user_id == actor.id, Programme.id.in_(named))))
+    if named - own:
+        raise UserError(
+            "Not a hipcoach backup this version can read: set_logs name programme "
+            f"{min(named - own)}, which is not among your own data."
+        )
+
+
+def _check_against_saved(db: Session, actor: User, sets: list[SetLogIn], batch_size: int) -> None:
+    """A client key already saved for a different set refuses the whole file, before any write."""
+    for start in range(0, len(sets), batch_size):
+        batch = sets[start : start + batch_size]
+        saved = _saved_sets(db, actor, batch)
+        for entry in batch:
+            row = saved.get(entry.client_key)
+            if row is not None and tuple(getattr(row, f) for f in _SAME_SET) != _same_set(entry):
+                raise _key_reused(entry)
+
+
+def _saved_sets(db: Session, actor: User, batch: list[SetLogIn]) -> dict:
+    keys = {s.client_key for s in batch}
+    columns = (SetLog.client_key, *(getattr(SetLog, f) for f in _SAME_SET))
+    query = select(*columns).where(SetLog.user_id == actor.id, SetLog.client_key.in_(keys))
+    return {row.client_key: row for row in db.execute(query)}
+
+
+def _key_reused(entry: SetLogIn) -> Conflict:
+    return Conflict(
+        f"client_key {entry.client_key!r} was already used for a different set; nothing was imported.",
+        "The saved set was kept; remove that set from the file, or change its key.",
+    )
+
+
+def _import_records(db: Session, actor: User, checked: CheckedBackup) -> ImportCounts:
+    """The profile, programmes and check-ins: a few rows, in one transaction."""
     counts = ImportCounts()
     if (
-        backup.profile is not None
+        checked.profile is not None
         and db.scalar(select(RunnerProfile.id).where(RunnerProfile.user_id == actor.id)) is None
     ):
-        save_profile(db, actor, backup.profile)
+        save_profile(db, actor, checked.profile)
         counts.profile = 1
     have = {(p.plan_id, _key(p.plan)) for p in list_programmes(db, actor, actor.id)}
-    for p in backup.programmes:
-        plan = Plan.model_validate(p.plan)
+    for p, plan in checked.plans:
         if (plan.plan_id, _key(p.plan)) not in have:
             db.add(
                 Programme(
@@ -108,16 +245,32 @@ def import_backup(db: Session, actor: User, raw: dict) -> ImportCounts:
             )
             have.add((plan.plan_id, _key(p.plan)))
             counts.programmes += 1
-    for entry in sets:
-        _, created = log_set(db, actor, entry)
-        counts.set_logs += created
     saved_days = {c.date for c in list_checkins(db, actor, actor.id)}
-    for c in backup.checkins:
+    for c in checked.backup.checkins:
         if c.date not in saved_days:
             db.add(CheckIn(user_id=actor.id, date=c.date, pain=c.pain, note=c.note))
+            saved_days.add(c.date)
             counts.checkins += 1
     db.flush()
     return counts
+
+
+def _import_sets(db: Session, actor: User, batch: list[SetLogIn]) -> int:
+    """Adds the sets whose client keys are not saved yet, in one statement. Keys are looked up again
+    inside this transaction: a set logged since the check is kept, not duplicated."""
+    saved = _saved_sets(db, actor, batch)
+    new: dict[str, dict] = {}
+    for entry in batch:
+        if entry.client_key in saved:
+            continue
+        new.setdefault(entry.client_key, {"user_id": actor.id, **entry.model_dump()})
+    if new:
+        db.execute(insert(SetLog), list(new.values()))
+    return len(new)
+
+
+def _same_set(entry: SetLogIn) -> tuple:
+    return tuple(getattr(entry, f) for f in _SAME_SET)
 
 
 def _key(plan: dict) -> str:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Response
 from pydantic import TypeAdapter
 from sqlalchemy import Row
 
+from hipcoach.reports.csv_cells import safe_row
 from hipcoach.store import training
 from hipcoach.store.inputs import CheckInIn, SetCorrectionIn, SetLogIn
 from hipcoach.store.progress import Progress, progress
@@ -27,8 +28,9 @@ SET_LOGS = TypeAdapter(list[SetLogOut])
     response_model=SetLogOut,
     responses={200: {"description": "this client_key was logged before; the saved set is returned"}},
 )
-async def log_set(entry: SetLogIn, actor: Actor, tx: Tx, response: Response) -> SetLogOut:
-    """Runs in the event loop: a few milliseconds of SQLite work, cheaper there than a thread hop."""
+def log_set(entry: SetLogIn, actor: Actor, tx: Tx, response: Response) -> SetLogOut:
+    """Runs in a worker thread: the write waits for the writers' turn, which another request (an
+    import, say) may hold; waiting in the event loop would stall every other request meanwhile."""
     with tx() as db:
         row, created = training.log_set(db, actor, entry)
         if not created:
@@ -64,7 +66,7 @@ def set_logs_csv(runner_id: Id, actor: Actor, db: DB) -> Response:
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
     writer.writeheader()
     for s in _set_logs_out(training.list_set_logs(db, actor, runner_id)):
-        writer.writerow(s.model_dump(mode="json"))
+        writer.writerow(safe_row(s.model_dump(mode="json")))  # no text runs as a spreadsheet formula
     headers = {"Content-Disposition": f'attachment; filename="hipcoach-sets-{runner_id}.csv"'}
     return Response(out.getvalue(), media_type="text/csv", headers=headers)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from importlib import resources
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -15,6 +15,7 @@ from hipcoach.jobs.queue import make_huey, make_queue
 from hipcoach.jobs.worker import Worker
 from hipcoach.store.database import Database
 from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
+from hipcoach.web.body_text import refuse_lone_surrogates
 from hipcoach.web.errors import install_error_handlers
 from hipcoach.web.login_guard import login_url_for
 from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runner, session, today, videos
@@ -52,6 +53,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # FastAPI's docs pages load their scripts from a CDN; nothing may download at run time
         redoc_url=None,
+        dependencies=[Depends(refuse_lone_surrogates)],  # no route sees text that is not Unicode
     )
     app.state.settings, app.state.database, app.state.jobs = settings, database, queue
     for module in (api_accounts, api_programmes, api_logs, api_coaching, api_videos, api_backup):
@@ -77,6 +79,13 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         limit=settings.upload_limit_bytes,
         paths=(api_videos.UPLOAD_PATH, videos.UPLOAD_PAGE_PATH),
         page=too_large_answer,
+    )
+    app.add_middleware(
+        UploadLimit,
+        limit=settings.backup_limit_bytes,
+        paths=(api_backup.BACKUP_PATH,),
+        what="backup",
+        overhead=0,
     )
     install_security_headers(app, secure=settings.secure_cookies)  # on every answer, 500s included
     return app

@@ -15,12 +15,23 @@ from starlette.exceptions import HTTPException
 from hipcoach.errors import UserError
 from hipcoach.store.errors import Conflict, Forbidden, NotFound
 from hipcoach.web.answer_kind import answer_kind
+from hipcoach.web.body_text import is_unicode, printable
 from hipcoach.web.pages.error_page import error_answer, server_error_answer
 from hipcoach.web.pages.error_view import error_view, http_error_words, validation_words
 
 
 def _body(exc: UserError) -> dict:
     return {"detail": exc.message, "hint": exc.hint}
+
+
+def _printable(value):
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    return value
 
 
 def user_error_status(exc: UserError) -> int:
@@ -59,6 +70,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unreadable(request: Request, exc: RequestValidationError) -> Response:
         kind = _kind(request)
         if kind == "json":
+            if not is_unicode(repr(exc.errors())):  # an echoed input nothing could encode
+                exc = RequestValidationError(_printable(exc.errors()), body=None)
             return await request_validation_exception_handler(request, exc)
         status, message, hint = validation_words(exc.errors())
         return await error_answer(request, kind, lambda role: error_view(status, message, hint, role))

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hipcoach.plans.dose import Dose
+from hipcoach.plans.profile import StartDate
 from hipcoach.tracking.summary import SetsAgainstPlan
 
 
@@ -70,7 +71,7 @@ class QuestionOut(BaseModel):
 
 class ProgrammeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    start_date: dt.date | None = None
+    start_date: StartDate | None = None
 
 
 class ProgrammeOut(_Out):

@@ -10,6 +10,7 @@ from hipcoach.errors import UserError
 from hipcoach.store.db import sqlite_url
 
 DEFAULT_UPLOAD_LIMIT = 500 * 1024 * 1024  # a few minutes of 1080p phone video
+DEFAULT_BACKUP_LIMIT = 20 * 1024 * 1024  # a backup: years of daily logging come to a few MiB
 
 
 @dataclass
@@ -18,6 +19,7 @@ class Settings:
     database_url: str | None = None  # None: an SQLite file in data_dir
     redis_url: str | None = None  # None: the job queue lives in an SQLite file in data_dir
     upload_limit_bytes: int = DEFAULT_UPLOAD_LIMIT
+    backup_limit_bytes: int = DEFAULT_BACKUP_LIMIT  # the body of POST /api/v1/backup
     secret: str | None = None  # None: read (or create once) data_dir/secret.key
     secure_cookies: bool = False  # behind HTTPS: a Secure session cookie and Strict-Transport-Security
     embedded_worker: bool = False  # run the job consumer inside the web process
@@ -31,8 +33,8 @@ class Settings:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UserError(f"Cannot use {self.data_dir} as the data folder: {exc.strerror}") from None
-        if self.upload_limit_bytes <= 0:
-            raise UserError("The upload limit must be a positive number of bytes.")
+        if self.upload_limit_bytes <= 0 or self.backup_limit_bytes <= 0:
+            raise UserError("The upload and backup limits must be positive numbers of bytes.")
 
     @property
     def db_url(self) -> str:

@@ -23,13 +23,22 @@ class UploadTooLarge(Exception):
 
 
 class UploadLimit:
-    """ASGI middleware: bodies of POSTs to `paths` may not exceed `limit` bytes (plus form overhead)."""
+    """ASGI middleware: bodies of POSTs to `paths` may not exceed `limit` bytes (plus form overhead).
+    `what` names the body in the message ("upload", "backup")."""
 
     FORM_OVERHEAD = 64 * 1024
 
-    def __init__(self, app, limit: int, paths: tuple[str, ...], page: PageAnswer | None = None) -> None:
-        self.app, self.limit, self.paths, self.page = app, limit, paths, page
-        self.max_body = limit + self.FORM_OVERHEAD
+    def __init__(
+        self,
+        app,
+        limit: int,
+        paths: tuple[str, ...],
+        page: PageAnswer | None = None,
+        what: str = "upload",
+        overhead: int = FORM_OVERHEAD,
+    ) -> None:
+        self.app, self.limit, self.paths, self.page, self.what = app, limit, paths, page, what
+        self.max_body = limit + overhead
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
@@ -66,7 +75,7 @@ class UploadLimit:
             response = await self.page(Request(scope), self.limit, kind)
             return await response(scope, receive, send)
         mib = self.limit / 2**20
-        body = json.dumps({"detail": f"The upload is larger than the limit of {mib:.0f} MiB."}).encode()
+        body = json.dumps({"detail": f"The {self.what} is larger than the limit of {mib:.0f} MiB."}).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
