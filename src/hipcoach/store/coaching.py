@@ -163,7 +163,7 @@ def _latest_per_user(model, ids: list[int], *where):
     return select(func.max(model.id)).where(model.user_id.in_(ids), *where).group_by(model.user_id)
 
 
-def _plans(db: Session, programmes: list[Programme]) -> dict[int, Plan]:
+def _plans(db: Session, programmes: list[Programme]) -> dict[int, tuple[Programme, Plan]]:
     """Each athlete's latest plan, parsed through the store's per-process cache (training.programme_plan
     would check access and load the deferred plan column once per athlete); the plans not yet parsed in
     this process are read in one query. The caller has checked access."""
@@ -173,10 +173,10 @@ def _plans(db: Session, programmes: list[Programme]) -> dict[int, Plan]:
     stored = {}
     if missing:
         stored = dict(db.execute(select(Programme.id, Programme.plan).where(Programme.id.in_(missing))).all())
-    return {p.user_id: training._parsed_plan(keys[p.id], lambda p=p: stored[p.id]) for p in programmes}
+    return {p.user_id: (p, training._parsed_plan(keys[p.id], lambda p=p: stored[p.id])) for p in programmes}
 
 
-def _records(db: Session, people: list[User], today: dt.date, with_all_sets: bool = False):
+def _records(db: Session, people: list[User], today: dt.date):
     """Everything the triage and the athlete table read, for these athletes, in a fixed number of
     queries. The caller has checked that the actor may read each of them."""
     ids = [u.id for u in people]
@@ -185,10 +185,8 @@ def _records(db: Session, people: list[User], today: dt.date, with_all_sets: boo
     set_cols = (SetLog.user_id, SetLog.id, SetLog.date, SetLog.exercise_id, SetLog.side, SetLog.set_number,
                 SetLog.pain_during, SetLog.reps, SetLog.hold_s)  # fmt: skip
     set_query = select(*set_cols).where(
-        SetLog.user_id.in_(ids), SetLog.replaced_at.is_(None), SetLog.date <= today
+        SetLog.user_id.in_(ids), SetLog.replaced_at.is_(None), SetLog.date >= sets_from, SetLog.date <= today
     )
-    if not with_all_sets:
-        set_query = set_query.where(SetLog.date >= sets_from)
     sets: dict[int, list] = defaultdict(list)
     for r in db.execute(set_query.order_by(SetLog.date, SetLog.id)):
         sets[r.user_id].append(r)
@@ -220,9 +218,9 @@ def _records(db: Session, people: list[User], today: dt.date, with_all_sets: boo
     return sets, checkins, _plans(db, programmes), referrals, screens
 
 
-def _athlete_records(
-    user: User, sets, checkins, plan: Plan | None, referral, screens
-) -> triage.AthleteRecords:
+def _athlete_records(user: User, sets, checkins, plan, referral, screens) -> triage.AthleteRecords:
+    """`plan` is the athlete's latest (Programme, Plan), or None."""
+    programme, plan = plan if plan is not None else (None, None)
     sessions = [triage.PlannedSession(s.uid, s.date) for w in plan.weeks for s in w.sessions] if plan else []
     ref = None
     if referral is not None:
@@ -236,6 +234,7 @@ def _athlete_records(
         sets=[triage.SetRow(s.id, s.date, s.exercise_id, s.side, s.set_number, s.pain_during) for s in sets],
         checkins=checkins,
         sessions=sessions,
+        programme_made=programme.created_at.date() if programme is not None else None,
         screens=screens,
     )
 
@@ -283,10 +282,13 @@ def board(db: Session, actor: User, today: dt.date, latest_videos: int = 10) -> 
     rules = load_rules()
     rows, items = [], []
     for u in people:
-        plan = plans.get(u.id)
+        plan = plans.get(u.id)  # (programme, plan) or None
         rows.append(
             AthleteRow(
-                u, _signals(sets[u.id], checkins[u.id], plan, today), newest.get(u.id), referrals.get(u.id)
+                u,
+                _signals(sets[u.id], checkins[u.id], plan[1] if plan else None, today),
+                newest.get(u.id),
+                referrals.get(u.id),
             )
         )
         records = _athlete_records(u, sets[u.id], checkins[u.id], plan, referrals.get(u.id), screens[u.id])

@@ -11,7 +11,8 @@ An item, most urgent kind first:
 - pain_rising: mean pain during sets this ISO week above last week's, by the engine's definition
   (plans/progress.LogIndex.weekly_rise: each exercise and side's worst set of a day counts once), at
   the athlete's latest logged day in the window;
-- missed: a planned session before today, in the window, with no set logged on its day;
+- missed: a planned session before today, in the window and not before the programme was made (a
+  programme may start in the past), with no set logged on its day;
 - asymmetry: the latest single-leg-squat screen's knees differ by more than two measurements can by
   error alone (analysis/screen_evidence.FPPA_SIDE_DIFFERENCE_DEG, from the standard error Munro 2012
   verified in the shared EVIDENCE.md).
@@ -87,6 +88,7 @@ class AthleteRecords:
     sets: Sequence[SetRow] = ()
     checkins: Sequence[CheckInRow] = ()
     sessions: Sequence[PlannedSession] = ()
+    programme_made: dt.date | None = None  # a session dated before the programme was made was not missed
     screens: Sequence[ScreenRow] = ()
 
 
@@ -144,7 +146,7 @@ def items_for(records: AthleteRecords, today: dt.date, max_pain: int, rise_allow
             link=f"/coach/athletes/{who[0]}#session-{s.uid}",
         )
         for s in records.sessions
-        if since <= s.date < today and s.date not in done_days
+        if max(since, records.programme_made or since) <= s.date < today and s.date not in done_days
     ]
     out += _asymmetry(who, records.screens)
     return order(out)
