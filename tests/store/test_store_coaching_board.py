@@ -34,8 +34,15 @@ def _team(database, n: int):
             for s in [s for w in plan.weeks for s in w.sessions if s.date < TODAY][:4]:
                 for item in s.items:
                     pain = 8 if k % 3 else 2
-                    entry = SetLogIn(client_key=uuid.uuid4().hex, date=s.date, exercise_id=item.exercise_id,
-                                     side=item.dose.side, set_number=1, reps=10, pain_during=pain)  # fmt: skip
+                    entry = SetLogIn(
+                        client_key=uuid.uuid4().hex,
+                        date=s.date,
+                        exercise_id=item.exercise_id,
+                        side=item.dose.side,
+                        set_number=1,
+                        reps=10,
+                        pain_during=pain,
+                    )
                     training.log_set(db, runner, entry)
             training.put_checkin(
                 db, runner, TODAY - dt.timedelta(days=2), CheckInIn(pain=7, note="sore knee")
