@@ -181,15 +181,23 @@ def _records(db: Session, people: list[User], today: dt.date):
     queries. The caller has checked that the actor may read each of them."""
     ids = [u.id for u in people]
     since = today - dt.timedelta(days=SIGNAL_DAYS - 1)
-    sets_from = today - _RISE_LOOKBACK
-    set_cols = (SetLog.user_id, SetLog.id, SetLog.date, SetLog.exercise_id, SetLog.side, SetLog.set_number,
-                SetLog.pain_during, SetLog.reps, SetLog.hold_s)  # fmt: skip
-    set_query = select(*set_cols).where(
-        SetLog.user_id.in_(ids), SetLog.replaced_at.is_(None), SetLog.date >= sets_from, SetLog.date <= today
+    current = (SetLog.user_id.in_(ids), SetLog.replaced_at.is_(None), SetLog.date <= today)
+    slot_key = (SetLog.user_id, SetLog.date, SetLog.exercise_id, SetLog.side)
+    slot_query = (
+        select(*slot_key, func.count(SetLog.id), func.max(SetLog.pain_during), func.max(SetLog.id))
+        .where(*current, SetLog.date >= today - _RISE_LOOKBACK)
+        .group_by(*slot_key)
     )
-    sets: dict[int, list] = defaultdict(list)
-    for r in db.execute(set_query.order_by(SetLog.date, SetLog.id)):
-        sets[r.user_id].append(r)
+    slots: dict[int, list[triage.SlotRow]] = defaultdict(list)
+    for user_id, *slot in db.execute(slot_query):
+        slots[user_id].append(triage.SlotRow(*slot))
+    limit = min(MAX_RUNNING_PAIN, load_rules().max_pain_during)  # the flags' and the triage's limits
+    painful_cols = (SetLog.user_id, SetLog.id, SetLog.date, SetLog.exercise_id, SetLog.side,
+                    SetLog.set_number, SetLog.pain_during)  # fmt: skip
+    painful_query = select(*painful_cols).where(*current, SetLog.date >= since, SetLog.pain_during > limit)
+    painful: dict[int, list[triage.SetRow]] = defaultdict(list)
+    for user_id, *row in db.execute(painful_query.order_by(SetLog.id)):
+        painful[user_id].append(triage.SetRow(*row))
     checkins: dict[int, list[triage.CheckInRow]] = defaultdict(list)
     check_query = select(CheckIn.user_id, CheckIn.id, CheckIn.date, CheckIn.pain, CheckIn.note).where(
         CheckIn.user_id.in_(ids), CheckIn.date >= since, CheckIn.date <= today
@@ -215,11 +223,11 @@ def _records(db: Session, people: list[User], today: dt.date):
                 s.summary.get("right"),
             )
         )
-    return sets, checkins, _plans(db, programmes), referrals, screens
+    return (slots, painful), checkins, _plans(db, programmes), referrals, screens
 
 
 def _athlete_records(user: User, sets, checkins, plan, referral, screens) -> triage.AthleteRecords:
-    """`plan` is the athlete's latest (Programme, Plan), or None."""
+    """`sets` is (slots, painful sets); `plan` the athlete's latest (Programme, Plan), or None."""
     programme, plan = plan if plan is not None else (None, None)
     sessions = [triage.PlannedSession(s.uid, s.date) for w in plan.weeks for s in w.sessions] if plan else []
     ref = None
@@ -231,7 +239,8 @@ def _athlete_records(user: User, sets, checkins, plan, referral, screens) -> tri
         athlete_id=user.id,
         name=user.display_name,
         referral=ref,
-        sets=[triage.SetRow(s.id, s.date, s.exercise_id, s.side, s.set_number, s.pain_during) for s in sets],
+        slots=sets[0],
+        painful_sets=sets[1],
         checkins=checkins,
         sessions=sessions,
         programme_made=programme.created_at.date() if programme is not None else None,
@@ -240,18 +249,18 @@ def _athlete_records(user: User, sets, checkins, plan, referral, screens) -> tri
 
 
 def _signals(sets, checkins, plan: Plan | None, today: dt.date) -> Signals:
-    """recent_signals' figures from rows already read (the same definition)."""
+    """recent_signals' figures (the same definitions) from the per-slot totals and painful sets read."""
+    slots, painful = sets
     since = today - dt.timedelta(days=SIGNAL_DAYS - 1)
-    window = [
-        LoggedSet(s.date, s.exercise_id, s.side, s.reps, s.hold_s, s.pain_during)
-        for s in sets
-        if s.date >= since
-    ]
-    flags = sum(s.pain_during > MAX_RUNNING_PAIN for s in window) + sum(
+    window = [s for s in slots if s.date >= since]
+    flags = sum(s.pain_during > MAX_RUNNING_PAIN for s in painful if s.date >= since) + sum(
         c.pain > MAX_RUNNING_PAIN for c in checkins
     )
-    done = window_adherence(plan, window, since, today) if plan is not None else None
-    return Signals(len(window), flags, done)
+    done = None
+    if plan is not None:  # window_adherence counts sets per day, exercise and side: one stands for each
+        per_set = [[LoggedSet(s.date, s.exercise_id, s.side, 0, 0.0, s.worst_pain)] * s.sets for s in window]
+        done = window_adherence(plan, (x for group in per_set for x in group), since, today)
+    return Signals(sum(s.sets for s in window), flags, done)
 
 
 def _seen_keys(db: Session, actor: User, ids: list[int]) -> set[tuple[int, str]]:
@@ -286,12 +295,13 @@ def board(db: Session, actor: User, today: dt.date, latest_videos: int = 10) -> 
         rows.append(
             AthleteRow(
                 u,
-                _signals(sets[u.id], checkins[u.id], plan[1] if plan else None, today),
+                _signals((sets[0][u.id], sets[1][u.id]), checkins[u.id], plan[1] if plan else None, today),
                 newest.get(u.id),
                 referrals.get(u.id),
             )
         )
-        records = _athlete_records(u, sets[u.id], checkins[u.id], plan, referrals.get(u.id), screens[u.id])
+        mine = (sets[0][u.id], sets[1][u.id])
+        records = _athlete_records(u, mine, checkins[u.id], plan, referrals.get(u.id), screens[u.id])
         found = triage.items_for(records, today, rules.max_pain_during, rules.weekly_rise_allowed)
         items += [i for i in found if (u.id, i.key) not in seen]
     by_id = {u.id: u for u in people}
@@ -321,7 +331,12 @@ def athlete_triage(db: Session, actor: User, athlete_id: int, today: dt.date) ->
 def _items_of(db: Session, user: User, today: dt.date) -> list[triage.Item]:
     sets, checkins, plans, referrals, screens = _records(db, [user], today)
     records = _athlete_records(
-        user, sets[user.id], checkins[user.id], plans.get(user.id), referrals.get(user.id), screens[user.id]
+        user,
+        (sets[0][user.id], sets[1][user.id]),
+        checkins[user.id],
+        plans.get(user.id),
+        referrals.get(user.id),
+        screens[user.id],
     )
     rules = load_rules()
     return triage.items_for(records, today, rules.max_pain_during, rules.weekly_rise_allowed)

@@ -49,6 +49,18 @@ class SetRow(NamedTuple):
     pain_during: int
 
 
+class SlotRow(NamedTuple):
+    """One exercise and side on one day, as the engine reads a day's sets: how many sets, the worst
+    pain during them, and the newest set's id (to link to)."""
+
+    date: dt.date
+    exercise_id: str
+    side: str
+    sets: int
+    worst_pain: int
+    last_id: int
+
+
 class CheckInRow(NamedTuple):
     id: int
     date: dt.date
@@ -79,13 +91,16 @@ class ScreenRow(NamedTuple):
 
 @dataclass(frozen=True)
 class AthleteRecords:
-    """One athlete's records the triage reads: sets from at least three weeks back (a week-on-week rise
-    needs the week before the window's first), check-ins in the window, the programme's sessions."""
+    """One athlete's records the triage reads: the sets per day, exercise and side from at least three
+    weeks back (a week-on-week rise needs the week before the window's first), the single sets above
+    the pain limit in the window, check-ins in the window, the programme's sessions. Per-slot totals
+    rather than every set: 50 athletes' 12 weeks are tens of thousands of sets."""
 
     athlete_id: int
     name: str
     referral: ReferralRow | None = None
-    sets: Sequence[SetRow] = ()
+    slots: Sequence[SlotRow] = ()
+    painful_sets: Sequence[SetRow] = ()
     checkins: Sequence[CheckInRow] = ()
     sessions: Sequence[PlannedSession] = ()
     programme_made: dt.date | None = None  # a session dated before the programme was made was not missed
@@ -118,8 +133,7 @@ def items_for(records: AthleteRecords, today: dt.date, max_pain: int, rise_allow
     since = today - dt.timedelta(days=WINDOW_DAYS - 1)
     who = (records.athlete_id, records.name)
     out = [*_referral(who, records.referral)]
-    recent = [s for s in records.sets if since <= s.date <= today]
-    out += _painful_sets(who, recent, max_pain)
+    out += _painful_sets(who, [s for s in records.painful_sets if since <= s.date <= today], max_pain)
     out += [
         Item(
             *who,
@@ -134,8 +148,8 @@ def items_for(records: AthleteRecords, today: dt.date, max_pain: int, rise_allow
         for c in records.checkins
         if since <= c.date <= today and c.pain > max_pain
     ]
-    out += _rising(who, records.sets, recent, rise_allowed)
-    done_days = {s.date for s in records.sets}
+    out += _rising(who, records.slots, [s for s in records.slots if since <= s.date <= today], rise_allowed)
+    done_days = {s.date for s in records.slots if s.sets}
     out += [
         Item(
             *who,
@@ -189,26 +203,27 @@ def _painful_sets(who, sets: Sequence[SetRow], max_pain: int) -> list[Item]:
     return out
 
 
-def weekly_rise(sets: Iterable[SetRow], day: dt.date) -> float | None:
+def weekly_rise(slots: Iterable[SlotRow], day: dt.date) -> float | None:
     """Mean pain during this ISO week (up to `day`) minus last week's, as the engine reads logs: each
     exercise and side's worst set of a day is one log (plans/adapt.py, plans/progress.LogIndex)."""
-    worst: dict[tuple[dt.date, str, str], int] = {}
-    for s in sets:
-        k = (s.date, s.exercise_id, s.side)
-        worst[k] = max(worst.get(k, 0), s.pain_during)
     week, last = day.isocalendar()[:2], (day - dt.timedelta(weeks=1)).isocalendar()[:2]
-    cur = [p for (d, _, _), p in worst.items() if d.isocalendar()[:2] == week and d <= day]
-    prev = [p for (d, _, _), p in worst.items() if d.isocalendar()[:2] == last]
+    cur, prev = [], []
+    for s in slots:
+        iso = s.date.isocalendar()[:2]
+        if iso == week and s.date <= day:
+            cur.append(s.worst_pain)
+        elif iso == last:
+            prev.append(s.worst_pain)
     if not cur or not prev:
         return None
     return sum(cur) / len(cur) - sum(prev) / len(prev)
 
 
-def _rising(who, sets: Sequence[SetRow], recent: Sequence[SetRow], rise_allowed: float) -> list[Item]:
+def _rising(who, slots: Sequence[SlotRow], recent: Sequence[SlotRow], rise_allowed: float) -> list[Item]:
     if not recent:
         return []
-    latest = max(recent, key=lambda s: (s.date, s.id))
-    rise = weekly_rise(sets, latest.date)
+    latest = max(recent, key=lambda s: (s.date, s.last_id))
+    rise = weekly_rise(slots, latest.date)
     if rise is None or rise <= rise_allowed:
         return []
     year, week = latest.date.isocalendar()[:2]
@@ -216,7 +231,7 @@ def _rising(who, sets: Sequence[SetRow], recent: Sequence[SetRow], rise_allowed:
         f"Pain during sets rose by {rise:.1f}/10 on average from the week before "
         f"(the week of {latest.date:%d %b})"
     )
-    link = f"/coach/athletes/{who[0]}#set-{latest.id}"
+    link = f"/coach/athletes/{who[0]}#set-{latest.last_id}"
     return [Item(*who, "pain_rising", f"rise:{year}-W{week:02d}", latest.date, title, (), link, rise)]
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hipcoach.store.models.base import Base
+from hipcoach.store.models.training import SetLog
 from hipcoach.store.types import UTCDateTime, utcnow
 
 
@@ -29,3 +30,9 @@ class TriageSeen(Base):
     title: Mapped[str] = mapped_column(String(300))
     link: Mapped[str] = mapped_column(String(200))  # the evidence, as a path in the app
     seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The dashboard reads the last four weeks of sets of every linked athlete at once; with only the user_id
+# index the database walks each athlete's whole history to find them. Declared here, with the migration
+# that adds it (0005), so the triage's needs stay in one place.
+Index("ix_set_logs_user_id_date", SetLog.user_id, SetLog.date)

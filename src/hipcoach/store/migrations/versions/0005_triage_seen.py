@@ -1,7 +1,8 @@
-"""The triage items a coach marked seen.
+"""The triage items a coach marked seen, and an index for the dashboard's read of recent sets.
 
 Adds one row per coach, athlete and item, so a seen item leaves the dashboard and stays in the
-athlete's history with when it was seen.
+athlete's history with when it was seen; and an index on set_logs (user_id, date), so reading every
+athlete's last weeks does not walk each whole history.
 
 Revision ID: 0005
 Revises: 0004
@@ -44,7 +45,11 @@ def upgrade() -> None:
     with op.batch_alter_table("triage_seen", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_triage_seen_coach_id"), ["coach_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_triage_seen_athlete_id"), ["athlete_id"], unique=False)
+    with op.batch_alter_table("set_logs", schema=None) as batch_op:
+        batch_op.create_index("ix_set_logs_user_id_date", ["user_id", "date"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("set_logs", schema=None) as batch_op:
+        batch_op.drop_index("ix_set_logs_user_id_date")
     op.drop_table("triage_seen")
