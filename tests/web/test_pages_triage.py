@@ -70,6 +70,8 @@ def test_a_red_flag_runner_is_on_top_with_the_reasons_then_the_painful_set(team)
     assert rows[0]["kind"] == "referral_urgent" and rows[0]["athlete"] == str(team.una.id)
     assert "Una Runner : Urgent referral to a clinician from the screening of" in rows[0]["text"]
     assert RED_FLAGS_BY_ID["calf_swelling"].reason in rows[0]["text"]  # the reason the runner was shown
+    assert rows[0]["link"] == f"/coach/athletes/{team.una.id}#referral"
+    assert 'id="referral" class="notice notice-urgent"' in team.client.get(rows[0]["link"].split("#")[0]).text
     assert rows[1]["kind"] == "pain_set" and rows[1]["athlete"] == str(team.rita.id)
 
 

@@ -178,7 +178,15 @@ def _referral(who, referral: ReferralRow | None) -> list[Item]:
     level = "Urgent referral" if referral.urgent else "Referral"
     title = f"{level} to a clinician from the screening of {referral.date:%d %b %Y}"
     return [
-        Item(*who, kind, f"referral:{referral.id}", referral.date, title, tuple(referral.reasons), "referral")
+        Item(
+            *who,
+            kind,
+            f"referral:{referral.id}",
+            referral.date,
+            title,
+            tuple(referral.reasons),
+            f"/coach/athletes/{who[0]}#referral",
+        )
     ]
 
 
