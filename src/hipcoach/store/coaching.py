@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Row, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from hipcoach.plans.programme import Plan
@@ -148,7 +148,7 @@ class AthleteRow(NamedTuple):
 
     user: User
     signals: Signals
-    latest_video: Analysis | None
+    latest_video: Row | None  # the athlete's newest analysis: id, user_id, target, status
     referral: Screening | None
 
 
@@ -275,10 +275,10 @@ def board(db: Session, actor: User, today: dt.date, latest_videos: int = 10) -> 
     people = athletes(db, actor)
     ids = [u.id for u in people]
     sets, checkins, plans, referrals, screens = _records(db, people, today)
-    newest = {
-        a.user_id: a
-        for a in db.scalars(select(Analysis).where(Analysis.id.in_(_latest_per_user(Analysis, ids))))
-    }
+    newest_query = select(Analysis.id, Analysis.user_id, Analysis.target, Analysis.status).where(
+        Analysis.id.in_(_latest_per_user(Analysis, ids))
+    )  # columns only: a report's JSON can be large and the athlete's line shows only its name and status
+    newest = {a.user_id: a for a in db.execute(newest_query)}
     recent = list(
         db.scalars(
             select(Analysis)
