@@ -52,6 +52,7 @@ def seed(database, athletes: int) -> str:
             programme = training.create_programme(db, runner)
             plan = training.programme_plan(db, runner, programme)
             past = [s.model_dump(mode="json") for w in plan.weeks for s in w.sessions if s.date < today]
+            programme.created_at = dt.datetime.combine(start, dt.time(7), dt.UTC)  # made when it began
             runners.append((runner.id, programme.id, past))
             if k % 10 == 0:
                 db.add(Screening(user_id=runner.id, answers={}, referral=True, urgent=True,

@@ -237,7 +237,7 @@ def _rising(who, slots: Sequence[SlotRow], recent: Sequence[SlotRow], rise_allow
     year, week = latest.date.isocalendar()[:2]
     title = (
         f"Pain during sets rose by {rise:.1f}/10 on average from the week before "
-        f"(the week of {latest.date:%d %b})"
+        f"(this week up to {latest.date:%a %d %b})"
     )
     link = f"/coach/athletes/{who[0]}#set-{latest.last_id}"
     return [Item(*who, "pain_rising", f"rise:{year}-W{week:02d}", latest.date, title, (), link, rise)]
