@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
@@ -11,7 +12,7 @@ from sqlalchemy import inspect, select, text
 from hipcoach.store.database import Database
 from hipcoach.store.db import make_engine
 from hipcoach.store.inputs import CheckInIn, SetLogIn
-from hipcoach.store.migrate import current_revision, head_revision, upgrade
+from hipcoach.store.migrate import alembic_config, current_revision, head_revision, upgrade
 from hipcoach.store.models import Base, SetLog, User
 from hipcoach.store.training import list_checkins, list_set_logs, log_set
 
@@ -101,5 +102,16 @@ def test_upgrade_from_0002_keeps_corrections_and_adds_the_screenings_table(db_ur
     assert "screenings" in inspect(engine).get_table_names()
     columns = {c["name"] for c in inspect(engine).get_columns("set_logs")}
     assert {"replaced_at", "replaces_id"} <= columns
-    assert current_revision(engine) == head_revision(engine) == "0004"
+    assert current_revision(engine) == head_revision(engine) == "0005"
+    engine.dispose()
+
+
+def test_upgrade_from_0004_adds_the_triage_seen_table_and_downgrade_removes_it(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0004")
+    assert "triage_seen" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert {"item_key", "seen_at", "link"} <= {c["name"] for c in inspect(engine).get_columns("triage_seen")}
+    command.downgrade(alembic_config(engine), "0004")
+    assert "triage_seen" not in inspect(engine).get_table_names()
     engine.dispose()

@@ -150,7 +150,8 @@ def test_the_athlete_page_shows_what_the_runner_sees_with_programme_and_videos(t
     page = r.text
     assert re.search(r'<h1 id="athlete-name">Rita Runner</h1>', page)
     start = (TODAY - dt.timedelta(days=20)).strftime("%d %b %Y")
-    assert f"Programme {team.plan_id}, starting {start}." in page
+    assert f'<p id="programme-summary">Started {start}, ' in page
+    assert f"Programme {team.plan_id}" not in page  # an internal id means nothing to a physio
     planned = sum(i["dose"]["sets"] for s in team.due for i in s["items"])
     done = team.item["dose"]["sets"]
     assert f"sets done against the plan: {done}/{planned} ({round(100 * done / planned)}%)" in page

@@ -184,17 +184,26 @@ def team(client):
     return t
 
 
-def test_the_coach_sees_referrals_urgent_first(team):
+def _triage(page: str) -> list[tuple[str, str, str]]:
+    """(kind, athlete and title, reasons) of each row of the dashboard's "Needs you today", in order."""
+    section = re.search(r'<section id="triage".*?</section>', page, re.S).group(0)
+    rows = re.findall(r'<li class="notice[^"]*"[^>]*data-kind="([^"]+)"[^>]*>(.*?)<form', section, re.S)
+    text = [(k, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).strip()) for k, body in rows]
+    return [(k, t.split("  ")[0], t) for k, t in text]
+
+
+def test_the_coach_sees_referrals_urgent_first_at_the_top_of_the_triage(team):
     page = team.as_(team.ann).get("/coach").text
-    section = re.search(r'<section id="referrals".*?</section>', page, re.S).group(0)
-    lines = [
-        re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<p class=\"notice[^>]*>(.*?)</p>", section, re.S)
-    ]
-    rita, una = (escape(RED_FLAGS_BY_ID[f].reason) for f in ("calf_swelling", "systemic"))
-    assert lines == [
-        f"Rita Runner: Referred on {TODAY} (urgent): {rita}",
-        f"Una Runner: Referred on {TODAY} (routine): {una}",
-    ]
+    rows = _triage(page)
+    rita, una = (RED_FLAGS_BY_ID[f].reason for f in ("calf_swelling", "systemic"))
+    assert [k for k, _, _ in rows[:2]] == ["referral_urgent", "referral"]
+    assert rows[0][2].startswith(
+        f"Rita Runner : Urgent referral to a clinician from the screening of {TODAY}"
+    )
+    assert re.sub(r"\s+", " ", rita) in rows[0][2]
+    assert rows[1][2].startswith(f"Una Runner : Referral to a clinician from the screening of {TODAY}")
+    assert re.sub(r"\s+", " ", una) in rows[1][2]
+    assert not any(k.startswith("referral") for k, _, _ in rows[2:])  # Nora has no red flag
     athlete = team.as_(team.ann).get(f"/coach/athletes/{team.rita.id}").text
     assert re.search(rf'id="referral" class="notice notice-urgent">Referred on {TODAY} \(urgent\): ', athlete)
     assert 'id="referral"' not in team.as_(team.ann).get(f"/coach/athletes/{team.nora.id}").text
@@ -203,15 +212,16 @@ def test_the_coach_sees_referrals_urgent_first(team):
 def test_the_coach_sees_a_cleared_referral_as_cleared(team):
     c = team.as_(team.rita)
     assert c.post("/onboarding", data=onboarding_form(team.rita.csrf, clinician_cleared="yes")).is_success
-    page = re.sub(r"<[^>]+>", "", team.as_(team.ann).get("/coach").text)
-    assert "Rita Runner: Referred" not in page and "Una Runner: Referred" in page
+    rows = _triage(team.as_(team.ann).get("/coach").text)
+    assert [t.split(" :")[0] for k, _, t in rows if k.startswith("referral")] == ["Una Runner"]
     athlete = team.as_(team.ann).get(f"/coach/athletes/{team.rita.id}").text
     assert 'id="referral-cleared"' in athlete and 'id="referral"' not in athlete
 
 
 def test_an_unlinked_coach_sees_no_referral(team):
     c = team.as_(team.bob)
-    assert 'id="referrals"' not in c.get("/coach").text and "Rita Runner" not in c.get("/coach").text
+    page = c.get("/coach").text
+    assert _triage(page) == [] and 'id="triage-empty"' in page and "Rita Runner" not in page
     assert c.get(f"/coach/athletes/{team.rita.id}").status_code == 404
 
 

@@ -5,6 +5,7 @@ from hipcoach.store.models.base import Base
 from hipcoach.store.models.media import Analysis, Screen, Video
 from hipcoach.store.models.screening import Screening
 from hipcoach.store.models.training import CheckIn, Programme, RunnerProfile, SetLog
+from hipcoach.store.models.triage import TriageSeen
 
 __all__ = [
     "Analysis",
@@ -19,6 +20,7 @@ __all__ = [
     "Screen",
     "Screening",
     "SetLog",
+    "TriageSeen",
     "User",
     "Video",
 ]

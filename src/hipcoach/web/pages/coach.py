@@ -1,14 +1,24 @@
-"""The coach's pages: the dashboard of linked athletes (referrals from screening, recent sets,
-adherence, pain flags, videos, invitation codes), one athlete's progress, and removing an athlete."""
+"""The coach's pages: the dashboard (what needs the coach today, most urgent first, then every linked
+athlete's line, the latest videos and invitation codes), one athlete's page a physio can work from, and
+removing an athlete.
+
+The dashboard reads all athletes at once (store/coaching.board): its number of queries does not grow
+with the number of athletes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
 
+from hipcoach.catalog import load_catalog
+from hipcoach.plans.progress import describe_dose
 from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
-from hipcoach.store import coaching, screening, training, videos
+from hipcoach.plans.rules import load_rules
+from hipcoach.store import coaching, prescriptions, screening, training, videos
 from hipcoach.store.progress import progress
 from hipcoach.web.deps import Id
 from hipcoach.web.pages.progress_view import progress_view
@@ -19,35 +29,12 @@ LATEST_VIDEOS = 10
 WINDOW = {"days": coaching.SIGNAL_DAYS, "pain_limit": MAX_RUNNING_PAIN}  # how the signals are explained
 
 
-def _athlete_rows(db, user) -> list[dict]:
-    rows = []
-    for athlete in coaching.athletes(db, user):
-        signals = coaching.recent_signals(db, user, athlete.id, dt.date.today())
-        recent = videos.list_analyses(db, user, athlete.id, LATEST_VIDEOS)
-        latest = screening.latest_screening(db, user, athlete.id)
-        referral = latest if latest is not None and latest.referral else None
-        rows.append({"user": athlete, "signals": signals, "recent": recent, "referral": referral})
-    return rows
-
-
-def _referrals(rows: list[dict]) -> list[dict]:
-    """The athletes whose latest screening gave a referral: urgent ones first, then the most recent."""
-    referred = [r for r in rows if r["referral"] is not None]
-    return sorted(referred, key=lambda r: (not r["referral"].urgent, -r["referral"].id))
-
-
-def _latest_videos(rows: list[dict]) -> list[tuple]:
-    """(athlete, analysis) for the newest videos across all athletes, newest first."""
-    pairs = [(r["user"], a) for r in rows for a in r["recent"]]
-    return sorted(pairs, key=lambda p: p[1].created_at, reverse=True)[:LATEST_VIDEOS]
-
-
 def _dashboard(request: Request, user, code: str | None = None, removed: str | None = None):
     with request.app.state.database.transaction(write=False) as db:
-        rows = _athlete_rows(db, user)
+        board = coaching.board(db, user, dt.date.today(), LATEST_VIDEOS)
     return render(
-        request, "coach.html", user=user, rows=rows, videos=_latest_videos(rows), code=code, removed=removed,
-        referrals=_referrals(rows), **WINDOW,
+        request, "coach.html", user=user, rows=board.rows, videos=board.latest_videos, code=code,
+        removed=removed, triage=board.today, limit=load_rules().max_pain_during, **WINDOW,
     )  # fmt: skip
 
 
@@ -63,20 +50,63 @@ def invite(request: Request, user: PageUser, form: CheckedForm):
     return _dashboard(request, user, code=code)
 
 
+@router.post("/coach/athletes/{athlete_id}/seen")
+def mark_seen(request: Request, athlete_id: Id, user: PageUser, form: CheckedForm):
+    """Mark one triage item seen; back to the page the form was on."""
+    with request.app.state.database.transaction() as db:
+        coaching.mark_seen(db, user, athlete_id, str(form.get("key", ""))[:120], dt.date.today())
+    back = f"/coach/athletes/{athlete_id}#triage" if form.get("back") == "athlete" else "/coach#triage"
+    return RedirectResponse(back, status_code=303)
+
+
+def _weeks(current, sets_by_day: dict, today: dt.date) -> list[dict]:
+    """The programme week by week: each session with its adapted doses and their reasons, and the sets
+    logged on its day (taken out of `sets_by_day`, which keeps the days without a session). The weeks
+    around today start unfolded."""
+    catalog = load_catalog()
+    weeks = []
+    for week in current.plan.weeks:
+        sessions = []
+        for s in week.sessions:
+            adapted = current.adaptation.session(s.uid)
+            items = [
+                {"name": catalog.exercise(a.dose.exercise_id).name, "side": a.dose.side,
+                 "dose": describe_dose(a.dose), "planned": describe_dose(a.planned), "changed": a.changed,
+                 "action": a.action, "reason": a.reason}
+                for a in (adapted.items if adapted else ())
+            ]  # fmt: skip
+            done = sets_by_day.pop(s.date, [])
+            sessions.append({"uid": s.uid, "date": s.date, "doses": items, "sets": done,
+                             "due": s.date <= today, "missed": s.date < today and not done})  # fmt: skip
+        near = any(abs((s["date"] - today).days) <= 7 for s in sessions)
+        weeks.append({"number": week.number, "phase": week.phase, "focus": week.focus, "sessions": sessions,
+                      "open": near})  # fmt: skip
+    return weeks
+
+
 @router.get("/coach/athletes/{athlete_id}")
 def athlete_page(request: Request, athlete_id: Id, user: PageUser):
-    """What the runner sees on /progress, with their programme and videos; only for a linked coach."""
+    """A linked athlete's programme, logs, check-ins, videos, screens, adherence and triage history."""
     today = dt.date.today()
     with request.app.state.database.transaction(write=False) as db:
         athlete = coaching.athlete(db, user, athlete_id)
         signals = coaching.recent_signals(db, user, athlete_id, today)
         programme = training.latest_programme(db, user, athlete_id)
+        current = prescriptions.current_plan(db, user, programme) if programme else None
+        sets_by_day = defaultdict(list)
+        for s in training.list_set_logs(db, user, athlete_id):
+            sets_by_day[s.date].append(s)
+        checkins = training.list_checkins(db, user, athlete_id)
         recent = videos.list_analyses(db, user, athlete_id, LATEST_VIDEOS)
         summary = progress(db, user, athlete_id, today)
         latest_screening = screening.latest_screening(db, user, athlete_id)
+        history = coaching.athlete_triage(db, user, athlete_id, today)
+    weeks = _weeks(current, sets_by_day, today) if current else []
+    off_plan = sorted(sets_by_day.items())  # days with sets but no session of the programme
     return render(
         request, "coach_athlete.html", user=user, athlete=athlete, signals=signals, **WINDOW,
-        programme=programme, analyses=recent, screening=latest_screening, **progress_view(summary),
+        programme=programme, weeks=weeks, off_plan=off_plan, checkins=sorted(checkins, key=lambda c: c.date),
+        analyses=recent, screening=latest_screening, triage=history, **progress_view(summary),
     )  # fmt: skip
 
 
