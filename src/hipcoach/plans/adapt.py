@@ -86,10 +86,13 @@ def adapt(
     sessions = {s.date: s for w in plan.weeks for s in w.sessions}
     checkin_days = sorted(checkins)
     index, logs, adapted = LogIndex(), [], {}
+    # A prescription depends only on the logs so far, so until the next logged day the same slot gets
+    # the same answer: sessions ahead of the last log (most of a programme) are worked out once.
+    memo: dict[tuple[str, str], Prescription] = {}
     for day in sorted({*groups, *sessions}):
         prescribed: dict[tuple[str, str], Dose] = {}
         if day in sessions:
-            items = tuple(_adapted(plan, index, it, catalog, rules) for it in sessions[day].items)
+            items = tuple(_memo(memo, plan, index, it, catalog, rules) for it in sessions[day].items)
             adapted[sessions[day].uid] = AdaptedSession(uid=sessions[day].uid, date=day, items=items)
             prescribed = {(a.dose.exercise_id, a.dose.side): a.dose for a in items}
         todays = []
@@ -100,12 +103,17 @@ def adapt(
                 todays.append(_log(day, target, done, checkins, checkin_days))
         for lg in todays:  # after the day's targets: a day's logs count from the next session on
             index.add(lg)
+        if todays:
+            memo.clear()
         logs += todays
     return Adaptation(sessions=adapted, logs=tuple(logs))
 
 
-def _adapted(plan: Plan, index: LogIndex, item: Item, catalog: Catalog, rules: Rules) -> AdaptedItem:
-    rx = next_prescription(plan, index, item.exercise_id, item.dose.side, catalog, rules)
+def _memo(memo, plan, index, item: Item, catalog, rules) -> AdaptedItem:
+    key = (item.exercise_id, item.dose.side)
+    rx = memo.get(key)
+    if rx is None:
+        rx = memo[key] = next_prescription(plan, index, item.exercise_id, item.dose.side, catalog, rules)
     return AdaptedItem(
         slot=item.exercise_id, planned=item.dose, dose=rx.dose, action=rx.action, reason=rx.reason
     )

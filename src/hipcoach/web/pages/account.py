@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 
 from hipcoach.errors import UserError
 from hipcoach.store import coaching, training
-from hipcoach.store.backup import import_backup
+from hipcoach.store.backup import import_backup_in_batches
 from hipcoach.store.errors import NotFound
 from hipcoach.web.deps import Id
 from hipcoach.web.pages.render import CheckedForm, PageUser, render
@@ -95,8 +95,9 @@ def import_backup_file(request: Request, user: PageUser, form: CheckedForm):
     if not isinstance(data, dict):
         return _data_page(request, user, {"backup": f"{file.filename} is not a hipcoach backup."}, status=422)
     try:
-        with request.app.state.database.transaction() as db:
-            counts = import_backup(db, user, data)
+        counts = import_backup_in_batches(
+            request.app.state.database, user, data
+        )  # other writers between batches
     except UserError as exc:
         return _data_page(request, user, {"backup": exc.message}, status=422)
     return _data_page(request, user, {}, counts=counts)
