@@ -338,7 +338,8 @@ def test_without_a_wake_lock_a_note_says_so_and_the_timers_still_run(live_server
     for button in card.locator("[data-timer] button").all():
         assert button.get_attribute("type") == "button"
         button.click()
-    assert page.url == url and requests == []
+    sent = [r for r in requests if not r.endswith("/figure.svg")]  # the lazy figure may load on scrolling
+    assert page.url == url and sent == []
     expect(card.locator("output.countdown")).to_have_text("")
 
     page.unroute("**/static/timer.js")
