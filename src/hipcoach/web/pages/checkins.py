@@ -16,7 +16,7 @@ from hipcoach.errors import UserError
 from hipcoach.store import training
 from hipcoach.store.inputs import CheckInIn
 from hipcoach.web.pages.field_errors import field_errors
-from hipcoach.web.pages.render import CheckedForm, RunnerUser, render
+from hipcoach.web.pages.render import CheckedForm, RunnerUser, is_htmx, render
 from hipcoach.web.pages.session_data import checkin_on, session_context
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +40,7 @@ def check_in(request: Request, uid: str, user: RunnerUser, form: CheckedForm):
         except UserError as exc:
             errors = {"pain": exc.message}
     back = str(form.get("next", ""))
-    htmx = request.headers.get("HX-Request") == "true"
+    htmx = is_htmx(request)
     if not errors and not htmx:
         safe = back.startswith("/") and not back.startswith("//") and "\\" not in back
         return RedirectResponse(back if safe else f"/sessions/{uid}", status_code=303)

@@ -72,6 +72,11 @@ RunnerUser = Annotated[User, Depends(signed_in_runner)]
 CheckedForm = Annotated[dict, Depends(checked_form)]
 
 
+def is_htmx(request: Request) -> bool:
+    """An htmx request wants the part of the page it swaps; a plain post gets a redirect or a page."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def render(request: Request, name: str, status_code: int = 200, **context):
     user = context.pop("user", None)
     raw = request.cookies.get(SESSION_COOKIE)

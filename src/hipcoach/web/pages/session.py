@@ -20,15 +20,11 @@ from hipcoach.store import training
 from hipcoach.store.errors import Conflict, NotFound
 from hipcoach.store.inputs import SetCorrectionIn, SetLogIn
 from hipcoach.web.pages.field_errors import field_errors
-from hipcoach.web.pages.render import CheckedForm, RunnerUser, render
+from hipcoach.web.pages.render import CheckedForm, RunnerUser, is_htmx, render
 from hipcoach.web.pages.session_data import Step, advice_for, checkin_on, session_context, sets_by_card
 
 router = APIRouter(include_in_schema=False)
 BANDS = get_args(Band)
-
-
-def _is_htmx(request: Request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _fields(form: dict, names) -> dict:
@@ -161,11 +157,11 @@ def _step_of(ctx: dict, exercise_id, side) -> Step:
 
 def _after_post(request, uid, step: Step, user, form, errors, logged_now=False, fixing=None):
     """htmx: the step again (422 when refused); a plain post: back to the step page (or it, refused)."""
-    if not errors and not _is_htmx(request):
+    if not errors and not is_htmx(request):
         return RedirectResponse(f"/sessions/{uid}/guided/{step.number}", status_code=303)
     values = form if errors else {}
     return _step_answer(
-        request, uid, step.number, user, full=not _is_htmx(request), errors=errors, values=values,
+        request, uid, step.number, user, full=not is_htmx(request), errors=errors, values=values,
         logged_now=logged_now, fixing=fixing, status=422 if errors else 200,
     )  # fmt: skip
 
