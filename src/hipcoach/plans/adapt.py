@@ -80,16 +80,37 @@ def adapt(
     catalog: Catalog,
     rules: Rules,
 ) -> Adaptation:
+    return _replay(plan, sets, checkins, catalog, rules, {}, [], None)
+
+
+def resume(
+    previous: Adaptation,
+    day: dt.date,
+    plan: Plan,
+    sets: Iterable[LoggedSetLike],
+    checkins: Mapping[dt.date, int],
+    catalog: Catalog,
+    rules: Rules,
+) -> Adaptation:
+    """`adapt` again after a change on or after `day`, given the sets from `day` on: everything before
+    `day` is taken from `previous` (a session's doses depend only on earlier days' logs, and a log on
+    only its own day's sets, its check-in and the latest one before it). A new set is nearly always
+    today's, so this replays a day or two instead of twelve weeks."""
+    kept = {uid: s for uid, s in previous.sessions.items() if s.date < day}
+    return _replay(plan, sets, checkins, catalog, rules, kept, previous.logs_before(day), day)
+
+
+def _replay(plan, sets, checkins, catalog, rules, adapted, logs, start: dt.date | None) -> Adaptation:
     groups: dict[dt.date, dict[tuple[str, str], list[LoggedSetLike]]] = defaultdict(lambda: defaultdict(list))
     for s in sets:
         groups[s.date][(s.exercise_id, s.side)].append(s)
     sessions = {s.date: s for w in plan.weeks for s in w.sessions}
     checkin_days = sorted(checkins)
-    index, logs, adapted = LogIndex(), [], {}
+    index = LogIndex(logs)
     # A prescription depends only on the logs so far, so until the next logged day the same slot gets
     # the same answer: sessions ahead of the last log (most of a programme) are worked out once.
     memo: dict[tuple[str, str], Prescription] = {}
-    for day in sorted({*groups, *sessions}):
+    for day in sorted(d for d in {*groups, *sessions} if start is None or d >= start):
         prescribed: dict[tuple[str, str], Dose] = {}
         if day in sessions:
             items = tuple(_memo(memo, plan, index, it, catalog, rules) for it in sessions[day].items)
@@ -106,7 +127,8 @@ def adapt(
         if todays:
             memo.clear()
         logs += todays
-    return Adaptation(sessions=adapted, logs=tuple(logs))
+    order = sorted(adapted.values(), key=lambda s: s.date)
+    return Adaptation(sessions={s.uid: s for s in order}, logs=tuple(logs))
 
 
 def _memo(memo, plan, index, item: Item, catalog, rules) -> AdaptedItem:
@@ -181,7 +203,3 @@ def adapted_plan(plan: Plan, adaptation: Adaptation, catalog: Catalog) -> Plan:
     adapted = plan.model_copy(update={"weeks": weeks})
     adapted._first = None  # the copy's first doses are its own, not the stored plan's
     return adapted
-
-
-def _name(catalog: Catalog, item: AdaptedItem) -> str:
-    return catalog.exercise(item.exercise_id).name

@@ -1,24 +1,27 @@
 """A programme's doses as they stand after everything logged: the stored plan replayed through the
 progression engine (plans/adapt.py), for the runner and their coach.
 
-Replaying twelve weeks of logs takes tens of milliseconds, so the result is kept per programme and
-per state of the runner's log. That state is read from the database on every call, so a set logged
-through another process (or a restored backup) is seen at once: set rows are never edited in place
-(a correction is a new row, a removal only marks the old one), so their count, highest id and number
-of replaced rows change with every write; check-ins are few and are read whole.
+Replaying twelve weeks of logs takes tens of milliseconds, so the result is kept per programme with
+the state of the runner's log it was made from. That state is read from the database on every call,
+so a set logged through another process (or a restored backup) is seen at once. Set rows are never
+edited in place: a new set or a correction is a new row, a removal only marks the old row replaced. So
+what changed since the kept result is the rows with a higher id, the rows newly marked replaced and the
+check-ins that differ; the replay resumes from the earliest day among them (nearly always today), and
+starts over only when rows went missing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hipcoach.catalog import load_catalog
-from hipcoach.plans.adapt import Adaptation, adapt, adapted_plan
+from hipcoach.plans.adapt import Adaptation, adapt, adapted_plan, resume
 from hipcoach.plans.programme import Plan
 from hipcoach.plans.rules import load_rules
 from hipcoach.store import training
@@ -30,46 +33,98 @@ _LOOKBACK = dt.timedelta(days=14)
 _CACHE_SIZE = 512
 
 
-@dataclass(frozen=True)
+@dataclass
 class CurrentPlan:
     stored: Plan  # as made
-    plan: Plan  # with the adapted doses, each item's `why` its reason
     adaptation: Adaptation
+
+    @cached_property
+    def plan(self) -> Plan:
+        """The plan with the adapted doses, each item's `why` its reason (programme page, exports)."""
+        return adapted_plan(self.stored, self.adaptation, load_catalog())
+
+
+@dataclass(frozen=True)
+class _LogState:
+    rows: int
+    last_id: int
+    replaced: frozenset[int] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    state: _LogState
+    checkins: tuple[tuple[dt.date, int], ...]
+    current: CurrentPlan
 
 
 def current_plan(db: Session, actor: User, programme: Programme) -> CurrentPlan:
     require_read(db, actor, programme.user_id)
     runner = programme.user_id
     checkins = tuple(
-        db.execute(
+        (d, p)
+        for d, p in db.execute(
             select(CheckIn.date, CheckIn.pain)
             .where(CheckIn.user_id == runner, CheckIn.date >= programme.start_date - _LOOKBACK)
             .order_by(CheckIn.date)
         )
     )
-    log_state = tuple(
-        db.execute(
-            select(func.count(SetLog.id), func.max(SetLog.id), func.count(SetLog.replaced_at)).where(
-                SetLog.user_id == runner
-            )
-        ).one()
-    )
-    key = (str(db.get_bind().url), programme.id, programme.created_at, log_state, checkins)
+    rows, last_id, replaced_rows = db.execute(
+        select(func.count(SetLog.id), func.max(SetLog.id), func.count(SetLog.replaced_at)).where(
+            SetLog.user_id == runner
+        )
+    ).one()
+    key = (str(db.get_bind().url), programme.id, programme.created_at)
     with _LOCK:
-        hit = _CACHE.get(key)
-    if hit is not None:
-        return hit
+        kept = _CACHE.get(key)
+    unchanged = kept and (kept.state.rows, kept.state.last_id, len(kept.state.replaced)) == (
+        rows,
+        last_id or 0,
+        replaced_rows,
+    )
+    if unchanged and kept.checkins == checkins:
+        return kept.current
+    state = _LogState(rows, last_id or 0, _replaced(db, runner))
     stored = training.programme_plan(db, actor, programme)
-    sets = training.list_set_logs(db, actor, runner, since=programme.start_date)
-    catalog = load_catalog()
-    adaptation = adapt(stored, sets, dict(checkins), catalog, load_rules())
-    result = CurrentPlan(stored=stored, plan=adapted_plan(stored, adaptation, catalog), adaptation=adaptation)
+    catalog, rules = load_catalog(), load_rules()
+    since = _first_changed_day(db, runner, kept, state, checkins) if kept else None
+    if since is None:
+        sets = training.list_set_logs(db, actor, runner, since=programme.start_date)
+        adaptation = adapt(stored, sets, dict(checkins), catalog, rules)
+    else:
+        sets = training.list_set_logs(db, actor, runner, since=max(since, programme.start_date))
+        adaptation = resume(kept.current.adaptation, since, stored, sets, dict(checkins), catalog, rules)
+    current = CurrentPlan(stored=stored, adaptation=adaptation)
     with _LOCK:  # pages run in worker threads
-        _CACHE[key] = result
+        _CACHE.pop(key, None)
+        _CACHE[key] = _Kept(state, checkins, current)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
-    return result
+    return current
 
 
-_CACHE: dict[tuple, CurrentPlan] = {}
+def _replaced(db: Session, runner: int) -> frozenset[int]:
+    query = select(SetLog.id).where(SetLog.user_id == runner, SetLog.replaced_at.is_not(None))
+    return frozenset(db.scalars(query))
+
+
+def _first_changed_day(db: Session, runner: int, kept: _Kept, state: _LogState, checkins) -> dt.date | None:
+    """The earliest day whose inputs differ from the kept replay's; None when it must start over (rows
+    went missing, so what they changed is unknown)."""
+    old = kept.state
+    added, first_added = db.execute(
+        select(func.count(SetLog.id), func.min(SetLog.date)).where(
+            SetLog.user_id == runner, SetLog.id > old.last_id
+        )
+    ).one()
+    if state.rows != old.rows + added or not old.replaced <= state.replaced:
+        return None
+    days = {first_added} if first_added else set()
+    if newly := state.replaced - old.replaced:
+        days |= set(db.scalars(select(SetLog.date).where(SetLog.id.in_(newly))))
+    days |= {d for d, _ in set(checkins) ^ set(kept.checkins)}
+    return min(days) if days else None
+
+
+_CACHE: dict[tuple, _Kept] = {}
 _LOCK = threading.Lock()
