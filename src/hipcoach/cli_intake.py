@@ -10,7 +10,7 @@ import typer
 
 from hipcoach.cli_support import friendly_errors, out
 from hipcoach.plans.profile import WEEKDAYS, Band, PainSite, parse_profile, save_profile
-from hipcoach.plans.red_flags import RED_FLAGS, screen
+from hipcoach.plans.red_flags import RED_FLAGS
 
 PAIN_SITES = get_args(PainSite)
 BANDS = get_args(Band)
@@ -138,7 +138,7 @@ def register(app: typer.Typer) -> None:
         )
         save_profile(profile, output)
         out.print(f"\nSaved your profile to {output}.")
-        referral = screen(profile)
+        referral = profile.referral()
         if referral:
             out.print(referral.message(), highlight=False)
         else:

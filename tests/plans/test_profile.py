@@ -6,7 +6,7 @@ import pytest
 
 from hipcoach.errors import UserError
 from hipcoach.plans.profile import load_profile, parse_profile, save_profile
-from hipcoach.plans.red_flags import RED_FLAG_IDS, screen
+from hipcoach.plans.red_flags import RED_FLAG_IDS
 from tests.factories import profile_dict
 
 
@@ -47,22 +47,22 @@ def test_profile_round_trips_through_toml(tmp_path, profile):
 
 
 def test_no_red_flag_no_referral(profile):
-    assert screen(profile) is None
+    assert profile.referral() is None
 
 
 @pytest.mark.parametrize("flag", RED_FLAG_IDS)
 def test_every_red_flag_refers(flag):
     flags = {f: f == flag for f in RED_FLAG_IDS}
-    referral = screen(parse_profile(profile_dict(red_flags=flags)))
+    referral = parse_profile(profile_dict(red_flags=flags)).referral()
     assert referral is not None
     assert "no programme" in referral.message() or "not make a programme" in referral.message()
 
 
 def test_urgent_flags_say_today():
     flags = {f: f == "calf_swelling" for f in RED_FLAG_IDS}
-    assert "today" in screen(parse_profile(profile_dict(red_flags=flags))).message()
+    assert "today" in parse_profile(profile_dict(red_flags=flags)).referral().message()
 
 
 def test_pain_above_five_refers():
     profile = parse_profile(profile_dict(pain={"sites": ["knee"], "side": "left", "severity": 7}))
-    assert "7/10" in screen(profile).message()
+    assert "7/10" in profile.referral().message()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from hipcoach.plans.profile import Profile
-from hipcoach.plans.red_flags import RED_FLAG_IDS, screen
+from hipcoach.plans.red_flags import RED_FLAG_IDS
 from hipcoach.store import screening
 from hipcoach.store.errors import Forbidden, NotFound
 from tests.factories import profile_dict
@@ -25,7 +25,7 @@ def test_screenings_are_stored_with_date_answers_and_outcome(database, people):
     with database.transaction() as db:
         screening.record_screening(db, a, NO, None)
         urgent = _profile(bladder_bowel_saddle=True, night_or_rest_pain=True)
-        screening.record_screening(db, a, urgent.red_flags, screen(urgent))
+        screening.record_screening(db, a, urgent.red_flags, urgent.referral())
     with database.transaction(write=False) as db:
         latest, first = screening.list_screenings(db, a, a.id)
         assert screening.latest_screening(db, a, a.id).id == latest.id
@@ -47,7 +47,7 @@ def test_the_linked_coach_reads_screenings_and_nobody_else_does(database, people
     a, ca, cb, b = (people[k] for k in ("runner_a", "coach_a", "coach_b", "runner_b"))
     routine = _profile(nerve_symptoms=True)
     with database.transaction() as db:
-        screening.record_screening(db, a, routine.red_flags, screen(routine))
+        screening.record_screening(db, a, routine.red_flags, routine.referral())
     with database.transaction(write=False) as db:
         seen = screening.latest_screening(db, ca, a.id)
         assert (seen.referral, seen.urgent) == (True, False)

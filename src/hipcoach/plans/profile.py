@@ -11,7 +11,7 @@ import tomli_w
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hipcoach.errors import UserError, shorten
-from hipcoach.plans.red_flags import RED_FLAG_IDS
+from hipcoach.plans.red_flags import RED_FLAG_IDS, Referral, screen
 from hipcoach.tomlfile import MAX_USER_FILE, read_user_text, read_user_toml
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -96,6 +96,10 @@ class Profile(_Strict):
         if missing:
             raise ValueError(f"red_flags must answer every question (true/false); missing: {missing}")
         return self
+
+    def referral(self) -> Referral | None:
+        """The screening verdict on these answers: None when the runner may start."""
+        return screen(self.red_flags, self.pain.severity)
 
     @property
     def affected_side(self) -> Literal["left", "right"] | None:

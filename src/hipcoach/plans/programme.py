@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from hipcoach.catalog import Catalog
 from hipcoach.plans.dose import Dose, SideName, starting_dose, step_up
 from hipcoach.plans.profile import WEEKDAYS, Profile
-from hipcoach.plans.red_flags import screen
 from hipcoach.plans.rules import Rules
 from hipcoach.plans.schedule import choose_days
 
@@ -96,7 +95,7 @@ def build_plan(
     """The plan for `profile`. `weaker_side` is the side a hip-stability screen found needs more work (its
     report's needs_work_side): it gets the extra set when the runner reports no pain on one side only;
     a painful side always comes first."""
-    referral = screen(profile)
+    referral = profile.referral()
     if referral:
         raise ReferralNeeded(referral)
     if weaker_side not in (None, "left", "right"):

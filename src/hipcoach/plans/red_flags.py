@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from hipcoach.plans.profile import Profile
 
 
 @dataclass(frozen=True)
@@ -60,13 +57,14 @@ class Referral:
         )
 
 
-def screen(profile: Profile) -> Referral | None:
-    """None when the runner may start; otherwise the referral with every reason that applies."""
-    hits = [f for f in RED_FLAGS if profile.red_flags.get(f.id)]
+def screen(answers: Mapping[str, bool], running_pain: int) -> Referral | None:
+    """None when the runner may start; otherwise the referral with every reason that applies.
+    Takes the answers, not the profile, so that the profile can depend on this module and not back."""
+    hits = [f for f in RED_FLAGS if answers.get(f.id)]
     reasons = [f.reason for f in hits]
-    if profile.pain.severity > MAX_RUNNING_PAIN:
+    if running_pain > MAX_RUNNING_PAIN:
         reasons.append(
-            f"Your running pain is {profile.pain.severity}/10; the pain rules allow at most "
+            f"Your running pain is {running_pain}/10; the pain rules allow at most "
             f"{MAX_RUNNING_PAIN}/10 during activity."
         )
     if not reasons:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hipcoach.plans.profile import Profile
-from hipcoach.plans.red_flags import RED_FLAG_IDS, Referral, screen
+from hipcoach.plans.red_flags import RED_FLAG_IDS, Referral
 from hipcoach.store.access import require_read, require_runner
 from hipcoach.store.errors import Conflict
 from hipcoach.store.models import Screening, User
@@ -81,7 +81,7 @@ def screen_and_record(
     """Screens the profile's answers and records the result. Raises ClearanceNeeded, recording
     nothing, when a referral would be lifted without the runner's confirmation."""
     require_runner(actor, "answer the screening questions")
-    outcome = screen(profile)
+    outcome = profile.referral()
     previous = latest_screening(db, actor, actor.id)
     lifts = outcome is None and previous is not None and previous.referral
     if lifts and not cleared:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from hipcoach.catalog import load_catalog
 from hipcoach.plans.profile import Profile
 from hipcoach.plans.programme import Plan
-from hipcoach.plans.red_flags import RED_FLAGS, screen
+from hipcoach.plans.red_flags import RED_FLAGS
 from hipcoach.reports.ical import plan_ical
 from hipcoach.reports.pdf import plan_pdf
 from hipcoach.store import screening as screenings
@@ -53,7 +53,7 @@ def screening_questions() -> list[QuestionOut]:
 @router.post("/screening", response_model=ScreeningOut)
 def screening(profile: Profile, actor: Actor) -> ScreeningOut:
     """Check answers without saving them: a red flag means see a clinician, not a programme."""
-    referral = screen(profile)
+    referral = profile.referral()
     if referral is None:
         return ScreeningOut(
             referral=False, urgent=False, reasons=[], message="No red flags: a programme is fine."
