@@ -14,10 +14,11 @@ each workload, --clients connections at once, each acting for the runners in tur
 - log a set through the session page's form (the htmx POST, session cookie and CSRF token).
 Each runner's 12-week programme started 12 weeks ago and every session before today is logged as
 prescribed (pain 2, a check-in of 1 the next morning), about 1,300 sets each: the history the progression
-engine replays for every session. Each logged set goes to one of the runner's past sessions in turn
-(future days are refused), so sessions fill up about as a runner's do (a few sets per exercise and side)
-while the runs still add thousands of rows; logging them all into one session would grow it to hundreds
-of sets a day, which no runner logs.
+engine replays for every session. Each logged set goes to one of the runner's last six sessions (two
+weeks) in turn: a runner logs today's session, now and then one a few days late (future days are
+refused). A set on day D replays the runner's log from D on, so a set for a session weeks back would cost
+more, but no runner logs that way; spreading the sets over six sessions fills each up about as a
+runner's does (a few dozen sets) while the runs still add thousands of rows.
 Each runs paced (each connection waits a random 0.5-1.5 x --interval before each request, so 100 clients
 at 1 s offer ~100 requests/s, far busier than a real club) and flat out (no pause: latency is then the
 queue in front of a saturated server, about clients / throughput). A 3 s run of each workload first
@@ -118,7 +119,7 @@ def make_runner(http: httpx.Client, i: int, base_db, history: int) -> dict:
     return {
         "token": token, "cookie": cookie, "csrf": csrf, "runner": runner, "programme": programme,
         "session": past[-1]["uid"], "exercise": past[-1]["items"][0]["exercise_id"],
-        "uids": [x["uid"] for x in past], "dates": [x["date"] for x in past],
+        "uids": [x["uid"] for x in past[-6:]], "dates": [x["date"] for x in past[-6:]],
     }  # fmt: skip
 
 

@@ -69,7 +69,9 @@ def session_context(db: Session, user: User, uid: str) -> dict:
 
 
 def _find(current: CurrentPlan, uid: str) -> tuple[Week, PlannedSession] | None:
-    for week in current.plan.weeks:
+    """The week and session as planned (dates and uids; the doses to do are the steps): the stored
+    plan, so that a page does not build the whole adapted plan for one session."""
+    for week in current.stored.weeks:
         for session in week.sessions:
             if session.uid == uid:
                 return week, session
@@ -77,7 +79,7 @@ def _find(current: CurrentPlan, uid: str) -> tuple[Week, PlannedSession] | None:
 
 
 def _after(current: CurrentPlan, day: dt.date) -> PlannedSession | None:
-    later = [s for w in current.plan.weeks for s in w.sessions if s.date > day]
+    later = [s for w in current.stored.weeks for s in w.sessions if s.date > day]
     return min(later, key=lambda s: s.date) if later else None
 
 
