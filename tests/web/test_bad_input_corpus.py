@@ -246,3 +246,50 @@ def test_the_set_logs_csv_hands_a_spreadsheet_no_formula(app_client, runner):
     assert row["session_uid"] == "'" + uid and row["reps"] == "10" and row["exercise_id"] == "clamshell"
     as_json = runner.get(f"/api/v1/runners/{runner.id}/set-logs").json()
     assert uid in [s["session_uid"] for s in as_json]  # only the CSV is changed, not what is saved
+
+
+def _signup(client, **over):
+    body = {"email": "typed@example.org", "password": "long enough pw", "display_name": "Typed", **over}
+    return client.post("/api/v1/accounts", json=body)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("display_name", "    ", "only spaces"),
+        ("display_name", "\t\n", "only spaces"),
+        ("display_name", "Al\x00ex", "control character U+0000"),
+        ("display_name", "Al\x1bex", "control character U+001B"),
+        ("display_name", "Invoice\u202egpj.exe", "text-direction character U+202E"),
+        ("display_name", "x\u2066y", "text-direction character U+2066"),
+        ("email", "a@b", "not an email address"),
+        ("email", "name@", "not an email address"),
+        ("email", "@example.org", "not an email address"),
+        ("email", "two@@example.org", "not an email address"),
+        ("email", "sp ace@example.org", "not an email address"),
+    ],
+)
+def test_names_and_addresses_with_nothing_visible_or_hidden_characters_are_refused(
+    app_client, field, value, words
+):
+    r = _signup(app_client, **{field: value})
+    assert r.status_code == 422, r.text
+    assert field in r.text and words in r.text
+
+
+def test_what_is_kept_of_a_name_is_what_shows(app_client):
+    """Spaces and line breaks inside a name become one space; joiners that emoji need stay."""
+    acct = sign_up(app_client, "shown@example.org", "runner")
+    family = "Ana \u200d\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    profile = profile_dict(name=f"  {family}\n  Silva  ", start_date=PAST)
+    assert acct.put("/api/v1/profile", json=profile).status_code == 200
+    assert acct.get(f"/api/v1/runners/{acct.id}/profile").json()["name"] == f"{family} Silva"
+
+
+def test_a_check_in_note_keeps_its_lines_and_refuses_control_characters(app_client, runner):
+    day = (TODAY - dt.timedelta(days=1)).isoformat()
+    refused = runner.put(f"/api/v1/check-ins/{day}", json={"pain": 1, "note": "sore\x07"})
+    assert refused.status_code == 422 and "note" in refused.text and "U+0007" in refused.text
+    kept = runner.put(f"/api/v1/check-ins/{day}", json={"pain": 1, "note": "sore calf  \r\nbetter by noon\n"})
+    assert kept.status_code == 200, kept.text
+    assert kept.json()["note"] == "sore calf\nbetter by noon"

@@ -11,6 +11,7 @@ import tomli_w
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hipcoach.errors import UserError, shorten
+from hipcoach.plaintext import OneLine
 from hipcoach.plans.red_flags import RED_FLAG_IDS, Referral, screen
 from hipcoach.tomlfile import MAX_USER_FILE, read_user_text, read_user_toml
 
@@ -77,7 +78,7 @@ class Strength(_Strict):
 
 
 class Profile(_Strict):
-    name: str = Field(min_length=1, max_length=80)
+    name: OneLine = Field(min_length=1, max_length=80)
     start_date: StartDate
     weeks: int = Field(6, ge=4, le=12)
     sessions_per_week: int = Field(3, ge=2, le=3)

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hipcoach.catalog import load_catalog
+from hipcoach.plaintext import NoteText
 from hipcoach.plans.profile import Band
 
 
@@ -67,4 +68,4 @@ def not_in_the_future(day: dt.date) -> dt.date:
 
 class CheckInIn(_Input):
     pain: int = Field(ge=0, le=10, description="pain the morning after, 0-10")
-    note: str = Field("", max_length=500)
+    note: NoteText = Field("", max_length=500)

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hipcoach.plaintext import EmailAddress, NoteText, OneLine
 from hipcoach.plans.dose import Dose
 from hipcoach.plans.profile import StartDate
 from hipcoach.tracking.summary import SetsAgainstPlan
@@ -18,9 +19,9 @@ class _Out(BaseModel):
 
 class SignupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    email: EmailAddress = Field(max_length=254)
     password: str = Field(min_length=8, max_length=200)
-    display_name: str = Field(min_length=1, max_length=80)
+    display_name: OneLine = Field(min_length=1, max_length=80)
     role: Literal["runner", "coach"] = "runner"
 
 
@@ -44,7 +45,7 @@ class SessionOut(BaseModel):
 
 class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=80)
+    name: OneLine = Field(min_length=1, max_length=80)
 
 
 class TokenOut(_Out):
@@ -139,7 +140,7 @@ class CheckInOut(_Out):
 
 class InvitationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: str = Field("", max_length=120)
+    note: NoteText = Field("", max_length=120)
 
 
 class InvitationOut(BaseModel):

@@ -1,0 +1,71 @@
+"""Text people type (names, notes, email addresses), checked where it enters: what is stored is what
+a coach, a calendar or a spreadsheet will show, so nothing invisible may ride along.
+
+- A name is one line: runs of spaces, tabs and line breaks become one space, and the ends are trimmed,
+  so "   " is empty (and refused) rather than a name nobody can see.
+- Control characters (NUL, escape, bell...) and the bidirectional embedding, override and isolate
+  marks are refused, not removed: a right-to-left override makes "gpj.exe" read as "exe.jpg", and
+  silently dropping characters would store something other than what was typed. Zero-width joiners,
+  which emoji and several scripts need, are kept.
+- An email address needs a name, one @ and a domain with a dot ("a@b" is not an address anyone can
+  sign in with again).
+
+Each check raises ValueError with a sentence that says what to change; pydantic turns it into a 422
+naming the field (the API) or a message beside it (the pages).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+# Bidirectional formatting characters that reorder what follows them (LRE, RLE, PDF, LRO, RLO, LRI,
+# RLI, FSI, PDI). The plain direction marks (U+200E, U+200F) reorder nothing and are kept.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@(?=[^@\s]{1,253}$)([^@\s.]+\.)+[^@\s.\d][^@\s.]*$")
+
+
+def _refuse_hidden(text: str, allowed: str = "") -> None:
+    for ch in text:
+        if ch in allowed:
+            continue
+        if ch in _BIDI_CONTROLS:
+            raise ValueError(
+                f"contains the invisible text-direction character U+{ord(ch):04X}; type it again without it"
+            )
+        if unicodedata.category(ch) == "Cc":
+            raise ValueError(f"contains the control character U+{ord(ch):04X}; type it again without it")
+
+
+def one_line(value: str) -> str:
+    """A name or title: whitespace runs made one space, ends trimmed; empty or hidden characters refused."""
+    _refuse_hidden(value, allowed="\t\n\r")
+    line = " ".join(value.split())
+    if not line:
+        raise ValueError("is empty (only spaces); type a name")
+    return line
+
+
+def note_text(value: str) -> str:
+    """Free text over several lines: line breaks kept (as \\n), trailing spaces and the ends trimmed;
+    hidden characters refused. May be empty."""
+    _refuse_hidden(value, allowed="\t\n\r")
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def email_address(value: str) -> str:
+    """An address as typed, trimmed; refused without a name, an @ and a domain with a dot."""
+    address = value.strip()
+    _refuse_hidden(address)
+    if not _EMAIL.match(address):
+        raise ValueError("is not an email address; it looks like name@example.org")
+    return address
+
+
+OneLine = Annotated[str, AfterValidator(one_line)]
+NoteText = Annotated[str, AfterValidator(note_text)]
+EmailAddress = Annotated[str, AfterValidator(email_address)]
