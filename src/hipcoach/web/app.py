@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from hipcoach import __version__
 from hipcoach.jobs.analysis import default_analyser
 from hipcoach.jobs.queue import make_huey, make_queue
+from hipcoach.jobs.sweep import Sweeper
 from hipcoach.jobs.worker import Worker
 from hipcoach.store.database import Database
 from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
@@ -35,7 +36,8 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        worker = None
+        worker, sweeper = None, Sweeper(database, settings.uploads_dir, settings.analyses_dir)
+        sweeper.start()
         if settings.embedded_worker and not settings.immediate_jobs:
             worker = Worker(database, queue, settings.lease_s, settings.requeue_queued_after_s)
             worker.start()
@@ -44,6 +46,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         finally:
             if worker is not None:
                 worker.stop()
+            sweeper.stop()
             database.close()
 
     app = FastAPI(
