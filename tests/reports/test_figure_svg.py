@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from hipcoach.catalog import load_catalog
+from hipcoach.reports import figure_motion as fm
 from hipcoach.reports import figure_svg as fs
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -39,7 +40,7 @@ def path_frames(root: ET.Element, id_: str) -> np.ndarray:
     path = by_id(root, id_)
     anim = path.find(f"{NS}animate")
     if anim is None:
-        values = [path.get("d")] * fs.FRAMES
+        values = [path.get("d")] * fm.FRAMES
     else:
         assert anim.get("attributeName") == "d"
         values = anim.get("values").split(";")
@@ -57,7 +58,7 @@ def travel(points: np.ndarray) -> float:
 
 
 def test_every_catalogue_exercise_has_synthetic_motion():
-    assert all(fs.has_figure(i) for i in IDS)
+    assert all(fm.has_figure(i) for i in IDS)
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
@@ -82,7 +83,7 @@ def test_figure_animates_one_looping_rep(exercise_id):
     moving = 0
     for a in anims:
         values = a.get("values").split(";")
-        assert len(values) == fs.FRAMES
+        assert len(values) == fm.FRAMES
         assert values[0] == values[-1], "the loop must join up at rest"
         assert a.get("repeatCount") == "indefinite"
         assert re.fullmatch(r"\d+\.\d\ds", a.get("dur"))
@@ -100,7 +101,7 @@ def test_the_working_leg_is_highlighted_and_moves_as_the_exercise_says(exercise_
         assert strokes == {"left": fs.WORKING, "right": fs.WORKING}
         assert travel(legs["left"][:, 2]) > 5 or travel(legs["left"][:, 1]) > 5
         return
-    work, other = fs.WORKING_SIDE, "left" if fs.WORKING_SIDE == "right" else "right"
+    work, other = fm.WORKING_SIDE, "left" if fm.WORKING_SIDE == "right" else "right"
     assert strokes[work] == fs.WORKING and strokes[other] != fs.WORKING
     by_id(root, f"leg-{work}-halo")  # the soft halo marks it without a legend
     knee, ankle = 1, 2  # hip, knee, ankle, then the foot
@@ -169,6 +170,6 @@ def test_the_plan_puts_the_camera_on_the_side_the_catalogue_names():
     """In the corner view from above, the camera sits in front of a front-filmed person and beside a
     side-filmed one: the angle between the person's facing and the camera line says which."""
     for exercise_id, want in (("squat", "front"), ("single-leg-bridge", "side"), ("side-step", "front")):
-        m = fs.motion(CATALOG.exercises[exercise_id])
+        m = fm.motion(CATALOG.exercises[exercise_id])
         cos = float(m.facing @ m.toward_camera)
         assert (cos > 0.9) if want == "front" else (abs(cos) < 0.1), (exercise_id, cos)

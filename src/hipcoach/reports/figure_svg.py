@@ -20,7 +20,6 @@ the synthetic data does not know, so it is left out.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import cache
 from xml.sax.saxutils import escape, quoteattr
 
@@ -29,18 +28,11 @@ import numpy as np
 from hipcoach.catalog import load_catalog
 from hipcoach.catalog.models import Exercise
 from hipcoach.motion.landmarks import INDEX
-from hipcoach.motion.synthetic import EXERCISES
-from hipcoach.motion.synthetic.skeleton import Body
-from hipcoach.motion.synthetic.timeline import Tempo, make_timeline
+from hipcoach.reports.figure_motion import FRAMES, Motion, flat, motion, working_sides
 
-FRAMES = 32  # key frames per loop
 WIDTH, HEIGHT = 400, 300  # viewBox; the page scales it
 CAPTION_H = 34  # room under the floor for the caption
 MARGIN = 14
-WORKING_SIDE = "right"  # the side a one-sided figure works (the side nearest a side-on camera)
-MAX_HOLD_S = 2.0  # a long hold would only make the loop stand still
-LEAD_S = 0.5  # rest before and after the rep, so the loop joins up at rest
-SETTLE_S = 0.5  # the generators' first moments (a standing person shifting onto one leg) are left out
 
 WORKING = "#e8590c"  # the working leg
 NEAR = "#2f3a4f"  # limbs nearer the camera
@@ -75,88 +67,9 @@ def camera_caption(exercise: Exercise) -> str:
     return f"camera {CAMERA_WHERE[cam.view]}, {cam.height}, {near:g}-{far:g} m away"
 
 
-def has_figure(exercise_id: str) -> bool:
-    """Whether the synthetic generators can perform this exercise (otherwise: no animation yet)."""
-    return exercise_id in EXERCISES
-
-
-def working_sides(exercise: Exercise) -> tuple[str, ...]:
-    """The legs drawn as working: one for a per-side exercise, both when both legs work together."""
-    return (WORKING_SIDE,) if exercise.laterality == "per_side" else ("left", "right")
-
-
 def figure_alt(exercise: Exercise) -> str:
     legs = "working leg" if len(working_sides(exercise)) == 1 else "legs"
     return f"Animated stick figure doing the {exercise.name.lower()}, {legs} in orange."
-
-
-@dataclass(frozen=True)
-class Motion:
-    """Room positions [frames, 33, 3] of one looped rep, how long the loop lasts, and how to view it."""
-
-    positions: np.ndarray
-    duration_s: float
-    toward_camera: np.ndarray  # horizontal unit vector from the person to the camera
-    facing: np.ndarray  # horizontal unit vector of the person's front at the start
-    turn: np.ndarray  # horizontal unit vector the drawing's viewpoint is turned towards
-    view: str  # the synthetic camera's view: front, back, lying, left_side, right_side
-    turn_deg: tuple[float, float]  # how far the drawing is turned round and raised from the camera's line
-    seat_height: float | None  # top of the seat under the hips of a seated exercise
-
-
-# How far the drawing's viewpoint is turned (degrees about the vertical) and raised (degrees looking
-# down) from the camera's own line of sight: a little, so depth shows (knees forward in a squat, the
-# thighs of a seated person, the bent knees of a clamshell) while it stays the camera's side of the body.
-VIEW_TURN = {"front": (35.0, 12.0), "back": (35.0, 12.0), "lying": (0.0, 35.0)}
-SIDE_TURN = (20.0, 10.0)
-# A squat is a movement seen best side on; from the front camera's own line the knees and arms come
-# straight at the viewer, so these two are drawn from further round.
-EXERCISE_TURN = {"squat": (55.0, 12.0), "single-leg-squat": (55.0, 12.0)}
-SEATED = {"seated-band-hip-external-rotation"}
-
-
-def motion(exercise: Exercise, frames: int = FRAMES) -> Motion:
-    """One rep of the exercise's synthetic motion at `frames` key frames, first and last at rest."""
-    builder, views, _, _ = EXERCISES[exercise.id]
-    t = exercise.dose.tempo
-    tempo = Tempo(up=t.up_s, hold=min(t.hold_s, MAX_HOLD_S), down=t.down_s, rest=LEAD_S)
-    if exercise.laterality == "bilateral":
-        sides, reps = "bilateral", 1
-    elif exercise.laterality == "alternating":
-        sides, reps = "both", 1  # one step each way: the figure ends where it started
-    else:
-        sides, reps = WORKING_SIDE, 1
-    lead = LEAD_S + SETTLE_S
-    tl = make_timeline(reps, sides, tempo, None, fps=60.0, lead=lead, side_change=0.0, jitter=0.0)
-    skel = builder(Body(1.75), tl)
-    pos, _ = skel.landmarks()
-    first = int(np.searchsorted(tl.t, SETTLE_S - 1e-9))
-    last = int(np.searchsorted(tl.t, tl.t[-1] - SETTLE_S + 1e-9))
-    pick = np.round(np.linspace(first, last, frames)).astype(int)
-    view = views[0]
-    if view == "working_side":
-        view = f"{WORKING_SIDE}_side"
-    left, up, ant = skel.pelvis[0].T
-    direction = {"front": ant, "lying": ant, "back": -ant, "left_side": left, "right_side": -left}[view]
-    turn = {"front": -left, "back": -left, "lying": up}.get(view, ant)
-    seat = None
-    if exercise.id in SEATED:
-        seat = float(skel.hip_mid[0, 1] - 0.07)
-    return Motion(
-        positions=pos[pick],
-        duration_s=float(tl.t[last] - tl.t[first]),
-        toward_camera=_flat(direction),
-        facing=_flat(ant),
-        turn=_flat(turn),
-        view=view,
-        turn_deg=EXERCISE_TURN.get(exercise.id, VIEW_TURN.get(view, SIDE_TURN)),
-        seat_height=seat,
-    )
-
-
-def _flat(v: np.ndarray) -> np.ndarray:
-    v = np.array([v[0], 0.0, v[2]])
-    return v / np.linalg.norm(v)
 
 
 def _num(v: float) -> str:
@@ -174,7 +87,7 @@ class _Drawing:
         yaw, elev = m.turn_deg
         a, e = np.radians(yaw), np.radians(elev)
         horiz = np.cos(a) * m.toward_camera + np.sin(a) * m.turn
-        back = np.cos(e) * _flat(horiz) + np.sin(e) * np.array([0.0, 1.0, 0.0])  # towards the viewer
+        back = np.cos(e) * flat(horiz) + np.sin(e) * np.array([0.0, 1.0, 0.0])  # towards the viewer
         self.right = np.cross(-back, [0.0, 1.0, 0.0])
         self.right /= np.linalg.norm(self.right)
         self.up = np.cross(self.right, -back)
@@ -265,7 +178,7 @@ def _plan(m: Motion, dr: _Drawing) -> str:
     """A small view from above in the corner: the person (shoulders, trunk, head, nose tick) and the camera
     beyond them in its direction, turned the same way as the main drawing (down = towards the viewer)."""
     cx = cy = MARGIN + PLAN_R
-    right = _flat(dr.right)
+    right = flat(dr.right)
     down = np.cross(right, [0.0, 1.0, 0.0])  # horizontal, towards the viewer
 
     def at(v: np.ndarray) -> tuple[float, float]:
@@ -302,7 +215,7 @@ def _seat(m: Motion, dr: _Drawing) -> str:
     """A plain stool under the hips of a seated exercise, drawn behind the person."""
     p0 = m.positions[0]
     hip = 0.5 * (p0[INDEX["left_hip"]] + p0[INDEX["right_hip"]])
-    left = _flat(p0[INDEX["left_hip"]] - p0[INDEX["right_hip"]])
+    left = flat(p0[INDEX["left_hip"]] - p0[INDEX["right_hip"]])
     h = m.seat_height
     spots = ((0.25, -0.2), (-0.25, -0.2), (-0.25, 0.15), (0.25, 0.15))  # across, front-back in metres
     corners = [hip + u * left + v * m.facing for u, v in spots]

@@ -15,15 +15,8 @@ from fastapi import APIRouter, Request, Response
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.reports.evidence_text import evidence_line
-from hipcoach.reports.figure_svg import (
-    HEIGHT,
-    WIDTH,
-    camera_caption,
-    figure_alt,
-    figure_etag,
-    figure_svg,
-    has_figure,
-)
+from hipcoach.reports.figure_motion import has_figure
+from hipcoach.reports.figure_svg import HEIGHT, WIDTH, camera_caption, figure_alt, figure_etag, figure_svg
 from hipcoach.store.errors import NotFound
 from hipcoach.web.pages.render import PageUser, render, templates
 
