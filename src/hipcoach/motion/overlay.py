@@ -143,9 +143,11 @@ def render_overlay(
             f"{info.width}x{info.height}.",
             "Give the video the track was made from, or make a new track with `hipcoach pose`.",
         )
-    width, height = info.width // 2 * 2, info.height // 2 * 2  # yuv420p needs even sides
+    # Drawn at the decoded size (at most 720p, see motion.video): a 4K overlay costs x264 a gigabyte.
+    decoded = info.decoded_size
+    width, height = decoded[0] // 2 * 2, decoded[1] // 2 * 2  # yuv420p needs even sides
     track, angles, caption, signed = overlay_angles(track)
-    pixels = track.pixels()
+    pixels = track.landmarks[:, :, :2] * np.array(decoded, np.float32)
     vis = track.landmarks[:, :, 3]
     t_track = track.timestamps
     tolerance = 0.5 / max(track.fps, 1.0)

@@ -16,7 +16,7 @@ from hipcoach.motion.landmarks import N_LANDMARKS
 from hipcoach.motion.person import person_jumps
 from hipcoach.motion.pose_model import PoseEstimator
 from hipcoach.motion.posetrack import PoseTrack
-from hipcoach.motion.video import Frame, iter_frames, probe, sha256
+from hipcoach.motion.video import Frame, check_limits, iter_frames, probe, sha256
 
 
 def _prefetch(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
@@ -73,6 +73,7 @@ def estimate_video(
         raise UserError(f"stride must be 1 or more, not {stride}.", "Use 1 to run the model on every frame.")
     path = Path(path)
     info = probe(path)
+    check_limits(info, start, end)
     digest = sha256(path)
     expected = info.frame_count
     if end is not None or start:
@@ -102,7 +103,8 @@ def estimate_video(
                 if result is not None:
                     lms[n], pres[n], world[n] = result
                 if frame.time >= next_camera_check:  # about twice a second
-                    camera.add(frame.image, lms[n, :, :2] * info.size if result is not None else None)
+                    size = frame.image.shape[1::-1]  # (width, height) as decoded, scaled down
+                    camera.add(frame.image, lms[n, :, :2] * size if result is not None else None)
                     next_camera_check = frame.time + 0.5
             else:
                 held = frame

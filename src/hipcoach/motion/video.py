@@ -5,6 +5,14 @@ clip's display rotation in `frame.rotation` but never applies it, so every frame
 before anything looks for a person. Timestamps come from each frame's pts, so variable-frame-rate phone
 video keeps its true timing; they are seconds from the first frame (the stream's own start offset is
 kept in `VideoInfo.start_time`).
+
+Frames are scaled down as they are decoded so that the long side is at most 1280 and the short side at
+most 720 pixels (`decode_size`): the pose model looks at 256 pixels, so nothing above 720p helps, and a
+4K frame costs nine times the memory and conversion of a 720p one. Landmarks are fractions of the
+frame, so they do not change; `VideoInfo.width/height` stay the video's own upright size.
+
+What a job accepts is bounded (`check_limits`): at most 4K, ten minutes, and 36,000 frames (ten
+minutes at 60 fps), so one upload cannot hold the only worker for an hour.
 """
 
 from __future__ import annotations
@@ -22,8 +30,11 @@ from hipcoach.errors import UserError
 
 # Bounds on what we accept as a video of a person exercising; outside them something is wrong.
 MIN_SIDE = 32
-MAX_SIDE = 8192
-MAX_PIXELS = 8192 * 4320
+MAX_SIDE = 4096  # DCI 4K; 8K costs a minute of decoding for nothing the model can use
+MAX_PIXELS = 4096 * 2160
+MAX_DURATION_S = 600.0  # ten minutes: several sets; a longer recording should be trimmed to them
+MAX_FRAMES = 36_000  # ten minutes at 60 fps (a 240 fps slow-motion clip may run 2.5 minutes)
+DECODE_LONG, DECODE_SHORT = 1280, 720  # frames are scaled down to fit both (see the docstring)
 STILL_IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif")
 _CONVERT_HINT = "Export or convert it to an H.264 mp4 (any phone or video editor can) and try again."
 
@@ -47,6 +58,20 @@ class VideoInfo:
     def size(self) -> tuple[int, int]:
         return (self.width, self.height)
 
+    @property
+    def decoded_size(self) -> tuple[int, int]:
+        """(width, height) of the upright frames `iter_frames` yields (scaled down to at most 720p)."""
+        return decode_size(self.width, self.height)
+
+
+def decode_size(width: int, height: int) -> tuple[int, int]:
+    """The size a width x height frame is decoded at: scaled down to a long side of at most DECODE_LONG
+    and a short side of at most DECODE_SHORT, aspect kept, sides even (4:2:0 needs them); never up."""
+    scale = min(1.0, DECODE_LONG / max(width, height), DECODE_SHORT / min(width, height))
+    if scale >= 1.0:
+        return (width, height)
+    return (max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2))
+
 
 @dataclass
 class Frame:
@@ -56,6 +81,7 @@ class Frame:
     time: float  # seconds from the first frame
     raw: av.VideoFrame | None = field(default=None, repr=False)
     _image: np.ndarray | None = field(default=None, repr=False)
+    scale: bool = True  # scale down to `decode_size` when converting
 
     @property
     def converted(self) -> bool:
@@ -64,7 +90,7 @@ class Frame:
     @property
     def image(self) -> np.ndarray:
         if self._image is None:
-            image = to_rgb(self.raw)
+            image = to_rgb(self.raw, decode_size(self.raw.width, self.raw.height) if self.scale else None)
             k = upright_turns(self.raw.rotation)
             # PyAV may hand back rows padded to an alignment; MediaPipe needs a C-contiguous array.
             self._image = np.ascontiguousarray(np.rot90(image, k) if k else image)
@@ -72,10 +98,15 @@ class Frame:
         return self._image
 
 
-def to_rgb(raw: av.VideoFrame) -> np.ndarray:
-    """RGB pixels of a decoded frame. Planar 4:2:0 (most phone video) goes through OpenCV's SIMD
-    conversion, about 4x cheaper than swscale here (0.45 vs 2.1 ms a 720p frame), which matters
-    because conversion runs beside pose inference on the same two cores."""
+def to_rgb(raw: av.VideoFrame, size: tuple[int, int] | None = None) -> np.ndarray:
+    """RGB pixels of a decoded frame, scaled to `size` (width, height of the frame as coded) if given.
+
+    Planar 4:2:0 (most phone video) goes through OpenCV's SIMD conversion, about 4x cheaper than
+    swscale here (0.45 vs 2.1 ms a 720p frame), which matters because conversion runs beside pose
+    inference on the same two cores. Scaling is done first, by swscale's area filter in YUV (about
+    14 ms a 4K frame here, against 90 ms converting at 4K and resizing the RGB)."""
+    if size is not None and size != (raw.width, raw.height):
+        raw = raw.reformat(width=size[0], height=size[1], interpolation="AREA")
     if raw.format.name == "yuv420p" and raw.width % 2 == 0 and raw.height % 2 == 0:  # limited range only
         return cv2.cvtColor(raw.to_ndarray(format="yuv420p"), cv2.COLOR_YUV2RGB_I420)
     return raw.to_ndarray(format="rgb24")
@@ -128,8 +159,8 @@ def _video_stream(container: av.container.InputContainer, path: Path) -> av.vide
     if min(w, h) < MIN_SIDE or max(w, h) > MAX_SIDE or w * h > MAX_PIXELS:
         raise UserError(
             f"{path.name} is {w}x{h} pixels, outside what hipcoach handles "
-            f"({MIN_SIDE} to {MAX_SIDE} pixels a side, at most 8K).",
-            "Film or export it at a normal size such as 1280x720 or 1920x1080.",
+            f"({MIN_SIDE} to {MAX_SIDE} pixels a side, at most 4K).",
+            "Film or export it at 1080p or 720p (1920x1080 or 1280x720): more detail does not help.",
         )
     return stream
 
@@ -189,8 +220,10 @@ def iter_frames(
     end: float | None = None,
     rgb: bool | Callable[[int], bool] = True,
     frame_threads: bool = True,
+    scale: bool = True,
 ) -> Iterator[Frame]:
-    """Yield upright RGB frames from `start` to `end` seconds (from the first frame), one at a time.
+    """Yield upright RGB frames from `start` to `end` seconds (from the first frame), one at a time,
+    scaled down to `decode_size` unless `scale` is False.
 
     `frame_threads=False` decodes on one thread: better when pose inference already keeps every core
     busy (the benchmark's pipeline/inference ratio rose from 0.83 to 0.86 on 2 cores).
@@ -222,7 +255,7 @@ def iter_frames(
                     continue
                 if end is not None and t > end:
                     break
-                item = Frame(index, t, frame)
+                item = Frame(index, t, frame, scale=scale)
                 if want_rgb(index):
                     item.image  # noqa: B018 - convert now, in the decoding thread
                 yield item
@@ -241,6 +274,29 @@ def iter_frames(
                 f"({last_t:.1f} s) can be read.",
                 "If it was copied or uploaded, copy it again in full.",
             )
+
+
+def check_limits(info: VideoInfo, start: float = 0.0, end: float | None = None) -> None:
+    """Refuse a clip (or its start..end span) longer than a job may take, saying the limit and what to do."""
+    span = (min(end, info.duration) if end is not None else info.duration) - start
+    frames = round(span * info.fps) if (start or end is not None) else info.frame_count
+    if span > MAX_DURATION_S + 0.5:
+        raise UserError(
+            f"{info.path.name} is {_minutes(span)} long; hipcoach analyses at most "
+            f"{_minutes(MAX_DURATION_S)} of video at a time.",
+            "Trim it to the sets you want analysed (any phone's photo app can) and try again.",
+        )
+    if frames > MAX_FRAMES:
+        raise UserError(
+            f"{info.path.name} has {frames:,} frames ({info.fps:.0f} frames a second); hipcoach analyses "
+            f"at most {MAX_FRAMES:,} frames at a time.",
+            "Trim it to the sets you want analysed, or film at 30 or 60 frames a second, and try again.",
+        )
+
+
+def _minutes(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    return f"{m} min {s} s" if s else f"{m} min"
 
 
 def _expected_frames(stream) -> int:
