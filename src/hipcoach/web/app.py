@@ -19,6 +19,7 @@ from hipcoach.web.body_text import refuse_lone_surrogates
 from hipcoach.web.errors import install_error_handlers
 from hipcoach.web.login_guard import login_url_for
 from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runner, session, today, videos
+from hipcoach.web.pages.deletion import router as deletion_pages
 from hipcoach.web.pages.error_page import too_large_answer
 from hipcoach.web.pages.exercises import router as exercise_pages
 from hipcoach.web.pages.render import SignInFirst
@@ -64,6 +65,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
     ):  # fmt: skip
         app.include_router(router)
     app.include_router(exercise_pages)
+    app.include_router(deletion_pages)  # deleting a video or the account, each confirmed first
     app.include_router(onboarding.router)  # the profile form and the red-flag screening
     app.mount(
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
