@@ -22,6 +22,7 @@ from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runne
 from hipcoach.web.pages.deletion import router as deletion_pages
 from hipcoach.web.pages.error_page import too_large_answer
 from hipcoach.web.pages.exercises import router as exercise_pages
+from hipcoach.web.pages.password_reset import router as password_reset_pages
 from hipcoach.web.pages.render import SignInFirst
 from hipcoach.web.security_headers import install_security_headers
 from hipcoach.web.settings import Settings
@@ -66,6 +67,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         app.include_router(router)
     app.include_router(exercise_pages)
     app.include_router(deletion_pages)  # deleting a video or the account, each confirmed first
+    app.include_router(password_reset_pages)  # forgot password: a one-time link, mailed or printed
     app.include_router(onboarding.router)  # the profile form and the red-flag screening
     app.mount(
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
