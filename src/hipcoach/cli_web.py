@@ -69,6 +69,7 @@ def register(app: typer.Typer) -> None:
     ):
         """Start the web app and API (OpenAPI at /openapi.json); the first start sets up the database."""
         from hipcoach.web.app import create_app
+        from hipcoach.web.mail import smtp_from_env
         from hipcoach.web.serving import serve as serve_app
         from hipcoach.web.settings import Settings
 
@@ -79,12 +80,18 @@ def register(app: typer.Typer) -> None:
             upload_limit_bytes=upload_limit_mb * 2**20,
             embedded_worker=embedded_worker,
             secure_cookies=secure_cookies,
+            smtp=smtp_from_env(os.environ),  # the HIPCOACH_SMTP_* variables (see hipcoach.web.mail)
+            public_url=os.environ.get("HIPCOACH_PUBLIC_URL") or None,
         )
         app = create_app(settings)
         out.print(f"Data folder: {settings.data_dir}")
         if demo and (password := offer_demo(app.state.database)):
             out.print(f"Demo runner created: sign in as {DEMO_EMAIL} with password {password}")
         out.print(f"hipcoach on http://{host}:{port}/  (OpenAPI: http://{host}:{port}/openapi.json)")
+        if settings.smtp is None:
+            out.print(
+                "No HIPCOACH_SMTP_HOST: forgotten passwords are reset with `hipcoach reset-link EMAIL`."
+            )
         serve_app(app, host, port)
 
     @app.command()

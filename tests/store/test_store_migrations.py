@@ -102,7 +102,7 @@ def test_upgrade_from_0002_keeps_corrections_and_adds_the_screenings_table(db_ur
     assert "screenings" in inspect(engine).get_table_names()
     columns = {c["name"] for c in inspect(engine).get_columns("set_logs")}
     assert {"replaced_at", "replaces_id"} <= columns
-    assert current_revision(engine) == head_revision(engine) == "0005"
+    assert current_revision(engine) == head_revision(engine) == "0006"
     engine.dispose()
 
 
@@ -114,4 +114,17 @@ def test_upgrade_from_0004_adds_the_triage_seen_table_and_downgrade_removes_it(d
     assert {"item_key", "seen_at", "link"} <= {c["name"] for c in inspect(engine).get_columns("triage_seen")}
     command.downgrade(alembic_config(engine), "0004")
     assert "triage_seen" not in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_upgrade_from_0005_adds_the_password_resets_table_and_downgrade_removes_it(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0005")
+    assert "password_resets" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert {"token_hash", "expires_at", "used_at"} <= {
+        c["name"] for c in inspect(engine).get_columns("password_resets")
+    }
+    command.downgrade(alembic_config(engine), "0005")
+    assert "password_resets" not in inspect(engine).get_table_names()
     engine.dispose()

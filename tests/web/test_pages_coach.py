@@ -181,11 +181,16 @@ def test_a_runner_stops_sharing_and_the_coach_loses_sight_of_them(team):
     assert team.client.post(url, data={"csrf_token": "0" * 64}).status_code == 403  # a forged form
     assert team.as_(team.ann).get(f"/coach/athletes/{team.rita.id}").status_code == 200  # still linked
 
-    r = team.as_(team.rita).post(url, data={"csrf_token": team.rita.csrf})
+    r = team.as_(team.rita).post(url, data={"csrf_token": team.rita.csrf})  # the button only asks
+    assert "Stop sharing your training with Ann Coach?" in r.text and 'name="confirm" value="yes"' in r.text
+    assert team.as_(team.ann).get(f"/coach/athletes/{team.rita.id}").status_code == 200  # still linked
+
+    r = team.as_(team.rita).post(url, data={"csrf_token": team.rita.csrf, "confirm": "yes"})
     assert r.status_code == 200
     assert re.search(r'id="stopped"[^>]*>Ann Coach can no longer see your programme, logs or videos', r.text)
     assert "No coach can see your data." in r.text
-    assert team.client.post(url, data={"csrf_token": team.rita.csrf}).status_code == 404  # nothing left
+    gone = team.client.post(url, data={"csrf_token": team.rita.csrf, "confirm": "yes"})
+    assert gone.status_code == 404  # nothing left
 
     dashboard = team.as_(team.ann).get("/coach").text
     assert f'data-athlete="{team.rita.id}"' not in dashboard and "Rita Runner" not in dashboard
@@ -206,7 +211,11 @@ def test_a_coach_removes_an_athlete_who_then_has_no_coach(team):
     page = team.as_(team.ann).get(f"/coach/athletes/{team.rita.id}").text
     assert f'action="{url}"' in page and "Remove athlete" in page
 
-    r = team.client.post(url, data={"csrf_token": team.ann.csrf})
+    r = team.client.post(url, data={"csrf_token": team.ann.csrf})  # the button asks first, without JS
+    assert "Remove Rita Runner from your athletes?" in r.text and 'name="confirm" value="yes"' in r.text
+    assert team.client.get(f"/coach/athletes/{team.rita.id}").status_code == 200  # nothing happened yet
+
+    r = team.client.post(url, data={"csrf_token": team.ann.csrf, "confirm": "yes"})
     assert r.status_code == 200
     assert re.search(r'id="removed"[^>]*>Rita Runner is no longer your athlete', r.text)
     assert f'data-athlete="{team.rita.id}"' not in r.text and f'data-athlete="{team.tom.id}"' in r.text

@@ -68,18 +68,18 @@ def run_job(
     try:
         report = analyser_for(kind)(Path(source), target, out_dir, progress)
     except LostLease:
-        shutil.rmtree(out_dir, ignore_errors=True)
-        return "lost"
+        return _lost(database, analysis_id, out_dir)
     except UserError as exc:  # the message names the file as the user called it, not as it was stored
         return _fail(database, analysis_id, attempt, out_dir, str(exc).replace(Path(source).name, shown_name))
     except Exception as exc:
+        if _deleted(database, analysis_id):  # the runner deleted the video (and its file) meanwhile
+            return _lost(database, analysis_id, out_dir)
         _release_or_give_up(database, analysis_id, attempt, out_dir, exc)
         raise
     with database.transaction() as db:
         stored = jobs.finish(db, analysis_id, attempt, report, str(out_dir))
     if not stored:
-        shutil.rmtree(out_dir, ignore_errors=True)
-        return "lost"
+        return _lost(database, analysis_id, out_dir)
     _tidy(database, analysis_id, out_dir)
     return "done"
 
@@ -102,13 +102,27 @@ def _progress_writer(database: Database, analysis_id: int, attempt: int, lease_s
     return report
 
 
+def _deleted(database: Database, analysis_id: int) -> bool:
+    with database.transaction(write=False) as db:
+        return db.get(Analysis, analysis_id) is None
+
+
+def _lost(database: Database, analysis_id: int, out_dir: Path) -> str:
+    """This attempt's folder goes; the job's whole folder too when the runner deleted the analysis."""
+    shutil.rmtree(out_dir, ignore_errors=True)
+    if _deleted(database, analysis_id):
+        shutil.rmtree(out_dir.parent, ignore_errors=True)
+    return "lost"
+
+
 def _fail(database: Database, analysis_id: int, attempt: int, out_dir: Path, message: str) -> str:
     shutil.rmtree(out_dir, ignore_errors=True)
     with database.transaction() as db:
         failed = jobs.fail(db, analysis_id, attempt, message)
-    if failed:
-        _tidy(database, analysis_id, None)
-    return "failed" if failed else "lost"
+    if not failed:
+        return _lost(database, analysis_id, out_dir)
+    _tidy(database, analysis_id, None)
+    return "failed"
 
 
 def _release_or_give_up(
@@ -129,11 +143,13 @@ def _tidy(database: Database, analysis_id: int, keep: Path | None) -> None:
     job_dir = keep.parent if keep else None
     with database.transaction() as db:
         analysis = db.get(Analysis, analysis_id)
-        video = db.get(Video, analysis.video_id)
+        video = db.get(Video, analysis.video_id) if analysis is not None else None
+        if video is None:  # deleted by the runner since: their deletion removed the files
+            return
         if not video.keep_video and video.stored_path:
             Path(video.stored_path).unlink(missing_ok=True)
             jobs.forget_upload(db, video)
-    if job_dir is not None:
-        for other in job_dir.iterdir():
+    if job_dir is not None and job_dir.is_dir():
+        for other in list(job_dir.iterdir()):
             if other != keep:
                 shutil.rmtree(other, ignore_errors=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from hipcoach.store import accounts
+from hipcoach.store import accounts, erasure
 from hipcoach.store.credentials import hash_password, password_problem
 from hipcoach.web.deps import DB, SESSION_COOKIE, Actor, Id, Tx, csrf_token, set_session_cookie
 from hipcoach.web.login_guard import OTHER_SITE, attempt_sign_in, refuse_other_sites, remember_device
@@ -82,6 +82,30 @@ def sign_out(request: Request, response: Response, actor: Actor, tx: Tx) -> None
 @router.get("/me", response_model=UserOut)
 def me(actor: Actor) -> UserOut:
     return UserOut.model_validate(actor)
+
+
+class DeleteAccountIn(BaseModel):
+    password: str = Field(max_length=1000, description="the account's password, to confirm")
+
+
+@router.delete(
+    "/me",
+    status_code=204,
+    responses={401: {"description": "Wrong password; nothing was deleted."}, 429: {"description": "Wait."}},
+)
+def delete_me(body: DeleteAccountIn, request: Request, response: Response, actor: Actor, tx: Tx) -> None:
+    """Delete the account and everything in it (rows, videos, coach links, sessions, tokens)."""
+    attempt = attempt_sign_in(request, actor.email, body.password)  # throttled like signing in
+    if attempt.retry_after_s:
+        wait = attempt.retry_after_s
+        raise HTTPException(429, too_many_message(wait), headers={"Retry-After": str(wait)})
+    if attempt.user is None or attempt.user.id != actor.id:
+        raise HTTPException(401, "That is not this account's password; nothing was deleted.")
+    with tx() as db:
+        leftovers = erasure.delete_account(db, actor)
+    settings = request.app.state.settings
+    erasure.remove_files(leftovers, settings.uploads_dir, settings.analyses_dir)
+    response.delete_cookie(SESSION_COOKIE, path="/")
 
 
 @router.post("/tokens", status_code=201, response_model=NewTokenOut)

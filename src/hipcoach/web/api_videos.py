@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse
 
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
-from hipcoach.store import videos
+from hipcoach.store import erasure, videos
 from hipcoach.store.errors import Conflict, NotFound
 from hipcoach.web.deps import DB, Actor, Id, Tx
 from hipcoach.web.schemas import AnalysisOut
@@ -88,6 +88,15 @@ def analysis_file(analysis_id: Id, name: str, actor: Actor, db: DB) -> FileRespo
     if not path.is_file():
         raise NotFound(f"Analysis {analysis_id} did not write {name}.")
     return FileResponse(path, media_type=RESULT_FILES[name])
+
+
+@router.delete("/analyses/{analysis_id}", status_code=204)
+def delete_analysis(request: Request, analysis_id: Id, actor: Actor, tx: Tx) -> None:
+    """The runner's own video, its analysis, files and screen result; a job still running stops."""
+    with tx() as db:
+        leftovers = erasure.delete_analysis(db, actor, analysis_id)
+    settings = request.app.state.settings
+    erasure.remove_files(leftovers, settings.uploads_dir, settings.analyses_dir)
 
 
 def check_target(kind: str, target: str) -> None:

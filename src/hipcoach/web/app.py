@@ -20,8 +20,10 @@ from hipcoach.web.body_text import refuse_lone_surrogates
 from hipcoach.web.errors import install_error_handlers
 from hipcoach.web.login_guard import login_url_for
 from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runner, session, today, videos
+from hipcoach.web.pages.deletion import router as deletion_pages
 from hipcoach.web.pages.error_page import too_large_answer
 from hipcoach.web.pages.exercises import router as exercise_pages
+from hipcoach.web.pages.password_reset import router as password_reset_pages
 from hipcoach.web.pages.render import SignInFirst
 from hipcoach.web.security_headers import install_security_headers
 from hipcoach.web.settings import Settings
@@ -67,6 +69,8 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
     ):  # fmt: skip
         app.include_router(router)
     app.include_router(exercise_pages)
+    app.include_router(deletion_pages)  # deleting a video or the account, each confirmed first
+    app.include_router(password_reset_pages)  # forgot password: a one-time link, mailed or printed
     app.include_router(onboarding.router)  # the profile form and the red-flag screening
     app.mount(
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"

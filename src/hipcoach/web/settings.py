@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hipcoach.errors import UserError
 from hipcoach.store.db import sqlite_url
+from hipcoach.web.mail import SmtpSettings
 
 DEFAULT_UPLOAD_LIMIT = 500 * 1024 * 1024  # a few minutes of 1080p phone video
 DEFAULT_BACKUP_LIMIT = 20 * 1024 * 1024  # a backup: years of daily logging come to a few MiB
@@ -26,6 +27,8 @@ class Settings:
     immediate_jobs: bool = False  # run jobs in the request (tests only)
     lease_s: float = 60.0  # a job whose worker is silent this long is handed out again
     requeue_queued_after_s: float = 600.0  # a queued job not started this long is enqueued again
+    smtp: SmtpSettings | None = None  # None: no e-mail; the owner prints reset links (see web/mail.py)
+    public_url: str | None = None  # the address people open, for links in e-mails; None: the request's
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).expanduser().resolve()

@@ -1,6 +1,6 @@
 """Every table, importable from one place (Alembic and the queries use this)."""
 
-from hipcoach.store.models.accounts import ApiToken, CoachLink, Invitation, LoginSession, User
+from hipcoach.store.models.accounts import ApiToken, CoachLink, Invitation, LoginSession, PasswordReset, User
 from hipcoach.store.models.base import Base
 from hipcoach.store.models.media import Analysis, Screen, Video
 from hipcoach.store.models.screening import Screening
@@ -15,6 +15,7 @@ __all__ = [
     "CoachLink",
     "Invitation",
     "LoginSession",
+    "PasswordReset",
     "Programme",
     "RunnerProfile",
     "Screen",

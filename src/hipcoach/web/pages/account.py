@@ -13,6 +13,7 @@ from hipcoach.store import coaching, training
 from hipcoach.store.backup import import_backup_in_batches
 from hipcoach.store.errors import NotFound
 from hipcoach.web.deps import Id
+from hipcoach.web.pages.confirm import confirm_page, confirmed
 from hipcoach.web.pages.render import CheckedForm, PageUser, render
 
 router = APIRouter(include_in_schema=False)
@@ -57,10 +58,18 @@ def accept_invitation(request: Request, user: PageUser, form: CheckedForm):
 @router.post("/coaches/{coach_id}/remove")
 def stop_sharing(request: Request, coach_id: Id, user: PageUser, form: CheckedForm):
     """Ends the link to one coach: they no longer see anything; the data stays with the runner."""
-    with request.app.state.database.transaction() as db:
+    with request.app.state.database.transaction(write=confirmed(form)) as db:
         coach = next((c for c in coaching.coaches(db, user) if c.id == coach_id), None)
         if coach is None:
             raise NotFound(f"No coach {coach_id} can see your data.")
+        if not confirmed(form):
+            name = coach.display_name
+            return confirm_page(
+                request, user, title="Stop sharing", question=f"Stop sharing your training with {name}?",
+                details=(f"{name} will no longer see your programme, logs or videos. Your data stays with "
+                         "you; a new invitation links you again.",),
+                action=f"/coaches/{coach_id}/remove", button=f"Stop sharing with {name}", cancel="/coaches",
+            )  # fmt: skip
         coaching.unlink(db, user, coach_id)
     return _coaches_page(request, user, {}, stopped=coach.display_name)
 

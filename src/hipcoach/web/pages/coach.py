@@ -21,6 +21,7 @@ from hipcoach.plans.rules import load_rules
 from hipcoach.store import coaching, prescriptions, screening, training, videos
 from hipcoach.store.progress import progress
 from hipcoach.web.deps import Id
+from hipcoach.web.pages.confirm import confirm_page, confirmed
 from hipcoach.web.pages.progress_view import progress_view
 from hipcoach.web.pages.render import CheckedForm, PageUser, render
 
@@ -112,7 +113,17 @@ def athlete_page(request: Request, athlete_id: Id, user: PageUser):
 
 @router.post("/coach/athletes/{athlete_id}/remove")
 def remove_athlete(request: Request, athlete_id: Id, user: PageUser, form: CheckedForm):
-    """Ends the link; the runner keeps all their data and can be invited again."""
+    """Ends the link once confirmed; the runner keeps all their data and can be invited again."""
+    if not confirmed(form):
+        with request.app.state.database.transaction(write=False) as db:
+            name = coaching.athlete(db, user, athlete_id).display_name
+        return confirm_page(
+            request, user, title="Remove athlete", question=f"Remove {name} from your athletes?",
+            details=(f"You will no longer see {name}'s training. Their data stays with them, and you can "
+                     "invite them again.",),
+            action=f"/coach/athletes/{athlete_id}/remove", button=f"Remove {name}",
+            cancel=f"/coach/athletes/{athlete_id}",
+        )  # fmt: skip
     with request.app.state.database.transaction() as db:
         name = coaching.athlete(db, user, athlete_id).display_name
         coaching.unlink(db, user, athlete_id)

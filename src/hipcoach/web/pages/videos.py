@@ -31,18 +31,18 @@ def _choices() -> list[tuple[str, str, str]]:
     return rows + [("Hip stability screen", f"screen:{t}", name) for t, name in SCREEN_NAMES.items()]
 
 
-def _videos_page(request: Request, user, values: dict, errors: dict, status: int = 200):
+def _videos_page(request: Request, user, values: dict, errors: dict, status: int = 200, deleted=False):
     with request.app.state.database.transaction(write=False) as db:
         mine = videos.list_analyses(db, user, user.id, 20)
     return render(
         request, "videos.html", status, user=user, choices=_choices(), analyses=mine, values=values,
-        errors=errors, limit_bytes=request.app.state.settings.upload_limit_bytes,
+        errors=errors, deleted=deleted, limit_bytes=request.app.state.settings.upload_limit_bytes,
     )  # fmt: skip
 
 
 @router.get(UPLOAD_PAGE_PATH)
-def videos_page(request: Request, user: PageUser):
-    return _videos_page(request, user, {"keep_video": ""}, {})
+def videos_page(request: Request, user: PageUser, deleted: str = ""):
+    return _videos_page(request, user, {"keep_video": ""}, {}, deleted=deleted == "1")
 
 
 @router.post(UPLOAD_PAGE_PATH)
