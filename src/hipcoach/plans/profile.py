@@ -11,6 +11,7 @@ import tomli_w
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hipcoach.errors import UserError, shorten
+from hipcoach.iso_date import IsoDate
 from hipcoach.plans.red_flags import RED_FLAG_IDS
 from hipcoach.tomlfile import MAX_USER_FILE, read_user_text, read_user_toml
 
@@ -35,7 +36,7 @@ def sensible_start(day: dt.date) -> dt.date:
     return day
 
 
-StartDate = Annotated[dt.date, AfterValidator(sensible_start)]
+StartDate = Annotated[IsoDate, AfterValidator(sensible_start)]
 Band = Literal["tan", "yellow", "red", "green", "blue", "black", "silver", "gold"]
 
 

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hipcoach.catalog import load_catalog
+from hipcoach.iso_date import IsoDate
 from hipcoach.plans.profile import Band
 
 
@@ -22,7 +23,7 @@ class SetLogIn(_Input):
     """One set on one side. `client_key` is made by the client once per set, so a resend logs once."""
 
     client_key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    date: dt.date
+    date: IsoDate
     exercise_id: str = Field(min_length=1, max_length=60)
     side: Literal["left", "right", "both"]
     set_number: int = Field(ge=1, le=20)
