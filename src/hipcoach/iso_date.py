@@ -19,8 +19,15 @@ _WRITTEN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _written_as_a_date(value: Any) -> Any:
-    if isinstance(value, dt.date) or (isinstance(value, str) and _WRITTEN.fullmatch(value)):
-        return value  # pydantic then checks the day exists (no 2026-02-30)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _WRITTEN.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:  # 2026-02-30
+            raise PydanticCustomError(
+                "date_from_datetime_parsing", "Input should be a valid date: {why}", {"why": str(exc)}
+            ) from None
     raise PydanticCustomError("date_type", "Input should be a date written YYYY-MM-DD, like 2026-03-01")
 
 

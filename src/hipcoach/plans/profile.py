@@ -85,7 +85,14 @@ class Profile(_Strict):
     pain: Pain = Pain()
     running: Running
     strength: Strength = Strength()
-    red_flags: dict[str, bool]
+    red_flags: dict[str, bool] = Field(
+        description="every red-flag question answered true or false (GET /api/v1/screening/questions)",
+        json_schema_extra=lambda schema: schema.update(
+            properties={flag: {"type": "boolean"} for flag in RED_FLAG_IDS},
+            required=list(RED_FLAG_IDS),
+            additionalProperties=False,
+        ),
+    )
 
     @model_validator(mode="after")
     def _all_red_flags_answered(self) -> Profile:

@@ -24,7 +24,12 @@ class SetLogIn(_Input):
 
     client_key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
     date: IsoDate
-    exercise_id: str = Field(min_length=1, max_length=60)
+    exercise_id: str = Field(
+        min_length=1,
+        max_length=60,
+        description="an exercise id from the catalogue (`hipcoach exercises` lists them)",
+        json_schema_extra=lambda schema: schema.update(enum=list(load_catalog().exercises)),
+    )
     side: Literal["left", "right", "both"]
     set_number: int = Field(ge=1, le=20)
     reps: int = Field(ge=0, le=200, description="repetitions done (0-200)")

@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException
-from starlette.routing import Match
 
 from hipcoach.errors import UserError
 from hipcoach.store.errors import Conflict, Forbidden, NotFound
@@ -48,11 +48,13 @@ def user_error_status(exc: UserError) -> int:
 def allowed_methods(request: Request) -> str:
     """Every method some route serves at this path: Starlette's 405 names only the first route's,
     and FastAPI makes one route per method (GET and DELETE on the same path are two routes)."""
+    path, root = request.scope["path"], request.scope.get("root_path", "")
+    path = path[len(root) :] if root and path.startswith(root + "/") else path
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        served = getattr(route, "methods", None)
-        if served and route.matches(request.scope)[0] != Match.NONE:
-            methods |= served
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if route.methods and regex is not None and regex.match(path):
+            methods |= route.methods
     order = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
     return ", ".join(sorted(methods, key=lambda m: (order.index(m) if m in order else len(order), m)))
 
