@@ -11,6 +11,7 @@ import tomli_w
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hipcoach.errors import UserError, shorten
+from hipcoach.iso_date import IsoDate
 from hipcoach.plaintext import OneLine
 from hipcoach.plans.red_flags import RED_FLAG_IDS, Referral, screen
 from hipcoach.tomlfile import MAX_USER_FILE, read_user_text, read_user_toml
@@ -36,7 +37,7 @@ def sensible_start(day: dt.date) -> dt.date:
     return day
 
 
-StartDate = Annotated[dt.date, AfterValidator(sensible_start)]
+StartDate = Annotated[IsoDate, AfterValidator(sensible_start)]
 Band = Literal["tan", "yellow", "red", "green", "blue", "black", "silver", "gold"]
 
 
@@ -85,7 +86,14 @@ class Profile(_Strict):
     pain: Pain = Pain()
     running: Running
     strength: Strength = Strength()
-    red_flags: dict[str, bool]
+    red_flags: dict[str, bool] = Field(
+        description="every red-flag question answered true or false (GET /api/v1/screening/questions)",
+        json_schema_extra=lambda schema: schema.update(
+            properties={flag: {"type": "boolean"} for flag in RED_FLAG_IDS},
+            required=list(RED_FLAG_IDS),
+            additionalProperties=False,
+        ),
+    )
 
     @model_validator(mode="after")
     def _all_red_flags_answered(self) -> Profile:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
+from hipcoach.iso_date import IsoDate
 from hipcoach.plans.profile import parse_profile, sensible_start
 from hipcoach.plans.programme import Plan
 from hipcoach.store.access import require_runner
@@ -44,7 +45,7 @@ class BackupProgramme(BaseModel):
 
 
 class BackupCheckIn(CheckInIn):
-    date: dt.date
+    date: IsoDate
 
 
 class Backup(BaseModel):

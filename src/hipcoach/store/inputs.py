@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hipcoach.catalog import load_catalog
+from hipcoach.iso_date import IsoDate
 from hipcoach.plaintext import NoteText
 from hipcoach.plans.profile import Band
 
@@ -23,8 +24,13 @@ class SetLogIn(_Input):
     """One set on one side. `client_key` is made by the client once per set, so a resend logs once."""
 
     client_key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    date: dt.date
-    exercise_id: str = Field(min_length=1, max_length=60)
+    date: IsoDate
+    exercise_id: str = Field(
+        min_length=1,
+        max_length=60,
+        description="an exercise id from the catalogue (`hipcoach exercises` lists them)",
+        json_schema_extra=lambda schema: schema.update(enum=list(load_catalog().exercises)),
+    )
     side: Literal["left", "right", "both"]
     set_number: int = Field(ge=1, le=20)
     reps: int = Field(ge=0, le=200, description="repetitions done (0-200)")

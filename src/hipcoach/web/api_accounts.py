@@ -17,6 +17,7 @@ from hipcoach.store.credentials import hash_password, password_problem
 from hipcoach.web.deps import DB, SESSION_COOKIE, Actor, Id, Tx, csrf_token, set_session_cookie
 from hipcoach.web.login_guard import OTHER_SITE, attempt_sign_in, refuse_other_sites, remember_device
 from hipcoach.web.login_throttle import too_many_message
+from hipcoach.web.problems import problems
 from hipcoach.web.schemas import LoginIn, NewTokenOut, SessionOut, SignupIn, TokenIn, TokenOut, UserOut
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -31,10 +32,22 @@ class SignupOut(BaseModel):
     detail: str
 
 
-_OTHER_SITE = {403: {"description": OTHER_SITE}}
+_OTHER_SITE = {403: OTHER_SITE}
 
 
-@router.post("/accounts", status_code=202, response_model=SignupOut, responses=_OTHER_SITE)
+@router.post(
+    "/accounts",
+    status_code=202,
+    response_model=SignupOut,
+    responses=problems(
+        400,
+        422,
+        said={
+            **_OTHER_SITE,
+            422: "A field breaks a rule, or the password is easy to guess (detail says why).",
+        },
+    ),
+)
 def sign_up(body: SignupIn, request: Request, tx: Tx) -> SignupOut:
     refuse_other_sites(request)
     problem = password_problem(body.password, body.email, body.display_name)
@@ -50,11 +63,15 @@ def sign_up(body: SignupIn, request: Request, tx: Tx) -> SignupOut:
 @router.post(
     "/session",
     response_model=SessionOut,
-    responses={
-        401: {"description": "Wrong email or password."},
-        429: {"description": "Too many wrong passwords lately; Retry-After says how many seconds to wait."},
-        **_OTHER_SITE,
-    },
+    responses=problems(
+        400,
+        422,
+        said={
+            401: "Wrong email or password.",
+            429: "Too many wrong passwords lately; Retry-After says how many seconds to wait.",
+            **_OTHER_SITE,
+        },
+    ),
 )
 def sign_in(body: LoginIn, request: Request, response: Response, tx: Tx) -> SessionOut:
     refuse_other_sites(request)
@@ -70,7 +87,7 @@ def sign_in(body: LoginIn, request: Request, response: Response, tx: Tx) -> Sess
     return signed
 
 
-@router.delete("/session", status_code=204)
+@router.delete("/session", status_code=204, responses=problems(401, 403))
 def sign_out(request: Request, response: Response, actor: Actor, tx: Tx) -> None:
     with tx() as db:
         raw = request.cookies.get(SESSION_COOKIE)
@@ -79,7 +96,7 @@ def sign_out(request: Request, response: Response, actor: Actor, tx: Tx) -> None
         response.delete_cookie(SESSION_COOKIE, path="/")
 
 
-@router.get("/me", response_model=UserOut)
+@router.get("/me", response_model=UserOut, responses=problems(401))
 def me(actor: Actor) -> UserOut:
     return UserOut.model_validate(actor)
 
@@ -91,7 +108,7 @@ class DeleteAccountIn(BaseModel):
 @router.delete(
     "/me",
     status_code=204,
-    responses={401: {"description": "Wrong password; nothing was deleted."}, 429: {"description": "Wait."}},
+    responses=problems(401, 422, 429),
 )
 def delete_me(body: DeleteAccountIn, request: Request, response: Response, actor: Actor, tx: Tx) -> None:
     """Delete the account and everything in it (rows, videos, coach links, sessions, tokens)."""
@@ -108,19 +125,19 @@ def delete_me(body: DeleteAccountIn, request: Request, response: Response, actor
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
-@router.post("/tokens", status_code=201, response_model=NewTokenOut)
+@router.post("/tokens", status_code=201, response_model=NewTokenOut, responses=problems(400, 401, 403, 422))
 def new_token(body: TokenIn, actor: Actor, tx: Tx) -> NewTokenOut:
     with tx() as db:
         token, raw = accounts.create_api_token(db, actor, body.name)
         return NewTokenOut(id=token.id, name=token.name, created_at=token.created_at, token=raw)
 
 
-@router.get("/tokens", response_model=list[TokenOut])
+@router.get("/tokens", response_model=list[TokenOut], responses=problems(401))
 def tokens(actor: Actor, db: DB) -> list[TokenOut]:
     return [TokenOut.model_validate(t) for t in accounts.list_api_tokens(db, actor)]
 
 
-@router.delete("/tokens/{token_id}", status_code=204)
+@router.delete("/tokens/{token_id}", status_code=204, responses=problems(401, 403, 404, 422))
 def revoke_token(token_id: Id, actor: Actor, tx: Tx) -> None:
     with tx() as db:
         accounts.revoke_api_token(db, actor, token_id)

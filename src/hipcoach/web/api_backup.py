@@ -18,6 +18,7 @@ from hipcoach.store.database import Database
 from hipcoach.store.models import User
 from hipcoach.web.body_text import lone_surrogates, text_error
 from hipcoach.web.deps import DB, Actor
+from hipcoach.web.problems import problems
 
 router = APIRouter(prefix="/api/v1", tags=["backup"])
 BACKUP_PATH = "/api/v1/backup"
@@ -29,7 +30,7 @@ _BODY = {
 }
 
 
-@router.get("/backup")
+@router.get("/backup", responses=problems(401, 403))
 def backup(actor: Actor, db: DB) -> dict:
     """Profile, programmes, set logs, check-ins and analysis reports (schema hipcoach.backup/1)."""
     return export_backup(db, actor)
@@ -39,7 +40,7 @@ def backup(actor: Actor, db: DB) -> dict:
     "/backup",
     response_model=ImportCounts,
     openapi_extra=_BODY,
-    responses={413: {"description": "the file is larger than the server's backup limit"}},
+    responses=problems(401, 403, 422, said={413: "The file is larger than the server's backup limit."}),
 )
 async def restore(request: Request, actor: Actor) -> ImportCounts:
     """Adds what the file has and the account lacks; changes nothing already saved; safe to repeat."""

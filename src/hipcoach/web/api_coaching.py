@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from hipcoach.store import coaching, videos
 from hipcoach.web.deps import DB, Actor, Id, Tx
+from hipcoach.web.problems import problems
 from hipcoach.web.schemas import (
     AcceptIn,
     AnalysisOut,
@@ -21,31 +22,33 @@ from hipcoach.web.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["coaching"])
 
 
-@router.post("/invitations", status_code=201, response_model=InvitationOut)
+@router.post(
+    "/invitations", status_code=201, response_model=InvitationOut, responses=problems(400, 401, 403, 422)
+)
 def invite(body: InvitationIn, actor: Actor, tx: Tx) -> InvitationOut:
     with tx() as db:
         invitation, code = coaching.create_invitation(db, actor, body.note)
         return InvitationOut(id=invitation.id, code=code, expires_at=invitation.expires_at)
 
 
-@router.post("/invitations/accept", response_model=LinkOut)
+@router.post("/invitations/accept", response_model=LinkOut, responses=problems(400, 401, 403, 404, 422))
 def accept(body: AcceptIn, actor: Actor, tx: Tx) -> LinkOut:
     with tx() as db:
         return LinkOut.model_validate(coaching.accept_invitation(db, actor, body.code))
 
 
-@router.get("/coaches", response_model=list[UserOut])
+@router.get("/coaches", response_model=list[UserOut], responses=problems(401, 403))
 def my_coaches(actor: Actor, db: DB) -> list[UserOut]:
     return [UserOut.model_validate(u) for u in coaching.coaches(db, actor)]
 
 
-@router.delete("/links/{user_id}", status_code=204)
+@router.delete("/links/{user_id}", status_code=204, responses=problems(401, 403, 404, 422))
 def unlink(user_id: Id, actor: Actor, tx: Tx) -> None:
     with tx() as db:
         coaching.unlink(db, actor, user_id)
 
 
-@router.get("/athletes", response_model=list[AthleteOut])
+@router.get("/athletes", response_model=list[AthleteOut], responses=problems(401, 403))
 def athletes(actor: Actor, db: DB) -> list[AthleteOut]:
     out = []
     for athlete in coaching.athletes(db, actor):

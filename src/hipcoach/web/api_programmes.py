@@ -18,6 +18,7 @@ from hipcoach.store import training
 from hipcoach.store.errors import NotFound
 from hipcoach.store.prescriptions import CurrentPlan, current_plan
 from hipcoach.web.deps import DB, Actor, Id, Tx
+from hipcoach.web.problems import problems
 from hipcoach.web.schemas import (
     LoggedSetBrief,
     ProgrammeIn,
@@ -50,7 +51,7 @@ def screening_questions() -> list[QuestionOut]:
     return [QuestionOut(id=f.id, question=f.question) for f in RED_FLAGS]
 
 
-@router.post("/screening", response_model=ScreeningOut)
+@router.post("/screening", response_model=ScreeningOut, responses=problems(400, 401, 403, 422))
 def screening(profile: Profile, actor: Actor) -> ScreeningOut:
     """Check answers without saving them: a red flag means see a clinician, not a programme."""
     referral = profile.referral()
@@ -63,7 +64,13 @@ def screening(profile: Profile, actor: Actor) -> ScreeningOut:
     )
 
 
-@router.put("/profile", response_model=Profile)
+@router.put(
+    "/profile",
+    response_model=Profile,
+    responses=problems(
+        400, 401, 403, 422, said={409: "After a referral: a clinician must clear the runner first."}
+    ),
+)
 def save_profile(
     profile: Profile,
     actor: Actor,
@@ -81,35 +88,59 @@ def save_profile(
         return Profile.model_validate(row.data)
 
 
-@router.get("/runners/{runner_id}/screenings", response_model=list[ScreeningRecordOut])
+@router.get(
+    "/runners/{runner_id}/screenings",
+    response_model=list[ScreeningRecordOut],
+    responses=problems(401, 404, 422),
+)
 def list_screenings(runner_id: Id, actor: Actor, db: DB) -> list[ScreeningRecordOut]:
     """The runner's recorded screenings, newest first (the runner, or a linked coach)."""
     return [ScreeningRecordOut.model_validate(s) for s in screenings.list_screenings(db, actor, runner_id)]
 
 
-@router.get("/runners/{runner_id}/profile", response_model=Profile)
+@router.get("/runners/{runner_id}/profile", response_model=Profile, responses=problems(401, 404, 422))
 def get_profile(runner_id: Id, actor: Actor, db: DB) -> Profile:
     return training.get_profile(db, actor, runner_id)
 
 
-@router.post("/programmes", status_code=201, response_model=ProgrammeOut)
+@router.post(
+    "/programmes",
+    status_code=201,
+    response_model=ProgrammeOut,
+    responses=problems(
+        400,
+        401,
+        403,
+        422,
+        said={
+            404: "No profile saved yet: PUT /api/v1/profile first.",
+            409: "The profile has a red flag: see a clinician instead; no programme was made.",
+        },
+    ),
+)
 def create_programme(body: ProgrammeIn, actor: Actor, tx: Tx) -> ProgrammeOut:
     with tx() as db:
         return ProgrammeOut.model_validate(training.create_programme(db, actor, body.start_date))
 
 
-@router.get("/runners/{runner_id}/programmes", response_model=list[ProgrammeOut])
+@router.get(
+    "/runners/{runner_id}/programmes", response_model=list[ProgrammeOut], responses=problems(401, 404, 422)
+)
 def programmes(runner_id: Id, actor: Actor, db: DB) -> list[ProgrammeOut]:
     return [ProgrammeOut.model_validate(p) for p in training.list_programmes(db, actor, runner_id)]
 
 
-@router.get("/programmes/{programme_id}", response_model=Plan)
+@router.get("/programmes/{programme_id}", response_model=Plan, responses=problems(401, 404, 422))
 def programme_plan(programme_id: Id, actor: Actor, db: DB) -> Plan:
     """The plan as `hipcoach plan -f json` prints it (schema hipcoach.plan/1)."""
     return _plan(db, actor, programme_id)
 
 
-@router.get("/programmes/{programme_id}/calendar.ics", response_class=Response)
+@router.get(
+    "/programmes/{programme_id}/calendar.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}, **problems(401, 404, 422)},
+)
 def programme_ical(programme_id: Id, actor: Actor, db: DB) -> Response:
     """The sessions with their doses as adapted to what was logged so far."""
     plan = _current(db, actor, programme_id).plan
@@ -118,7 +149,11 @@ def programme_ical(programme_id: Id, actor: Actor, db: DB) -> Response:
     )
 
 
-@router.get("/programmes/{programme_id}/handout.pdf", response_class=Response)
+@router.get(
+    "/programmes/{programme_id}/handout.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, **problems(401, 404, 422)},
+)
 def programme_pdf(programme_id: Id, actor: Actor, db: DB) -> Response:
     """The printable programme, with the doses as adapted to what was logged so far."""
     plan = _current(db, actor, programme_id).plan
@@ -126,7 +161,7 @@ def programme_pdf(programme_id: Id, actor: Actor, db: DB) -> Response:
     return Response(pdf, media_type="application/pdf", headers=_attachment(f"hipcoach-{plan.plan_id}.pdf"))
 
 
-@router.get("/programmes/{programme_id}/sessions")
+@router.get("/programmes/{programme_id}/sessions", responses=problems(401, 404, 422))
 def programme_sessions(programme_id: Id, actor: Actor, db: DB) -> list[dict]:
     """Every session of the programme with its week and phase, in date order, doses as adapted."""
     plan = _current(db, actor, programme_id).plan
@@ -137,7 +172,11 @@ def programme_sessions(programme_id: Id, actor: Actor, db: DB) -> list[dict]:
     ]
 
 
-@router.get("/programmes/{programme_id}/sessions/{uid}", response_model=TrainingSessionOut)
+@router.get(
+    "/programmes/{programme_id}/sessions/{uid}",
+    response_model=TrainingSessionOut,
+    responses=problems(401, 404, 422),
+)
 def programme_session(programme_id: Id, uid: str, actor: Actor, db: DB) -> TrainingSessionOut:
     """One session: each exercise and side with the dose to do (adapted to everything logged before
     the session), the plan's dose, the engine's action and reason, and the sets already logged."""

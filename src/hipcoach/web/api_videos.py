@@ -15,6 +15,7 @@ from hipcoach.errors import UserError
 from hipcoach.store import erasure, videos
 from hipcoach.store.errors import Conflict, NotFound
 from hipcoach.web.deps import DB, Actor, Id, Tx
+from hipcoach.web.problems import problems
 from hipcoach.web.schemas import AnalysisOut
 
 router = APIRouter(prefix="/api/v1", tags=["videos and analyses"])
@@ -22,7 +23,12 @@ UPLOAD_PATH = "/api/v1/analyses"
 RESULT_FILES = {"annotated.mp4": "video/mp4", "reps.csv": "text/csv", "signal.png": "image/png"}
 
 
-@router.post("/analyses", status_code=202, response_model=AnalysisOut)
+@router.post(
+    "/analyses",
+    status_code=202,
+    response_model=AnalysisOut,
+    responses=problems(400, 401, 403, 422, said={413: "The video is larger than the server's upload limit."}),
+)
 def upload(
     request: Request,
     background: BackgroundTasks,
@@ -58,17 +64,22 @@ def upload(
     return AnalysisOut.model_validate(analysis)
 
 
-@router.get("/runners/{runner_id}/analyses", response_model=list[AnalysisOut])
+@router.get(
+    "/runners/{runner_id}/analyses", response_model=list[AnalysisOut], responses=problems(401, 404, 422)
+)
 def analyses(runner_id: Id, actor: Actor, db: DB) -> list[AnalysisOut]:
     return [AnalysisOut.model_validate(a) for a in videos.list_analyses(db, actor, runner_id)]
 
 
-@router.get("/analyses/{analysis_id}", response_model=AnalysisOut)
+@router.get("/analyses/{analysis_id}", response_model=AnalysisOut, responses=problems(401, 404, 422))
 def analysis_status(analysis_id: Id, actor: Actor, db: DB) -> AnalysisOut:
     return AnalysisOut.model_validate(videos.get_analysis(db, actor, analysis_id))
 
 
-@router.get("/analyses/{analysis_id}/report")
+@router.get(
+    "/analyses/{analysis_id}/report",
+    responses=problems(401, 404, 422, said={409: "The analysis is not done (queued, running or failed)."}),
+)
 def analysis_report(analysis_id: Id, actor: Actor, db: DB) -> dict:
     """The same JSON report the CLI writes (schema hipcoach.analysis/1)."""
     analysis = videos.get_analysis(db, actor, analysis_id)
@@ -79,7 +90,14 @@ def analysis_report(analysis_id: Id, actor: Actor, db: DB) -> dict:
     return analysis.report
 
 
-@router.get("/analyses/{analysis_id}/files/{name}", response_class=FileResponse)
+@router.get(
+    "/analyses/{analysis_id}/files/{name}",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {t: {} for t in RESULT_FILES.values()}, "description": "the file"},
+        **problems(401, 404, 422),
+    },
+)
 def analysis_file(analysis_id: Id, name: str, actor: Actor, db: DB) -> FileResponse:
     analysis = videos.get_analysis(db, actor, analysis_id)
     if name not in RESULT_FILES or analysis.status != "done" or not analysis.output_dir:

@@ -18,6 +18,7 @@ from hipcoach.store.database import Database
 from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
 from hipcoach.web.body_text import refuse_lone_surrogates
 from hipcoach.web.errors import install_error_handlers
+from hipcoach.web.json_types import refuse_loose_types
 from hipcoach.web.login_guard import login_url_for
 from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runner, session, today, videos
 from hipcoach.web.pages.deletion import router as deletion_pages
@@ -58,7 +59,8 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # FastAPI's docs pages load their scripts from a CDN; nothing may download at run time
         redoc_url=None,
-        dependencies=[Depends(refuse_lone_surrogates)],  # no route sees text that is not Unicode
+        # no route sees text that is not Unicode, nor a JSON value of another type than documented
+        dependencies=[Depends(refuse_lone_surrogates), Depends(refuse_loose_types)],
     )
     app.state.settings, app.state.database, app.state.jobs = settings, database, queue
     for module in (api_accounts, api_programmes, api_logs, api_coaching, api_videos, api_backup):

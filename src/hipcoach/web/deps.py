@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, Response
+from fastapi.security import APIKeyCookie, HTTPBearer
 from sqlalchemy.orm import Session
 
 from hipcoach.store.accounts import SESSION_DAYS, user_for_api_token, user_for_session
@@ -70,7 +71,18 @@ def _refuse(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-async def current_user(request: Request) -> User:
+# Only so that OpenAPI documents the two ways to sign in (either will do); _identify reads both.
+_BEARER = HTTPBearer(auto_error=False, description="an API token: POST /api/v1/tokens makes one")
+_COOKIE = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description=f"the browser session; changes also need {CSRF_HEADER}"
+)
+
+
+async def current_user(
+    request: Request,
+    _bearer: Annotated[object, Depends(_BEARER)],
+    _cookie: Annotated[object, Depends(_COOKIE)],
+) -> User:
     """Who is asking. Two indexed lookups, done in the event loop: a hop to a worker thread would cost
     more than the query, and under load a queue for threads is where the latency piles up."""
     with request.app.state.database.transaction(write=False) as db:

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException
 
 from hipcoach.errors import UserError
@@ -44,6 +45,20 @@ def user_error_status(exc: UserError) -> int:
     return 422
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path: Starlette's 405 names only the first route's,
+    and FastAPI makes one route per method (GET and DELETE on the same path are two routes)."""
+    path, root = request.scope["path"], request.scope.get("root_path", "")
+    path = path[len(root) :] if root and path.startswith(root + "/") else path
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if route.methods and regex is not None and regex.match(path):
+            methods |= route.methods
+    order = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+    return ", ".join(sorted(methods, key=lambda m: (order.index(m) if m in order else len(order), m)))
+
+
 def _kind(request: Request):
     return answer_kind(request.scope["path"], request.headers)
 
@@ -59,6 +74,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         kind = _kind(request)
+        if exc.status_code == 405:
+            exc = HTTPException(405, exc.detail, {**(exc.headers or {}), "Allow": allowed_methods(request)})
         if kind == "json":
             return await http_exception_handler(request, exc)
         words = http_error_words(exc.status_code, exc.detail)
