@@ -71,13 +71,13 @@ def analyse_track(track: PoseTrack, exercise_id: str) -> Result:
     if mismatch is not None:
         return _not_matching(base, mismatch)
     sig = spec.signal_for(view.view)
-    reps, together = count_reps(kin, sig)
+    points = image_points(resolved)
+    reps, together = count_reps(kin, sig, points)
     mismatch = check_movement(
         exercise, driver(kin, sig), sig.label, sig.min_range, series_unit(sig.driver), len(reps), together
     )
     if mismatch is not None:
         return _not_matching(base, mismatch)
-    points = image_points(resolved)
     entries, marks, checked = [], [], set()
     for n, (rep, driver_side) in enumerate(reps, 1):
         side = working_side(spec.side, rep, points, driver_side)

@@ -98,6 +98,11 @@ EXERCISES: dict[str, tuple[Callable, tuple[str, ...], float, tuple[str, ...]]] =
     ),
 }
 BILATERAL = {"bilateral-bridge", "squat"}
+# Side-lying exercises cannot alternate legs rep by rep (the person would roll over between reps).
+SIDE_LYING = {"clamshell", "side-lying-hip-abduction"}
+# Exercises on one standing leg, where a sideways lean away from the working leg (`lean_deg`) is
+# modelled: real trainers lean the whole upper body, pelvis included, over the stance foot.
+LEANING = {"standing-band-hip-abduction", "standing-band-hip-flexion"}
 
 
 def _camera_direction(skel: Skeleton, view: str) -> np.ndarray:
@@ -138,12 +143,18 @@ def generate(
     back_face_visibility: float = 0.97,
     jitter: float = 0.1,
     seed: int = 0,
+    lean_deg: float = 0.0,
 ) -> tuple[PoseTrack, Truth]:
     """A PoseTrack of `exercise` and its ground truth.
 
-    sides: "left", "right" or "both" (all reps on the left, then all on the right); bilateral exercises
-    ignore it. faults: fault code → rep indices (0-based over all reps). view: one of the exercise's
-    allowed views (default the catalogue's set-up; "working_side" films the first working side).
+    sides: "left", "right", "both" (all reps on the left, then all on the right) or "alternate" (left,
+    right, left, ...: `reps` per side; not for side-lying exercises); bilateral exercises ignore it.
+    lean_deg: in each rep the upper body and pelvis tilt this far away from the working leg, over the
+    stance foot, and back (standing one-leg exercises only, see LEANING), as trainers filmed doing a
+    standing abduction do; beyond the limits it reads as trunk lean and hip hike, and it makes both hips'
+    pelvis-relative angles rise together. faults: fault code → rep indices (0-based over all reps).
+    view: one of the exercise's allowed views (default the catalogue's set-up; "working_side" films the
+    first working side).
     noise is landmark jitter as a fraction of the person's image height (see `camera.render`); the default
     0.002 is a little above what BlazePose showed on the real clips (0.0002-0.0016, one clip 0.003).
     """
@@ -158,9 +169,13 @@ def generate(
     view = view or views[0]
     if view not in views:
         raise ValueError(f"{exercise} can be filmed from {views}, not {view!r}")
+    if sides == "alternate" and exercise in SIDE_LYING:
+        raise ValueError(f"{exercise} is done lying on one side: its legs cannot alternate rep by rep")
+    if lean_deg and exercise not in LEANING:
+        raise ValueError(f"lean_deg is modelled for {sorted(LEANING)}, not {exercise}")
     if exercise in BILATERAL:
         sides = "bilateral"
-    tl = make_timeline(reps, sides, tempo or Tempo(), faults, fps, jitter=jitter, seed=seed)
+    tl = make_timeline(reps, sides, tempo or Tempo(), faults, fps, jitter=jitter, seed=seed, lean=lean_deg)
     skel = builder(Body(height), tl)
     if view == "working_side":
         first = tl.reps[0].side if tl.reps else "right"
