@@ -39,7 +39,8 @@ class _StageBars:
 
 
 def _rep_table(report: dict[str, Any]) -> Table:
-    table = Table(title=f"{report['exercise']['name']}: view {report['view']['view']}", title_justify="left")
+    view = report["view"].get("description") or report["view"]["view"]
+    table = Table(title=f"{report['exercise']['name']}: filmed {view}", title_justify="left")
     for col in ("rep", "side", "start s", "end s", "range °", "hold s", "faults"):
         table.add_column(col, justify="left" if col in ("side", "faults") else "right")
     for r in report["reps"]:

@@ -54,6 +54,28 @@ def test_reps_sides_and_timing_follow_the_request():
     assert track.timestamps[-1] > truth.reps[-1].end
 
 
+def test_alternating_sides_switch_legs_every_rep_without_a_set_change_pause():
+    tempo = Tempo(up=1.0, hold=0.5, down=1.0, rest=0.5)
+    _, truth = generate("standing-band-hip-abduction", reps=2, sides="alternate", tempo=tempo, jitter=0.0)
+    assert [r.side for r in truth.reps] == ["left", "right", "left", "right"]
+    gaps = [b.start - a.end for a, b in pairwise(truth.reps)]
+    assert gaps == pytest.approx([0.5] * 3)
+
+
+def test_a_lean_tilts_trunk_and_pelvis_away_from_the_working_leg_inside_reps_only():
+    track, truth = generate(
+        "standing-band-hip-abduction", reps=1, sides="right", view="front", lean_deg=15.0, noise=0.0
+    )
+    w = track.world  # camera axes, x right, y down; the person faces the camera: their left is image right
+    hip_line = w[:, INDEX["left_hip"]] - w[:, INDEX["right_hip"]]
+    tilt = np.degrees(np.arctan2(hip_line[:, 1], hip_line[:, 0]))  # + = left hip lower
+    t = track.timestamps
+    rep = truth.reps[0]
+    top = (t > rep.peak) & (t < rep.peak + rep.hold)
+    assert np.all(np.abs(tilt[t < rep.start]) < 0.5)
+    assert np.median(tilt[top]) == pytest.approx(15.0, abs=1.0)  # working (right) side up
+
+
 def test_motion_happens_inside_reps_and_not_between_them():
     track, truth = generate("single-leg-bridge", reps=3, noise=0.0, jitter=0.0)
     speed = np.linalg.norm(np.diff(track.landmarks[:, :, :2], axis=0), axis=-1).sum(axis=1)
@@ -113,6 +135,8 @@ def test_running_truth_has_every_stance_with_its_drop():
         {"exercise": "burpee"},
         {"exercise": "squat", "faults": {"pelvis_rolls_back": [0]}},
         {"exercise": "bilateral-bridge", "view": "front"},
+        {"exercise": "clamshell", "sides": "alternate"},
+        {"exercise": "squat", "lean_deg": 10.0},
     ],
 )
 def test_impossible_requests_are_refused(kwargs):

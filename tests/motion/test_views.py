@@ -179,3 +179,27 @@ def test_tracks_shorter_than_a_second_resolve(n_frames):
     )
     resolved, view = resolve_sides(short)
     assert resolved.n_frames == n_frames and view.view == "front"
+
+
+@pytest.mark.parametrize("yaw", [0.0, 30.0, 45.0, 60.0, 90.0, -45.0])
+@pytest.mark.parametrize("exercise", ["squat", "standing-band-hip-abduction"])
+def test_the_camera_angle_is_measured_and_oblique_views_are_named(exercise, yaw):
+    """Rotating the camera about the vertical from the front: 0° is square front, 90° square side, and
+    30-60° oblique with the near side named; the angle comes back within 3°."""
+    track, _ = generate(exercise, reps=1, sides="right", view="front", yaw_deg=yaw, noise=0.004, seed=3)
+    result = classify_view(track)
+    assert result.angle_deg == pytest.approx(abs(yaw), abs=3.0)
+    assert result.oblique == (abs(yaw) in (30.0, 45.0, 60.0))
+    assert result.square == (not result.oblique)
+    if result.oblique:
+        assert result.near_side == ("left" if yaw > 0 else "right")
+        assert f"about {abs(yaw):.0f}°" in result.describe() and "obliquely" in result.describe()
+    else:
+        assert result.view == ("front" if yaw == 0 else "left_side")
+
+
+def test_an_oblique_view_from_behind_says_so():
+    track, _ = generate("squat", reps=1, view="back", yaw_deg=40.0)
+    result = classify_view(track)
+    assert result.oblique and result.oblique_from == "back"
+    assert "from the back" in result.describe()

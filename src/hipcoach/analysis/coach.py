@@ -19,16 +19,16 @@ from hipcoach.analysis.matching import Mismatch, check_movement, check_view_and_
 from hipcoach.analysis.segmenter import Rep
 from hipcoach.analysis.sides import working_side
 from hipcoach.analysis.signals import driver, resolve
-from hipcoach.analysis.specs import ExerciseSpec, SignalSpec, load_specs, series_unit
+from hipcoach.analysis.specs import ExerciseSpec, FaultRule, SignalSpec, load_specs, series_base, series_unit
 from hipcoach.analysis.summary import summarise
 from hipcoach.analysis.timeline import Mark, Result, Signal, Span, Timeline
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.motion.clean import clean
-from hipcoach.motion.kinematics import Kinematics, kinematics
+from hipcoach.motion.kinematics import PLANES, Kinematics, kinematics
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.quality import check_quality
-from hipcoach.motion.views import image_points, resolve_sides
+from hipcoach.motion.views import ViewResult, image_points, resolve_sides
 
 SCHEMA = "hipcoach.analysis/1"
 NOTES = [
@@ -71,17 +71,18 @@ def analyse_track(track: PoseTrack, exercise_id: str) -> Result:
     if mismatch is not None:
         return _not_matching(base, mismatch)
     sig = spec.signal_for(view.view)
-    reps, together = count_reps(kin, sig)
+    points = image_points(resolved)
+    reps, together = count_reps(kin, sig, points)
     mismatch = check_movement(
         exercise, driver(kin, sig), sig.label, sig.min_range, series_unit(sig.driver), len(reps), together
     )
     if mismatch is not None:
         return _not_matching(base, mismatch)
-    points = image_points(resolved)
+    rules = seen_rules(spec, view)
     entries, marks, checked = [], [], set()
     for n, (rep, driver_side) in enumerate(reps, 1):
         side = working_side(spec.side, rep, points, driver_side)
-        entry, hits, codes = _rep_entry(n, rep, side, spec, sig, kin, exercise)
+        entry, hits, codes = _rep_entry(n, rep, side, spec, rules, sig, kin, exercise)
         entries.append(entry)
         checked |= codes
         marks += [Mark(h.t_s, h.side, catalog.faults[h.code].name, h.code) for h in hits]
@@ -91,7 +92,14 @@ def analyse_track(track: PoseTrack, exercise_id: str) -> Result:
     misread = [m for e in entries for m in e["not_measured"]]
     not_checked = [
         {"code": c, "name": catalog.faults[c].name}
-        | why_unchecked(c, spec, exercise, view.view, [m for m in misread if m["code"] == c])
+        | why_unchecked(
+            c,
+            spec,
+            exercise,
+            view.view,
+            [m for m in misread if m["code"] == c],
+            off_square=None if view.square or c not in {r.code for r in spec.fault} else view.describe(),
+        )
         for c in unchecked
     ]
     report = base | {
@@ -107,8 +115,24 @@ def analyse_track(track: PoseTrack, exercise_id: str) -> Result:
     return Result(report, [_row(e) for e in entries], timeline)
 
 
+def seen_rules(spec: ExerciseSpec, view: ViewResult) -> tuple[FaultRule, ...]:
+    """The fault rules this camera can check: all of them from a square-on view; from an oblique or
+    end-on camera only those read from series that mean the same from anywhere (PLANES "any"), since a
+    frontal or sagittal angle is then a mix of both planes (an oblique squat's knee bend reads as caving)."""
+    if view.square:
+        return spec.fault
+    return tuple(r for r in spec.fault if PLANES[series_base(r.series)] == "any")
+
+
 def _rep_entry(
-    n: int, rep: Rep, side: str, spec: ExerciseSpec, sig: SignalSpec, kin: Kinematics, exercise
+    n: int,
+    rep: Rep,
+    side: str,
+    spec: ExerciseSpec,
+    rules: tuple[FaultRule, ...],
+    sig: SignalSpec,
+    kin: Kinematics,
+    exercise,
 ) -> tuple[dict[str, Any], list[FaultHit], set[str]]:
     t = kin.timestamps
     angle = resolve(kin, sig.angle, side, sig.angle_sign)
@@ -119,7 +143,7 @@ def _rep_entry(
     ok = np.isfinite(stacked)
     range_deg = float(stacked[ok].max() - stacked[ok].min()) if ok.any() else None
     peak_deg = float(stacked[ok].max()) if ok.any() else None
-    hits, checked, misread = rep_faults(spec.fault, kin, rep, side, kin.view.view)
+    hits, checked, misread = rep_faults(rules, kin, rep, side, kin.view.view)
     tempo = exercise.dose.tempo
     if "moving_too_fast" in exercise.faults and not rep.partial:
         checked.add("moving_too_fast")
@@ -186,7 +210,14 @@ def _report_base(track: PoseTrack, exercise, kin: Kinematics) -> dict[str, Any]:
             "frame_size": list(track.frame_size),
             "pose_model": track.model,
         },
-        "view": {"view": kin.view.view, "confidence": round(float(kin.view.confidence), 2)},
+        "view": {
+            "view": kin.view.view,
+            "confidence": round(float(kin.view.confidence), 2),
+            "angle_deg": None if kin.view.angle_deg is None else round(kin.view.angle_deg),
+            "oblique": kin.view.oblique,
+            "end_on": kin.view.end_on,
+            "description": kin.view.describe(),
+        },
         "measurement_notes": NOTES,
     }
 

@@ -3,7 +3,9 @@
 Why per leg: a leg's resting level depends on its role (the top leg of a side-lying abduction rests
 lower than the bottom one), so joining both legs into one series before counting hides the start of
 every rep. Each leg is counted against its own rest; a rep found on both legs at once is kept on the
-leg that moved further (the other leg only wobbled along).
+leg that moved further (the other leg only wobbled along), unless the feet say otherwise: when one
+foot travelled and the other stayed on the floor, the rep is the travelling foot's leg and not a rep of
+both legs, however far the stance leg's pelvis-relative angle rose with a lean over it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import warnings
 import numpy as np
 
 from hipcoach.analysis.segmenter import Rep, SegmenterConfig, segment
+from hipcoach.analysis.sides import moving_foot
 from hipcoach.analysis.signals import per_side
 from hipcoach.analysis.specs import SignalSpec
 from hipcoach.motion.kinematics import Kinematics
@@ -26,9 +29,12 @@ def overlap(a: Rep, b: Rep) -> float:
     return max(0, inter) / max(min(a.end - a.start, b.end - b.start), 1)
 
 
-def count_reps(kin: Kinematics, sig: SignalSpec) -> tuple[list[tuple[Rep, str | None]], int]:
+def count_reps(
+    kin: Kinematics, sig: SignalSpec, points: np.ndarray | None = None
+) -> tuple[list[tuple[Rep, str | None]], int]:
     """(reps in time order with the leg whose driver made them, or None for a one-series driver;
-    how many reps were found on both legs at once)."""
+    how many reps were found on both legs at once). `points`: the track's image points (y up), for the
+    feet to settle a rep found on both legs."""
     cfg = SegmenterConfig(min_range=sig.min_range, rest_percentile=sig.rest_percentile)
     t = kin.timestamps
     parts = per_side(kin, sig.driver, sig.driver_sign)
@@ -47,6 +53,13 @@ def count_reps(kin: Kinematics, sig: SignalSpec) -> tuple[list[tuple[Rep, str | 
             kept.append((rep, side))
             continue
         other = kept[clash][0]
+        foot = None
+        if points is not None:
+            foot = moving_foot(points, min(rep.start, other.start), max(rep.end, other.end))
+        if foot is not None:
+            if foot == side:
+                kept[clash] = (rep, side)
+            continue
         if min(rep.range, other.range) > BOTH_LEGS * max(rep.range, other.range):
             together += 1
         if rep.range > other.range:

@@ -1,10 +1,10 @@
 """Which of an exercise's faults a clip could not check, and why, in words the user can act on.
 
 Why: silence about a fault reads as a clean bill. A fault goes unchecked for one of three reasons, and
-each calls for a different answer: this camera view does not show it (film from where it is measured,
-as the catalogue's camera set-up says), no camera the coach reads can show it truthfully (the analyser's
-own reason, e.g. the only measure was the pose model's depth guess), or every rep's value was a misread
-pose ("not measured", with what was read).
+each calls for a different answer: this camera view does not show it, or shows it only obliquely (film
+from where it is measured, square-on, as the catalogue's camera set-up says), no camera the coach reads
+can show it truthfully (the analyser's own reason, e.g. the only measure was the pose model's depth
+guess), or every rep's value was a misread pose ("not measured", with what was read).
 """
 
 from __future__ import annotations
@@ -31,10 +31,22 @@ def _views_words(views: tuple[str, ...]) -> str:
 
 
 def why_unchecked(
-    code: str, spec: ExerciseSpec, exercise: Exercise, view: str, misread: list[dict[str, Any]]
+    code: str,
+    spec: ExerciseSpec,
+    exercise: Exercise,
+    view: str,
+    misread: list[dict[str, Any]],
+    off_square: str | None = None,
 ) -> dict[str, str]:
-    """{"reason", "camera"} for one fault this clip did not check. `misread`: its not-measured entries."""
+    """{"reason", "camera"} for one fault this clip did not check. `misread`: its not-measured entries;
+    `off_square`: where the camera stood, when it was oblique or end-on and so saw no plane square-on."""
     checking = spec.views_checking(code)
+    if off_square is not None and checking:
+        return {
+            "reason": f"This camera films {off_square}, so it sees no body plane square-on and would misread "
+            "the angle; it is not checked rather than guessed.",
+            "camera": f"Film {_views_words(checking)}, square-on: {camera_setup(exercise)}.",
+        }
     if view in checking and misread:
         return {
             "reason": f"Not measured in any rep: {misread[0]['reason']}.",

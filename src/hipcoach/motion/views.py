@@ -22,6 +22,17 @@ does not trust the labels:
 Views: "front", "back", "left_side" / "right_side" (the side the camera sees), "lying" (body horizontal
 and seen from the front or back, e.g. a clamshell filmed at floor level). A supine or quadruped person
 filmed from the side is a side view.
+
+The camera's angle is measured too, because a view is only as good as its squareness: an angle read in
+the image is a frontal- or sagittal-plane angle only when that plane faces the camera. `angle_deg` is
+how far the person's frontal plane (the shoulder and hip lines) turns out of the image plane: 0 square
+to the front or back, 90 square to a side. It comes from the world landmarks, which BlazePose fits in
+the camera's axes (real front clips read 1-8°, real side clips 81-90°; the image width ratio above only
+gives its cosine, which hardly changes within 30° of the front), or from that ratio when there are no
+world landmarks. Upright, between OBLIQUE_DEG the view is `oblique`: the nearest of front/back/side is
+still named (it picks how reps are counted), but neither plane is seen square-on. Lying or on all fours,
+`along_body_deg` is how far the trunk points at the camera; beyond ALONG_BODY_DEG the camera films from
+the head or feet end (`end_on`), where side-view angles are foreshortened.
 """
 
 from __future__ import annotations
@@ -49,6 +60,12 @@ FACE = [INDEX[n] for n in NAMES[:11] if "ear" not in n]
 DEFAULT_WIDTH_RATIO = 1.18
 SIDE_BELOW = 0.5  # frontal-ness under which the view is a side view
 HORIZONTAL_DEG = 70.0  # trunk further than this from image vertical: lying (cam04 leans 64° on screen)
+# Upright views turned further than this from square are oblique: a projected frontal angle mixes in
+# sin(angle) of the sagittal one. At 15° the synthetic squat's 35° forward trunk lean reads as 10° of
+# sideways lean (the limit is 6°) and a side-step's bent knees as caving in; at 12° the lean reads 8°.
+# The real front clips read 1-10°, the real side clips 81-90°.
+OBLIQUE_DEG = (12.0, 78.0)
+ALONG_BODY_DEG = 30.0  # trunk pointing this far out of the image plane: filmed from the head or feet end
 
 
 @dataclass
@@ -65,6 +82,39 @@ class ViewResult:
     frontalness: np.ndarray = field(default_factory=lambda: np.array([]))
     swapped_upper: np.ndarray = field(default_factory=lambda: np.array([], dtype=bool))
     swapped_lower: np.ndarray = field(default_factory=lambda: np.array([], dtype=bool))
+    angle_deg: float | None = None  # frontal plane out of the image plane: 0 square front/back, 90 side
+    oblique: bool = False  # upright and turned between OBLIQUE_DEG: neither plane seen square-on
+    near_side: str | None = None  # "left"/"right": the side nearer the camera in an oblique view
+    oblique_from: str | None = None  # "front"/"back": what an oblique camera sees besides the near side
+    along_body_deg: float | None = None  # trunk axis out of the image plane (lying / on all fours)
+    end_on: str | None = None  # "feet"/"head": lying, filmed from that end of the body
+
+    @property
+    def square(self) -> bool:
+        """Whether the camera faces a body plane square-on, so image angles are that plane's."""
+        return not self.oblique and self.end_on is None
+
+    def describe(self) -> str:
+        """Where the camera stood, in words, with its angle: "obliquely, about 45° round from the front
+        towards the person's left side"."""
+        if self.oblique:
+            return (
+                f"obliquely, about {self.angle_deg:.0f}° round from the {self.oblique_from} towards the "
+                f"person's {self.near_side} side"
+            )
+        words = {
+            "front": "from the front",
+            "back": "from behind",
+            "left_side": "from the left side",
+            "right_side": "from the right side",
+            "lying": "lying down, from the front or back",
+        }.get(self.view, self.view)
+        if self.end_on:
+            return f"{words}, from the {self.end_on} end (about {self.along_body_deg:.0f}° along the body)"
+        if self.angle_deg is not None:
+            off = self.angle_deg if self.view in ("front", "back", "lying") else 90 - self.angle_deg
+            return f"{words} (about {off:.0f}° from square)"
+        return words
 
     def matches(self, expected: str) -> bool:
         """Whether this view satisfies an expected one ("side" and "lying_front" as in the catalogue)."""
@@ -172,6 +222,24 @@ def _evidence(track: PoseTrack) -> dict[str, np.ndarray]:
         "facing": facing,
         "sagittal": sag,
     }
+
+
+def _plane_angles(track: PoseTrack, frontal: np.ndarray) -> tuple[float | None, str | None, float | None]:
+    """(frontal plane out of the image plane in degrees, the side nearer the camera, trunk axis out of the
+    image plane, + = shoulders further away), medians over frames; see the module docstring."""
+    w = track.world.astype(np.float64)
+    lines = (w[:, INDEX["left_hip"]] - w[:, INDEX["right_hip"]]) + (
+        w[:, INDEX["left_shoulder"]] - w[:, INDEX["right_shoulder"]]
+    )
+    if np.isfinite(lines).all(axis=1).sum() >= 3:
+        yaw = np.degrees(np.arctan2(np.abs(lines[:, 2]), np.hypot(lines[:, 0], lines[:, 1])))
+        near = "left" if np.nanmedian(lines[:, 2]) < 0 else "right"  # camera z points away from the lens
+        trunk = _mid(w, "shoulder") - _mid(w, "hip")
+        along = np.degrees(np.arctan2(trunk[:, 2], np.hypot(trunk[:, 0], trunk[:, 1])))
+        return float(np.nanmedian(yaw)), near, float(np.nanmedian(along))
+    if np.isfinite(frontal).any():
+        return float(np.degrees(np.arccos(np.clip(np.nanmedian(frontal), 0, 1)))), None, None
+    return None, None, None
 
 
 def _label_evidence(ev: dict, facing: np.ndarray, sign: int, names: tuple[str, ...]) -> np.ndarray:
@@ -291,18 +359,34 @@ def resolve_sides(track: PoseTrack) -> tuple[PoseTrack, ViewResult]:
         rp = image_points(resolved)
         up_pts = rp[:, INDEX["left_hip"], 1] - rp[:, INDEX["right_hip"], 1]
         side_up = "left" if np.nanmedian(up_pts) > 0 else "right"
+    angle, near, along = _plane_angles(track, ev["frontal"])
+    horizontal = (
+        bool(np.mean(ev["horizontal"][np.isfinite(ev["length"])]) > 0.5)
+        if np.isfinite(ev["length"]).any()
+        else False
+    )
+    oblique = bool(
+        not horizontal and near and angle is not None and OBLIQUE_DEG[0] <= angle <= OBLIQUE_DEG[1]
+    )
+    end_on = None
+    if horizontal and along is not None and abs(along) >= ALONG_BODY_DEG:
+        end_on = "feet" if along > 0 else "head"  # shoulders further from the lens: filmed from the feet
     result = ViewResult(
         view=view,
         confidence=conf,
         facing_camera=facing_clip,
-        horizontal=bool(np.mean(ev["horizontal"][np.isfinite(ev["length"])]) > 0.5)
-        if np.isfinite(ev["length"]).any()
-        else False,
+        horizontal=horizontal,
         sagittal_sign=sign,
         lying_side_up=side_up,
         per_frame=labels,
         frontalness=ev["frontal"],
         swapped_upper=swaps["upper"],
         swapped_lower=swaps["lower"],
+        angle_deg=None if angle is None else round(angle, 1),
+        oblique=oblique,
+        near_side=near if oblique else None,
+        oblique_from=("front" if np.nansum(facing) > 0 else "back") if oblique else None,
+        along_body_deg=None if along is None else round(along, 1),
+        end_on=end_on,
     )
     return resolved, result

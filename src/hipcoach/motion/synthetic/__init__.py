@@ -98,12 +98,21 @@ EXERCISES: dict[str, tuple[Callable, tuple[str, ...], float, tuple[str, ...]]] =
     ),
 }
 BILATERAL = {"bilateral-bridge", "squat"}
+# Side-lying exercises cannot alternate legs rep by rep (the person would roll over between reps).
+SIDE_LYING = {"clamshell", "side-lying-hip-abduction"}
+# Exercises on one standing leg, where a sideways lean away from the working leg (`lean_deg`) is
+# modelled: real trainers lean the whole upper body, pelvis included, over the stance foot.
+LEANING = {"standing-band-hip-abduction", "standing-band-hip-flexion"}
 
 
-def _camera_direction(skel: Skeleton, view: str) -> np.ndarray:
-    """Room direction from the person to the camera for a view, from the body frame at the first frame."""
+def _camera_direction(skel: Skeleton, view: str, yaw_deg: float = 0.0) -> np.ndarray:
+    """Room direction from the person to the camera for a view, from the body frame at the first frame,
+    turned `yaw_deg` about the vertical towards the person's left (negative: their right)."""
     left, _, ant = skel.pelvis[0].T
-    return {"front": ant, "lying": ant, "back": -ant, "left_side": left, "right_side": -left}[view]
+    d = {"front": ant, "lying": ant, "back": -ant, "left_side": left, "right_side": -left}[view]
+    side = {"front": left, "lying": left, "back": left, "left_side": -ant, "right_side": ant}[view]
+    a = np.radians(yaw_deg)
+    return np.cos(a) * d + np.sin(a) * side
 
 
 def film(
@@ -112,11 +121,12 @@ def film(
     view: str,
     lens_height: float,
     frame_size: tuple[int, int],
+    yaw_deg: float = 0.0,
     **render_kw,
 ) -> tuple[PoseTrack, Camera]:
-    """Frame the whole movement from `view` and render it."""
+    """Frame the whole movement from `view` (turned `yaw_deg` round the person) and render it."""
     pos, normals = skel.landmarks()
-    cam = frame_camera(pos, _camera_direction(skel, view), lens_height, frame_size)
+    cam = frame_camera(pos, _camera_direction(skel, view, yaw_deg), lens_height, frame_size)
     return render(pos, normals, cam, t, **render_kw), cam
 
 
@@ -138,12 +148,21 @@ def generate(
     back_face_visibility: float = 0.97,
     jitter: float = 0.1,
     seed: int = 0,
+    lean_deg: float = 0.0,
+    yaw_deg: float = 0.0,
 ) -> tuple[PoseTrack, Truth]:
     """A PoseTrack of `exercise` and its ground truth.
 
-    sides: "left", "right" or "both" (all reps on the left, then all on the right); bilateral exercises
-    ignore it. faults: fault code → rep indices (0-based over all reps). view: one of the exercise's
-    allowed views (default the catalogue's set-up; "working_side" films the first working side).
+    sides: "left", "right", "both" (all reps on the left, then all on the right) or "alternate" (left,
+    right, left, ...: `reps` per side; not for side-lying exercises); bilateral exercises ignore it.
+    lean_deg: in each rep the upper body and pelvis tilt this far away from the working leg, over the
+    stance foot, and back (standing one-leg exercises only, see LEANING), as trainers filmed doing a
+    standing abduction do; beyond the limits it reads as trunk lean and hip hike, and it makes both hips'
+    pelvis-relative angles rise together. faults: fault code → rep indices (0-based over all reps).
+    view: one of the exercise's allowed views (default the catalogue's set-up; "working_side" films the
+    first working side). yaw_deg turns the camera about the vertical from that view, towards the
+    person's left for a front or back view (negative: their right), towards their front for a side
+    view: 45 films a front view obliquely.
     noise is landmark jitter as a fraction of the person's image height (see `camera.render`); the default
     0.002 is a little above what BlazePose showed on the real clips (0.0002-0.0016, one clip 0.003).
     """
@@ -158,9 +177,13 @@ def generate(
     view = view or views[0]
     if view not in views:
         raise ValueError(f"{exercise} can be filmed from {views}, not {view!r}")
+    if sides == "alternate" and exercise in SIDE_LYING:
+        raise ValueError(f"{exercise} is done lying on one side: its legs cannot alternate rep by rep")
+    if lean_deg and exercise not in LEANING:
+        raise ValueError(f"lean_deg is modelled for {sorted(LEANING)}, not {exercise}")
     if exercise in BILATERAL:
         sides = "bilateral"
-    tl = make_timeline(reps, sides, tempo or Tempo(), faults, fps, jitter=jitter, seed=seed)
+    tl = make_timeline(reps, sides, tempo or Tempo(), faults, fps, jitter=jitter, seed=seed, lean=lean_deg)
     skel = builder(Body(height), tl)
     if view == "working_side":
         first = tl.reps[0].side if tl.reps else "right"
@@ -171,6 +194,7 @@ def generate(
         view,
         lens_height,
         frame_size,
+        yaw_deg=yaw_deg,
         noise=noise,
         dropout=dropout,
         facing_mixup=facing_mixup,

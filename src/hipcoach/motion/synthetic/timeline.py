@@ -60,6 +60,7 @@ class Timeline:
     rep: np.ndarray  # rep index per frame, -1 before the first
     side: np.ndarray  # side of the current (or last) rep per frame
     reps: list[Rep]
+    lean: float = 0.0  # sideways lean of the whole upper body away from the working leg (deg)
 
     def fault(self, code: str) -> np.ndarray:
         """Level 0..1 of one fault per frame: the phase during reps that carry it, else 0."""
@@ -79,9 +80,11 @@ class Timeline:
 def sides_per_rep(reps: int, sides: str) -> list[str]:
     if sides == "both":
         return ["left"] * reps + ["right"] * reps
+    if sides == "alternate":
+        return ["left", "right"] * reps
     if sides in ("left", "right", "bilateral"):
         return [sides if sides != "bilateral" else "both"] * reps
-    raise ValueError(f"sides must be 'left', 'right', 'both' or 'bilateral', not {sides!r}")
+    raise ValueError(f"sides must be 'left', 'right', 'both', 'alternate' or 'bilateral', not {sides!r}")
 
 
 def make_timeline(
@@ -94,8 +97,10 @@ def make_timeline(
     side_change: float = 2.0,
     jitter: float = 0.0,
     seed: int = 0,
+    lean: float = 0.0,
 ) -> Timeline:
-    """Lay reps end to end after `lead` seconds of rest; a `side_change` pause between sides.
+    """Lay reps end to end after `lead` seconds of rest; a `side_change` pause between sides (none when
+    the sides alternate rep by rep: people switch legs within the rest).
 
     faults maps a fault code to the rep indices (0-based, over all reps) that show it.
     jitter: random variation of each rep's durations (fraction), so reps are not clones.
@@ -103,6 +108,8 @@ def make_timeline(
     rng = np.random.default_rng(seed)
     faults = faults or {}
     plan = sides_per_rep(reps, sides)
+    if sides == "alternate":
+        side_change = 0.0
     rep_list: list[Rep] = []
     clock = lead
     for i, side in enumerate(plan):
@@ -132,4 +139,4 @@ def make_timeline(
         phase = np.where(inside & (t <= r.end), rise - fall, phase)
         up_arr = np.where(inside, rise, up_arr)
         down_arr = np.where(inside, fall, down_arr)
-    return Timeline(t, phase, up_arr, down_arr, rep_idx, side_arr.astype(str), rep_list)
+    return Timeline(t, phase, up_arr, down_arr, rep_idx, side_arr.astype(str), rep_list, lean)

@@ -140,10 +140,12 @@ def seated_band_hip_external_rotation(body: Body, tl: Timeline) -> Skeleton:
 
 
 def _standing_on_one_leg(body: Body, tl: Timeline, working_pose, pelvis_tilt) -> Skeleton:
-    """Stand on the non-working leg while `working_pose(side)` gives the working leg's hip/knee angles."""
+    """Stand on the non-working leg while `working_pose(side)` gives the working leg's hip/knee angles.
+    The timeline's `lean` tilts the pelvis working side up (the trunk follows, see `_leaning`)."""
     n = len(tl.t)
     work = np.where(tl.side == "both", "right", tl.side)
     s_work = np.where(work == "left", 1.0, -1.0)
+    pelvis_tilt = pelvis_tilt + tl.lean * tl.phase
     shift = 0.5 * body.hip_width * 0.25 * ramp(np.clip(tl.t / 0.5, 0, 1))
     hip_mid = np.stack([-s_work * shift, np.full(n, _standing_height(body)), np.zeros(n)], -1)
     pelvis = rotate(_upright(n), 2, s_work * pelvis_tilt)
@@ -158,6 +160,12 @@ def _standing_on_one_leg(body: Body, tl: Timeline, working_pose, pelvis_tilt) ->
     return hip_mid, pelvis, legs
 
 
+def _leaning(tl: Timeline) -> np.ndarray:
+    """The lean of the trunk away from the working leg, with the pelvis (degrees, as `rotate`)."""
+    away = np.where(tl.side == "left", 1.0, -1.0)
+    return away * tl.lean * tl.phase
+
+
 def standing_band_hip_flexion(body: Body, tl: Timeline) -> Skeleton:
     """Marching lift against a band: hip to ~70° and knee to ~80° flexion; faults: trunk leans back or
     bends forward."""
@@ -165,7 +173,7 @@ def standing_band_hip_flexion(body: Body, tl: Timeline) -> Skeleton:
         body, tl, lambda side: (70.0 * tl.phase, 0.0, 0.0, 80.0 * tl.phase), 0.0
     )
     lean = 14.0 * (tl.fault("trunk_leans_forward") - tl.fault("trunk_leans_back"))
-    trunk = rotate(_upright(len(tl.t)), 0, lean)
+    trunk = rotate(rotate(_upright(len(tl.t)), 0, lean), 2, _leaning(tl))
     return assemble(body, hip_mid, pelvis, trunk, legs, arm_flex=0.0, elbow=80.0)
 
 
@@ -175,5 +183,5 @@ def standing_band_hip_abduction(body: Body, tl: Timeline) -> Skeleton:
     hip_mid, pelvis, legs = _standing_on_one_leg(
         body, tl, lambda side: (22.0 * tl.fault("hip_flexes"), 30.0 * tl.phase, 0.0, 3.0), hike
     )
-    trunk = rotate(_upright(len(tl.t)), 2, _lean_away(tl, "trunk_leans", 12.0))
+    trunk = rotate(_upright(len(tl.t)), 2, _lean_away(tl, "trunk_leans", 12.0) + _leaning(tl))
     return assemble(body, hip_mid, pelvis, trunk, legs, arm_flex=0.0, elbow=90.0)
