@@ -9,9 +9,11 @@ different movement is refused with what it looks like instead.
 Features per rep (distances in trunk lengths, from the image; angles in degrees, from the world
 landmarks, whose depth is rough but whose knee angle and direction of travel hold to tens of degrees):
   pelvis, shoulders        how far the mid-hip / mid-shoulder travels on screen from where the rep began
-  moving_knee, still_knee  the knee that travels further on screen / the other one
-  moving_ankle, still_ankle  the same for the ankles (a planted foot stays still)
+  knee_more, knee_less     how far the knee that travels further on screen travels / the other one
+  ankle_more, ankle_less   the same for the ankles (a planted foot stays still)
   knee_bend                the larger change of knee angle of the two legs
+  foot_raise               how much higher on screen one ankle is than the other, the median over the
+                           rep: a foot off the floor (upright exercises only; lying, it is the pose)
   sideways                 share of the moving leg's travel (knee or ankle, relative to the pelvis) that
                            runs along the hip line: near 1 for a frontal-plane movement (abduction, a
                            clamshell's opening), near 0 for a sagittal one (flexion, extension)
@@ -29,14 +31,26 @@ from hipcoach.motion.landmarks import INDEX
 FEATURES = (
     "pelvis",
     "shoulders",
-    "moving_knee",
-    "still_knee",
-    "moving_ankle",
-    "still_ankle",
+    "knee_more",
+    "knee_less",
+    "ankle_more",
+    "ankle_less",
     "knee_bend",
     "sideways",
+    "foot_raise",
 )
-FEATURE_UNITS = {"knee_bend": "deg", "sideways": "share"}
+FEATURE_UNITS = {"knee_bend": "deg", "sideways": "share"}  # the others: trunk lengths
+FEATURE_WORDS = {  # "in 4 of 5 reps <words> 0.62 trunk lengths"
+    "pelvis": "the pelvis travelled",
+    "shoulders": "the shoulders travelled",
+    "knee_more": "the knee that moved most travelled",
+    "knee_less": "the knee that moved least travelled",
+    "ankle_more": "the foot that moved most travelled",
+    "ankle_less": "the foot that moved least travelled",
+    "knee_bend": "the knee angle changed by",
+    "sideways": "the share of the leg's movement that ran sideways was",
+    "foot_raise": "one foot was higher than the other by",
+}
 START_FRAMES = 3  # a rep's starting position: the median of its first frames
 TRAVEL_PERCENTILE = 95  # the furthest a joint gets, robust to a frame or two of misread pose
 
@@ -100,10 +114,17 @@ def rep_features(points: np.ndarray, world: np.ndarray, scale: float, rep: Rep) 
     return {
         "pelvis": _travel(_mid(p, "hip")),
         "shoulders": _travel(_mid(p, "shoulder")),
-        "moving_knee": max(knees.values()),
-        "still_knee": min(knees.values()),
-        "moving_ankle": max(ankles.values()),
-        "still_ankle": min(ankles.values()),
+        "knee_more": max(knees.values()),
+        "knee_less": min(knees.values()),
+        "ankle_more": max(ankles.values()),
+        "ankle_less": min(ankles.values()),
         "knee_bend": max(bends.values()),
         "sideways": _sideways(w, joint, side),
+        "foot_raise": _foot_raise(p),
     }
+
+
+def _foot_raise(p: np.ndarray) -> float:
+    gap = np.abs(p[:, INDEX["left_ankle"], 1] - p[:, INDEX["right_ankle"], 1])
+    gap = gap[np.isfinite(gap)]
+    return float(np.median(gap)) if len(gap) else 0.0
