@@ -8,6 +8,7 @@ shared segmenter, find each rep's working side, measure its range and faults, su
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,10 +16,17 @@ import numpy as np
 from hipcoach.analysis.counting import count_reps
 from hipcoach.analysis.coverage import why_unchecked
 from hipcoach.analysis.faults import FaultHit, rep_faults, tempo_fault
-from hipcoach.analysis.matching import Mismatch, check_movement, check_view_and_posture
+from hipcoach.analysis.matching import (
+    Mismatch,
+    check_movement,
+    check_signature,
+    check_view_and_posture,
+    signature_fit,
+)
 from hipcoach.analysis.segmenter import Rep
 from hipcoach.analysis.sides import working_side
 from hipcoach.analysis.signals import driver, resolve
+from hipcoach.analysis.signature import rep_features
 from hipcoach.analysis.specs import ExerciseSpec, FaultRule, SignalSpec, load_specs, series_base, series_unit
 from hipcoach.analysis.summary import summarise
 from hipcoach.analysis.timeline import Mark, Result, Signal, Span, Timeline
@@ -49,12 +57,20 @@ def spec_for(exercise_id: str) -> ExerciseSpec:
     return specs[exercise_id]
 
 
-def analyse_track(track: PoseTrack, exercise_id: str) -> Result:
-    """Analyse a pose track as `exercise_id`. A clip that does not show the exercise gets a report with
-    status "not_matching" and no reps; a track with nobody in it raises UserError."""
-    spec = spec_for(exercise_id)
-    catalog = load_catalog()
-    exercise = catalog.exercise(exercise_id)
+@dataclass(frozen=True)
+class Prepared:
+    """A track made ready for any analyser: cleaned, sides resolved, view found, kinematics computed
+    (done once when one clip is tried as several exercises)."""
+
+    track: PoseTrack
+    resolved: PoseTrack
+    view: ViewResult
+    kin: Kinematics
+    points: np.ndarray
+
+
+def prepare(track: PoseTrack) -> Prepared:
+    """Raises UserError for a track with nobody in it."""
     if not track.n_frames or not track.detected.any():
         raise UserError(
             "Nobody was found in this clip.",
@@ -62,22 +78,62 @@ def analyse_track(track: PoseTrack, exercise_id: str) -> Result:
         )
     resolved, view = resolve_sides(clean(track))
     kin = kinematics(resolved, resolve=False, view=view)
+    return Prepared(track, resolved, view, kin, image_points(resolved))
+
+
+@dataclass(frozen=True)
+class Movement:
+    """What one analyser makes of a prepared clip before any fault is measured."""
+
+    mismatch: Mismatch | None
+    sig: SignalSpec | None = None
+    reps: tuple = ()
+    fit: float = float("-inf")  # the signature fit (matching.signature_fit); -inf when not even tried
+
+
+def movement(prep: Prepared, exercise_id: str) -> Movement:
+    """View, posture, movement and signature checks for one analyser, and its reps."""
+    spec = spec_for(exercise_id)
+    exercise = load_catalog().exercise(exercise_id)
+    mismatch = check_view_and_posture(spec, exercise, prep.view)
+    if mismatch is not None:
+        return Movement(mismatch)
+    sig = spec.signal_for(prep.view.view)
+    reps, together = count_reps(prep.kin, sig, prep.points)
+    unit = series_unit(sig.driver)
+    mismatch = check_movement(
+        exercise, driver(prep.kin, sig), sig.label, sig.min_range, unit, len(reps), together
+    )
+    if mismatch is not None:
+        return Movement(mismatch, sig, tuple(reps))
+    if not reps:
+        return Movement(_no_reps(sig, exercise), sig)
+    feats = [rep_features(prep.points, prep.resolved.world, prep.kin.body_scale, r) for r, _ in reps]
+    fit = signature_fit(spec.signature, feats)
+    return Movement(check_signature(spec, exercise, feats), sig, tuple(reps), fit)
+
+
+def analyse_track(
+    track: PoseTrack, exercise_id: str, *, prepared: Prepared | None = None, suggest: bool = True
+) -> Result:
+    """Analyse a pose track as `exercise_id`. A clip that does not show the exercise gets a report with
+    status "not_matching", no reps and (with `suggest`) the catalogue exercises it looks like instead;
+    a track with nobody in it raises UserError. `prepared`: the track already prepared."""
+    spec = spec_for(exercise_id)
+    catalog = load_catalog()
+    exercise = catalog.exercise(exercise_id)
+    prep = prepared or prepare(track)
+    view, kin = prep.view, prep.kin
     base = _report_base(track, exercise, kin)
     base["quality"] = [
         {"code": i.code, "message": i.message, "hint": i.hint}
         for i in check_quality(track, spec.views, view=view)
     ]
-    mismatch = check_view_and_posture(spec, exercise, view)
-    if mismatch is not None:
-        return _not_matching(base, mismatch)
-    sig = spec.signal_for(view.view)
-    points = image_points(resolved)
-    reps, together = count_reps(kin, sig, points)
-    mismatch = check_movement(
-        exercise, driver(kin, sig), sig.label, sig.min_range, series_unit(sig.driver), len(reps), together
-    )
-    if mismatch is not None:
-        return _not_matching(base, mismatch)
+    moved = movement(prep, exercise_id)
+    if moved.mismatch is not None:
+        return _not_matching(base, moved.mismatch, _instead(prep, exercise_id) if suggest else [])
+    sig, reps = moved.sig, list(moved.reps)
+    points = prep.points
     rules = seen_rules(spec, view)
     entries, marks, checked = [], [], set()
     for n, (rep, driver_side) in enumerate(reps, 1):
@@ -86,8 +142,6 @@ def analyse_track(track: PoseTrack, exercise_id: str) -> Result:
         entries.append(entry)
         checked |= codes
         marks += [Mark(h.t_s, h.side, catalog.faults[h.code].name, h.code) for h in hits]
-    if not entries:
-        return _not_matching(base, _no_reps(sig, exercise))
     unchecked = sorted(set(exercise.faults) - checked)
     misread = [m for e in entries for m in e["not_measured"]]
     not_checked = [
@@ -222,17 +276,31 @@ def _report_base(track: PoseTrack, exercise, kin: Kinematics) -> dict[str, Any]:
     }
 
 
-def _not_matching(base: dict[str, Any], mismatch: Mismatch) -> Result:
+def _instead(prep: Prepared, exercise_id: str) -> list[dict[str, Any]]:
+    from hipcoach.analysis.recognise import recognise  # recognise builds on this module
+
+    return [c for c in recognise(prep).candidates if c["matches"] and c["id"] != exercise_id]
+
+
+def _not_matching(base: dict[str, Any], mismatch: Mismatch, instead: list[dict[str, Any]]) -> Result:
+    message = mismatch.message
+    if instead:
+        message += f" It looks more like: {', '.join(c['name'].lower() for c in instead[:2])}."
     report = base | {
         "status": "not_matching",
-        "problem": {"code": mismatch.code, "message": mismatch.message, "hint": mismatch.hint},
+        "problem": {
+            "code": mismatch.code,
+            "message": message,
+            "hint": mismatch.hint,
+            "looks_like": instead[:3],
+        },
         "reps": [],
         "summary": {
             "reps_left": 0,
             "reps_right": 0,
             "reps_both": 0,
             "reps_total": 0,
-            "note": mismatch.message,
+            "note": message,
         },
     }
     return Result(report, [], Timeline())

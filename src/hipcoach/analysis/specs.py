@@ -22,6 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from hipcoach.analysis.signature import FEATURES
 from hipcoach.catalog import load_catalog
 from hipcoach.motion.kinematics import PLANES
 from hipcoach.motion.views import VIEWS
@@ -159,12 +160,60 @@ class NotChecked(_Strict):
     why: str = Field(min_length=20)
 
 
+# A frontal-plane movement runs at least this share along the hip line (Signature.bounds). The other
+# planes are not checked so: the share comes from the world landmarks' depth, and a sagittal leg seen
+# from the front or a hip thrust filmed from the feet read as half sideways on real clips.
+PLANE_SIDEWAYS = {"frontal": ("moves", 0.35)}
+
+
+class Signature(_Strict):
+    """The movement that makes a clip this exercise (analysis/signature.py measures it per rep).
+
+    legs: one leg works at a time, or both. plane: the plane the working leg moves in ("frontal" means
+    at least 35% of its travel runs along the hip line; see PLANE_SIDEWAYS). moves: features that must
+    reach at least this much in a rep. still: features that must stay at or below this (a feature in
+    both must land between). shows: the movement in words, for the user."""
+
+    legs: Literal["one", "two"]
+    plane: Literal["sagittal", "frontal", "transverse"]
+    moves: dict[str, float] = Field(default_factory=dict)
+    still: dict[str, float] = Field(default_factory=dict)
+    shows: str = Field(min_length=10)
+
+    @model_validator(mode="after")
+    def _known(self) -> Signature:
+        for group in (self.moves, self.still):
+            unknown = set(group) - set(FEATURES)
+            if unknown:
+                raise ValueError(f"unknown movement features {sorted(unknown)}; known: {', '.join(FEATURES)}")
+            if any(v <= 0 for v in group.values()):
+                raise ValueError("movement feature bounds must be positive")
+        empty = [f for f in set(self.moves) & set(self.still) if self.moves[f] >= self.still[f]]
+        if empty:
+            raise ValueError(f"features {sorted(empty)} must move at least more than they may move at most")
+        if not self.moves:
+            raise ValueError("a signature needs at least one feature that moves")
+        if "sideways" in self.moves or "sideways" in self.still:
+            raise ValueError("'sideways' is set by `plane`, not listed")
+        return self
+
+    def bounds(self) -> list[tuple[str, str, float]]:
+        """(feature, "moves" | "still", bound) for every check, the plane's included."""
+        out = [(f, "moves", v) for f, v in self.moves.items()]
+        out += [(f, "still", v) for f, v in self.still.items()]
+        if self.plane in PLANE_SIDEWAYS:
+            kind, bound = PLANE_SIDEWAYS[self.plane]
+            out.append(("sideways", kind, bound))
+        return out
+
+
 class ExerciseSpec(_Strict):
     id: str
     posture: Literal["upright", "horizontal"]
     side: Literal["driver", "moving_knee", "moving_ankle", "stance", "travel", "both"]
     fast_fraction: float = Field(gt=0, lt=1)
     signal: tuple[SignalSpec, ...] = Field(min_length=1)
+    signature: Signature
     fault: tuple[FaultRule, ...] = ()
     not_checked: tuple[NotChecked, ...] = ()
 
@@ -179,6 +228,8 @@ class ExerciseSpec(_Strict):
     def _driver_side(self) -> ExerciseSpec:
         if self.side == "driver" and not all(s.per_side_driver for s in self.signal):
             raise ValueError("side = 'driver' needs per-side driver series (ending in _{side})")
+        if (self.signature.legs == "two") != (self.side in ("both", "travel")):
+            raise ValueError(f"signature legs = {self.signature.legs!r} disagrees with side = {self.side!r}")
         ruled = {f.code for f in self.fault} & {n.code for n in self.not_checked}
         if ruled:
             raise ValueError(f"faults {sorted(ruled)} have a rule and are also listed as not checked")
