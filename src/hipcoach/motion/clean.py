@@ -129,30 +129,42 @@ def _butter(order: int, wn: float) -> np.ndarray:
     return butter(order, wn, output="sos")
 
 
-def _lowpass_1d(t: np.ndarray, x: np.ndarray, cutoff_hz: float, order: int) -> np.ndarray:
-    """Zero-lag low-pass of one gap-free stretch, on an even grid at the median frame interval."""
+def _lowpass_block(t: np.ndarray, x: np.ndarray, cutoff_hz: float, order: int) -> np.ndarray:
+    """Zero-lag low-pass of one gap-free stretch ([n] or [n, k] columns sharing it), on an even grid at
+    the median frame interval. Columns are filtered independently, all in one call."""
     if len(x) < 4:
         return x
     dt = float(np.median(np.diff(t)))
     even = np.ptp(np.diff(t)) <= 0.1 * dt
     grid = t if even else np.arange(t[0], t[-1] + dt / 2, dt)
-    y = x if even else np.interp(grid, t, x)
+    cols = x.reshape(len(x), -1)
+    y = cols if even else np.stack([np.interp(grid, t, c) for c in cols.T], axis=1)
     fs = 1.0 / dt
     wn = min(cutoff_hz / (fs / 2), 0.95)
     sos = _butter(order, round(wn, 6))
     padlen = min(3 * (2 * len(sos) + 1), len(y) - 1)
-    y = sosfiltfilt(sos, y, padlen=padlen)
-    return y if even else np.interp(t, grid, y)
+    y = sosfiltfilt(sos, y, axis=0, padlen=padlen)
+    if not even:
+        y = np.stack([np.interp(t, grid, c) for c in y.T], axis=1)
+    return y.reshape(x.shape)
 
 
 def lowpass(track: PoseTrack, cutoff_hz: float = 6.0, order: int = 4) -> PoseTrack:
-    """Butterworth low-pass, forwards and backwards (no lag), on each gap-free stretch of each coordinate."""
+    """Butterworth low-pass, forwards and backwards (no lag), on each gap-free stretch of each coordinate.
+    Coordinates with the same stretch (nearly all: a person is found or not as a whole) are filtered
+    together, which is what makes it cheap enough to re-run on a live window."""
     t = np.asarray(track.timestamps, dtype=np.float64)
     values = _series(track)
+    finite = np.isfinite(values)
+    patterns: dict[bytes, list[int]] = {}
     for k in range(values.shape[1]):
-        col = values[:, k]
-        for start, stop in _runs(np.isfinite(col)):
-            col[start:stop] = _lowpass_1d(t[start:stop], col[start:stop], cutoff_hz, order)
+        patterns.setdefault(finite[:, k].tobytes(), []).append(k)
+    stretches: dict[tuple[int, int], list[int]] = {}
+    for same in patterns.values():
+        for start, stop in _runs(finite[:, same[0]]):
+            stretches.setdefault((int(start), int(stop)), []).extend(same)
+    for (start, stop), cols in stretches.items():
+        values[start:stop, cols] = _lowpass_block(t[start:stop], values[start:stop, cols], cutoff_hz, order)
     return _with_series(track, values)
 
 
