@@ -11,7 +11,8 @@ matched by time with those already announced, so a count never goes back. When t
 of the last MARGIN_S come from the analysis of the whole track, which is also the stored report.
 
 What pauses the count, from the landmarks alone: nobody in view for ABSENT_S; the body jumping further
-than a torso between frames (motion.person: someone else was picked up), until SETTLE_S without a jump;
+than a torso between frames (motion.person: someone else was picked up), until the body followed is
+back where the runner was (or SETTLE_S without a jump: it was the runner who moved);
 the runner turned (the last TURN_S seen from a view the analyser cannot measure, twice running). A rep
 that overlaps a pause is never counted. The framing check before the set uses the quality checks of
 uploads (motion.quality) on the last FRAMING_S and the catalogue's camera set-up for its advice.
@@ -30,7 +31,7 @@ from hipcoach.analysis.matching import check_view_and_posture
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.motion.landmarks import N_LANDMARKS
-from hipcoach.motion.person import person_jumps
+from hipcoach.motion.person import JUMP_TORSOS, person_jumps, torso
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.quality import VIEW_WORDS, check_quality
 from hipcoach.motion.views import classify_view
@@ -40,7 +41,7 @@ WINDOW_S = 8.0  # ... on this much of the latest footage (plus the prescribed ho
 MARGIN_S = 0.2  # a rep is settled once it ended this long before the newest frame
 EDGE_S = 0.3  # ... and began this long after the window's first frame
 ABSENT_S = 0.3  # nobody in view this long: pause
-SETTLE_S = 1.0  # after someone else was picked up, resume after this long without a jump
+SETTLE_S = 3.0  # after someone else was picked up: resume when the body is back, or this long after
 TURN_S = 1.5  # the view is judged on this much of the latest footage ...
 TURN_STRIKES = 2  # ... and must be wrong this many checks running to pause
 FRAMING_S = 1.0  # the framing check looks at this much footage
@@ -99,6 +100,7 @@ class LiveSet:
         self._absent_since: float | None = None
         self._last_seen: int | None = None
         self._last_jump: float | None = None
+        self._anchor: tuple[np.ndarray, float] | None = None
         self._turn_strikes = 0
         self._reps: list[dict[str, Any]] = []  # announced: side, start_s, end_s, range_deg, hold_s
         self._refused: list[tuple[float, float]] = []  # reps that overlapped a pause
@@ -146,12 +148,21 @@ class LiveSet:
             pair = np.stack([self._lm[a], lm])
             if person_jumps(pair, np.array([self._t[a], now])):
                 self._last_jump = now
-                events += self._pause("someone", now)
+                if self._paused("someone") is None:
+                    self._anchor = torso(self._lm[a][:, :2])  # where the runner was
+                    events += self._pause("someone", now)
         self._last_seen = i
         events += self._resume("away", now)
-        if self._last_jump is not None and now - self._last_jump >= SETTLE_S:
+        if self._paused("someone") and (self._back(lm) or now - (self._last_jump or now) >= SETTLE_S):
             events += self._resume("someone", now)
         return events
+
+    def _back(self, lm: np.ndarray) -> bool:
+        """The body followed is where the runner was before someone else was picked up."""
+        if self._anchor is None:
+            return False
+        (centre, length), (here, _) = self._anchor, torso(lm[:, :2])
+        return bool(np.linalg.norm(here - centre) < JUMP_TORSOS * length)
 
     def _paused(self, reason: str) -> _Pause | None:
         return next((p for p in self._pauses if p.end is None and p.reason == reason), None)
@@ -176,10 +187,12 @@ class LiveSet:
             return "Nobody is in view: come back into the picture to carry on."
         if reason == "someone":
             return "Someone else came into the picture: only you should be in view."
-        return f"You have turned: face the camera so it sees you {self._wanted_view()}."
+        return f"You have turned: turn back so the camera sees you {self._wanted_view()}."
 
     def _wanted_view(self) -> str:
-        return " or ".join(dict.fromkeys(VIEW_WORDS.get(v, v) for v in self.spec.views))
+        """The catalogue's camera set-up for the exercise, in words."""
+        view = self.exercise.camera.view
+        return VIEW_WORDS.get(view, view)
 
     # ---- checks on the latest footage ---------------------------------------------------------------
     def _track(self, start: int = 0, stop: int | None = None) -> PoseTrack:

@@ -103,19 +103,30 @@ def reject_outliers(track: PoseTrack, window_s: float = 0.15, n_sigmas: float = 
     return out
 
 
+def _same_gaps(finite: np.ndarray) -> list[list[int]]:
+    """Columns grouped by where they are missing (after outlier rejection most share their gaps), so each
+    group is bridged or filtered in one vectorised step."""
+    groups: dict[bytes, list[int]] = {}
+    for k in range(finite.shape[1]):
+        groups.setdefault(finite[:, k].tobytes(), []).append(k)
+    return list(groups.values())
+
+
 def fill_gaps(track: PoseTrack, max_gap_s: float = 0.25) -> PoseTrack:
     """Linearly bridge NaN gaps no longer than `max_gap_s` (visibility too); longer gaps stay NaN."""
     t = np.asarray(track.timestamps, dtype=np.float64)
     values = np.concatenate([_series(track), track.landmarks[:, :, 3].astype(np.float64)], axis=1)
-    for k in range(values.shape[1]):
-        col = values[:, k]
-        finite = np.isfinite(col)
-        if finite.all() or finite.sum() < 2:
+    finite = np.isfinite(values)
+    for cols in _same_gaps(finite):
+        ok = finite[:, cols[0]]
+        if ok.all() or ok.sum() < 2:
             continue
-        for start, stop in _runs(~finite):
-            if start == 0 or stop == len(col) or t[stop] - t[start - 1] > max_gap_s + 1e-9:
+        for start, stop in _runs(~ok):
+            if start == 0 or stop == len(ok) or t[stop] - t[start - 1] > max_gap_s + 1e-9:
                 continue
-            col[start:stop] = np.interp(t[start:stop], [t[start - 1], t[stop]], [col[start - 1], col[stop]])
+            a, b = values[start - 1, cols], values[stop, cols]
+            share = (t[start:stop, None] - t[start - 1]) / (t[stop] - t[start - 1])
+            values[start:stop, cols] = a + share * (b - a)
     n = track.landmarks.shape[1]
     out = _with_series(track, values[:, :-n])
     out.landmarks[:, :, 3] = values[:, -n:]
@@ -156,11 +167,8 @@ def lowpass(track: PoseTrack, cutoff_hz: float = 6.0, order: int = 4) -> PoseTra
     t = np.asarray(track.timestamps, dtype=np.float64)
     values = _series(track)
     finite = np.isfinite(values)
-    patterns: dict[bytes, list[int]] = {}
-    for k in range(values.shape[1]):
-        patterns.setdefault(finite[:, k].tobytes(), []).append(k)
     stretches: dict[tuple[int, int], list[int]] = {}
-    for same in patterns.values():
+    for same in _same_gaps(finite):
         for start, stop in _runs(finite[:, same[0]]):
             stretches.setdefault((int(start), int(stop)), []).extend(same)
     for (start, stop), cols in stretches.items():
