@@ -103,19 +103,30 @@ def reject_outliers(track: PoseTrack, window_s: float = 0.15, n_sigmas: float = 
     return out
 
 
+def _same_gaps(finite: np.ndarray) -> list[list[int]]:
+    """Columns grouped by where they are missing (after outlier rejection most share their gaps), so each
+    group is bridged or filtered in one vectorised step."""
+    groups: dict[bytes, list[int]] = {}
+    for k in range(finite.shape[1]):
+        groups.setdefault(finite[:, k].tobytes(), []).append(k)
+    return list(groups.values())
+
+
 def fill_gaps(track: PoseTrack, max_gap_s: float = 0.25) -> PoseTrack:
     """Linearly bridge NaN gaps no longer than `max_gap_s` (visibility too); longer gaps stay NaN."""
     t = np.asarray(track.timestamps, dtype=np.float64)
     values = np.concatenate([_series(track), track.landmarks[:, :, 3].astype(np.float64)], axis=1)
-    for k in range(values.shape[1]):
-        col = values[:, k]
-        finite = np.isfinite(col)
-        if finite.all() or finite.sum() < 2:
+    finite = np.isfinite(values)
+    for cols in _same_gaps(finite):
+        ok = finite[:, cols[0]]
+        if ok.all() or ok.sum() < 2:
             continue
-        for start, stop in _runs(~finite):
-            if start == 0 or stop == len(col) or t[stop] - t[start - 1] > max_gap_s + 1e-9:
+        for start, stop in _runs(~ok):
+            if start == 0 or stop == len(ok) or t[stop] - t[start - 1] > max_gap_s + 1e-9:
                 continue
-            col[start:stop] = np.interp(t[start:stop], [t[start - 1], t[stop]], [col[start - 1], col[stop]])
+            a, b = values[start - 1, cols], values[stop, cols]
+            share = (t[start:stop, None] - t[start - 1]) / (t[stop] - t[start - 1])
+            values[start:stop, cols] = a + share * (b - a)
     n = track.landmarks.shape[1]
     out = _with_series(track, values[:, :-n])
     out.landmarks[:, :, 3] = values[:, -n:]
@@ -129,30 +140,39 @@ def _butter(order: int, wn: float) -> np.ndarray:
     return butter(order, wn, output="sos")
 
 
-def _lowpass_1d(t: np.ndarray, x: np.ndarray, cutoff_hz: float, order: int) -> np.ndarray:
-    """Zero-lag low-pass of one gap-free stretch, on an even grid at the median frame interval."""
+def _lowpass_block(t: np.ndarray, x: np.ndarray, cutoff_hz: float, order: int) -> np.ndarray:
+    """Zero-lag low-pass of one gap-free stretch ([n] or [n, k] columns sharing it), on an even grid at
+    the median frame interval. Columns are filtered independently, all in one call."""
     if len(x) < 4:
         return x
     dt = float(np.median(np.diff(t)))
     even = np.ptp(np.diff(t)) <= 0.1 * dt
     grid = t if even else np.arange(t[0], t[-1] + dt / 2, dt)
-    y = x if even else np.interp(grid, t, x)
+    cols = x.reshape(len(x), -1)
+    y = cols if even else np.stack([np.interp(grid, t, c) for c in cols.T], axis=1)
     fs = 1.0 / dt
     wn = min(cutoff_hz / (fs / 2), 0.95)
     sos = _butter(order, round(wn, 6))
     padlen = min(3 * (2 * len(sos) + 1), len(y) - 1)
-    y = sosfiltfilt(sos, y, padlen=padlen)
-    return y if even else np.interp(t, grid, y)
+    y = sosfiltfilt(sos, y, axis=0, padlen=padlen)
+    if not even:
+        y = np.stack([np.interp(t, grid, c) for c in y.T], axis=1)
+    return y.reshape(x.shape)
 
 
 def lowpass(track: PoseTrack, cutoff_hz: float = 6.0, order: int = 4) -> PoseTrack:
-    """Butterworth low-pass, forwards and backwards (no lag), on each gap-free stretch of each coordinate."""
+    """Butterworth low-pass, forwards and backwards (no lag), on each gap-free stretch of each coordinate.
+    Coordinates with the same stretch (nearly all: a person is found or not as a whole) are filtered
+    together, which is what makes it cheap enough to re-run on a live window."""
     t = np.asarray(track.timestamps, dtype=np.float64)
     values = _series(track)
-    for k in range(values.shape[1]):
-        col = values[:, k]
-        for start, stop in _runs(np.isfinite(col)):
-            col[start:stop] = _lowpass_1d(t[start:stop], col[start:stop], cutoff_hz, order)
+    finite = np.isfinite(values)
+    stretches: dict[tuple[int, int], list[int]] = {}
+    for same in _same_gaps(finite):
+        for start, stop in _runs(finite[:, same[0]]):
+            stretches.setdefault((int(start), int(stop)), []).extend(same)
+    for (start, stop), cols in stretches.items():
+        values[start:stop, cols] = _lowpass_block(t[start:stop], values[start:stop, cols], cutoff_hz, order)
     return _with_series(track, values)
 
 

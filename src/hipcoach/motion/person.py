@@ -18,7 +18,7 @@ _HIPS = [INDEX["left_hip"], INDEX["right_hip"]]
 _SHOULDERS = [INDEX["left_shoulder"], INDEX["right_shoulder"]]
 # A followed body whose hip centre moves more than this many torso lengths between neighbouring frames
 # (under 0.25 s apart) has probably been swapped for someone else.
-_JUMP_TORSOS = 1.0
+JUMP_TORSOS = 1.0
 
 
 def torso(points: np.ndarray) -> tuple[np.ndarray, float]:
@@ -46,6 +46,6 @@ def person_jumps(landmarks: np.ndarray, timestamps: np.ndarray) -> list[float]:
     for a, b in itertools.pairwise(seen):
         if timestamps[b] - timestamps[a] > 0.25:
             continue
-        if np.linalg.norm(centre[b] - centre[a]) > _JUMP_TORSOS * max(length[a], length[b]):
+        if np.linalg.norm(centre[b] - centre[a]) > JUMP_TORSOS * max(length[a], length[b]):
             jumps.append(round(float(timestamps[b]), 3))
     return jumps

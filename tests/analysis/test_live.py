@@ -1,0 +1,221 @@
+"""The live set (analysis/live.py): saved pose tracks fed frame by frame, as the browser would send them,
+must give the reps per side of the upload analysis, pause where nobody (or somebody else) is in view
+and count nothing there, time holds, and end with the upload report of the same track."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hipcoach.analysis.coach import analyse_track
+from hipcoach.analysis.live import CUE_COOLDOWN_S, LiveSet
+from hipcoach.errors import UserError
+from hipcoach.motion.posetrack import PoseTrack
+from hipcoach.motion.synthetic import Tempo, generate
+
+CACHE = Path("/tmp/hipcoach-live-tracks")
+CLIPS = {  # clip → (exercise, the dose's side)
+    "clamshell_band_side_6right.mp4": ("clamshell", "right"),
+    "single_leg_squat_front_hyva_ja_paha2.mp4": ("single-leg-squat", "both"),
+    "bridge_bilateral_side_1rep.mp4": ("bilateral-bridge", "both"),
+}
+
+
+@pytest.fixture(scope="session")
+def clip_track(data_dir, real_pose_track):
+    """clip_track("clip.mp4") → its real pose track, cached under /tmp across sessions (matched to the
+    clip by its hash), so only the first run pays for the pose model."""
+    from hipcoach.motion.video import sha256
+
+    def get(name: str) -> PoseTrack:
+        path = CACHE / f"{name}.npz"
+        digest = sha256(data_dir / "clips" / name)
+        if path.exists():
+            track = PoseTrack.load(path)
+            if track.source_sha256 == digest:
+                return track
+        track = real_pose_track(name)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        track.save(path)
+        return track
+
+    return get
+
+
+def feed_all(live: LiveSet, track: PoseTrack) -> list[tuple[float, dict]]:
+    """Every event with the time of the frame that caused it; finish()'s own events at the end."""
+    events = []
+    for i, t in enumerate(track.timestamps):
+        world = track.world[i] if np.isfinite(track.world[i]).any() else None
+        events += [(float(t), e) for e in live.feed(float(t), track.landmarks[i], world)]
+    live.outcome = live.finish()
+    end = float(track.timestamps[-1])
+    return events + [(end, e) for e in live.outcome.events]
+
+
+def counted(report: dict) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in report["reps"]:
+        if r["counted"]:
+            out[r["side"]] = out.get(r["side"], 0) + 1
+    return out
+
+
+def rep_counts(events) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for _, e in events:
+        if e["type"] == "rep":
+            out.setdefault(e["side"], []).append(e["count"])
+    return out
+
+
+def blank(track: PoseTrack, a: float, b: float) -> PoseTrack:
+    """The track with nobody in view from a to b seconds."""
+    gone = (track.timestamps >= a) & (track.timestamps < b)
+    lm, world = track.landmarks.copy(), track.world.copy()
+    lm[gone], world[gone] = np.nan, np.nan
+    return replace(track, landmarks=lm, world=world)
+
+
+def overlaps(rep: dict, a: float, b: float) -> bool:
+    return rep["start_s"] < b and rep["end_s"] > a
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", sorted(CLIPS))
+def test_live_reps_per_side_equal_the_upload_analysis(clip_track, clip):
+    exercise, side = CLIPS[clip]
+    track = clip_track(clip)
+    offline = analyse_track(track, exercise).report
+    live = LiveSet(exercise, side, 10, 0.0, track.frame_size)
+    events = feed_all(live, track)
+    want = counted(offline)
+    assert want, "the upload analysis found no reps"
+    assert {s: len(c) for s, c in rep_counts(events).items()} == want
+    assert all(c == list(range(1, len(c) + 1)) for c in rep_counts(events).values())  # never back
+    assert live.outcome.reps_by_side == want
+    assert live.outcome.track.n_frames == track.n_frames
+    assert live.outcome.report == analyse_track(live.outcome.track, exercise).report
+    assert live.outcome.report["summary"] == offline["summary"]
+    assert events[0][1]["type"] == "framing"
+
+
+@pytest.mark.slow
+def test_nobody_in_view_pauses_and_nothing_is_counted_there(clip_track):
+    track = clip_track("clamshell_band_side_6right.mp4")
+    full = analyse_track(track, "clamshell").report
+    a, b = 4.5, 8.0
+    live = LiveSet("clamshell", "right", 10, 0.0, track.frame_size)
+    events = feed_all(live, blank(track, a, b))
+    kinds = [(t, e["type"]) for t, e in events if e["type"] in ("paused", "resumed")]
+    assert [k for _, k in kinds] == ["paused", "resumed"]
+    assert a <= kinds[0][0] <= a + 0.5 and b <= kinds[1][0] <= b + 0.1
+    assert "Nobody" in next(e for _, e in events if e["type"] == "paused")["message"]
+    outside = [r for r in full["reps"] if r["counted"] and not overlaps(r, a, b)]
+    assert 0 < len(outside) < counted(full)["right"]
+    assert live.outcome.reps_by_side == {"right": len(outside)}
+    assert not any(a + 0.3 < t < b for t, e in events if e["type"] == "rep")
+
+
+@pytest.mark.slow
+def test_someone_else_picked_up_pauses_then_resumes(clip_track):
+    track = clip_track("single_leg_squat_front_hyva_ja_paha2.mp4")
+    full = analyse_track(track, "single-leg-squat").report
+    a, b = 8.0, 9.5
+    other = (track.timestamps >= a) & (track.timestamps < b)
+    lm = track.landmarks.copy()
+    shift = 0.35 if np.nanmean(lm[:, :, 0]) < 0.5 else -0.35
+    lm[other, :, 0] += shift  # another body, elsewhere in the picture
+    live = LiveSet("single-leg-squat", "both", 10, 0.0, track.frame_size)
+    events = feed_all(live, replace(track, landmarks=lm))
+    pauses = [(t, e) for t, e in events if e["type"] in ("paused", "resumed")]
+    assert [e["type"] for _, e in pauses] == ["paused", "resumed"]
+    assert pauses[0][1]["reason"] == "someone" and abs(pauses[0][0] - a) < 0.1
+    assert b <= pauses[1][0] < b + 0.1  # back where the runner was
+    kept = [r for r in full["reps"] if r["counted"] and not overlaps(r, a, b)]
+    assert sum(live.outcome.reps_by_side.values()) == len(kept) < 10
+    assert live.outcome.report["quality"][0]["code"] == "several_people"
+
+
+def test_the_hold_timer_counts_to_the_prescribed_hold_once_per_rep():
+    track, truth = generate("bilateral-bridge", reps=3, tempo=Tempo(up=1.0, hold=2.0, down=1.0, rest=1.0))
+    live = LiveSet("bilateral-bridge", "both", 3, 1.5, track.frame_size)
+    events = feed_all(live, track)
+    holds = [(t, e) for t, e in events if e["type"] == "hold"]
+    reached = [t for t, e in holds if e["reached"]]
+    assert len(reached) == 3
+    for t, rep in zip(reached, truth.reps, strict=True):
+        assert rep.peak + 1.5 <= t + 0.05 and t <= rep.peak + 1.5 + 0.4  # at the target, not long after
+    elapsed = [e["elapsed_s"] for _, e in holds if not e["reached"]]
+    assert elapsed and max(elapsed) < 1.5 and all(e["target_s"] == 1.5 for _, e in holds)
+    assert [e["type"] for _, e in events].count("set_done") == 1
+    assert live.outcome.hold_s == pytest.approx(2.0, abs=0.3)
+    assert live.outcome.reps_by_side == {"both": 3}
+
+
+def test_set_done_when_each_side_has_its_reps_and_cues_keep_their_cooldown():
+    hikes = {"hip_hikes": [0, 1, 2, 3, 4, 5]}
+    track, _ = generate("side-lying-hip-abduction", reps=3, sides="both", faults=hikes)
+    live = LiveSet("side-lying-hip-abduction", "both", 3, 0.0, track.frame_size)
+    events = feed_all(live, track)
+    order = [(e["type"], e.get("side")) for _, e in events if e["type"] in ("rep", "set_done")]
+    assert order == [("rep", "left")] * 3 + [("rep", "right")] * 3 + [("set_done", None)]
+    cues = [t for t, e in events if e["type"] == "cue"]
+    assert cues and all(b - a >= CUE_COOLDOWN_S - 0.5 for a, b in itertools.pairwise(cues))
+    assert all(e["text"] for _, e in events if e["type"] == "cue")
+
+
+def test_one_side_only_is_done_at_its_target():
+    track, _ = generate("side-lying-hip-abduction", reps=4, sides="right")
+    live = LiveSet("side-lying-hip-abduction", "right", 4, 0.0, track.frame_size)
+    events = feed_all(live, track)
+    assert [e["type"] for _, e in events].count("set_done") == 1
+    short = LiveSet("side-lying-hip-abduction", "both", 4, 0.0, track.frame_size)
+    assert "set_done" not in [e["type"] for _, e in feed_all(short, track)]
+
+
+def test_framing_says_what_to_change_until_it_passes():
+    track, _ = generate("bilateral-bridge", reps=2, view="right_side")
+    live = LiveSet("clamshell", "right", 5, 0.0, track.frame_size)  # a clamshell is filmed lying down
+    framing = [e for _, e in feed_all(live, track) if e["type"] == "framing"]
+    assert framing and not framing[0]["ok"] and framing[0]["code"] == "wrong_view"
+    assert "Turn" in framing[0]["message"] and not any(f["ok"] for f in framing)
+    nobody = LiveSet("clamshell", "right", 5, 0.0, (640, 360))
+    events = [e for t in np.arange(0, 3, 1 / 15) for e in nobody.feed(float(t), None, None)]
+    assert events[0]["type"] == "paused" and not [e for e in events if e["type"] == "rep"]
+    first = next(e for e in events if e["type"] == "framing")
+    assert not first["ok"] and first["code"] == "no_person"
+    with pytest.raises(UserError, match="Nobody"):
+        nobody.finish()
+
+
+def test_turning_away_pauses_the_count_and_turning_back_resumes_it():
+    lying, _ = generate("clamshell", reps=3)
+    standing, _ = generate("standing-band-hip-abduction", reps=2, view="front")
+    live = LiveSet("clamshell", "right", 10, 0.0, lying.frame_size)
+    events, offset = [], 0.0
+    for track in (lying, standing, lying):
+        for i, t in enumerate(track.timestamps):
+            events += [(offset + t, e) for e in live.feed(offset + t, track.landmarks[i], track.world[i])]
+        offset += float(track.timestamps[-1]) + 1 / 30
+    turned = [(t, e) for t, e in events if e["type"] in ("paused", "resumed")]
+    assert [e["type"] for _, e in turned] == ["paused", "resumed"]
+    assert turned[0][1]["reason"] == "turned" and "lying on your side" in turned[0][1]["message"]
+    start, end = float(lying.timestamps[-1]), float(lying.timestamps[-1] + standing.timestamps[-1])
+    assert start < turned[0][0] < start + 2.0 and end < turned[1][0] < end + 2.0
+    assert live.reps_by_side() == {"right": 6}  # the standing abductions are not clamshells
+    assert not any(start + 1 < t < end + 1 for t, e in events if e["type"] == "rep")
+
+
+def test_bad_frames_get_a_clear_message():
+    live = LiveSet("clamshell", "right", 5, 0.0, (640, 360))
+    with pytest.raises(UserError, match="33"):
+        live.feed(0.0, np.zeros((17, 3)), None)
+    with pytest.raises(UserError, match="side"):
+        LiveSet("clamshell", "up", 5, 0.0, (640, 360))
+    with pytest.raises(UserError, match="No frames"):
+        live.finish()
