@@ -17,6 +17,7 @@ from hipcoach.store.database import Database
 from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
 from hipcoach.web.body_text import refuse_lone_surrogates
 from hipcoach.web.errors import install_error_handlers
+from hipcoach.web.live_assets import install_live_assets
 from hipcoach.web.login_guard import login_url_for
 from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runner, session, today, videos
 from hipcoach.web.pages.error_page import too_large_answer
@@ -65,6 +66,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         app.include_router(router)
     app.include_router(exercise_pages)
     app.include_router(onboarding.router)  # the profile form and the red-flag screening
+    install_live_assets(app)  # before /static: /static/vendor/tasks-vision is the npm folder
     app.mount(
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
     )
