@@ -14,16 +14,24 @@ $(STAMP): pyproject.toml requirements/lock.txt requirements/no-deps.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-setup: $(STAMP)
+WEB_ASSETS := web-assets/node_modules/.package-lock.json
 
-run: $(STAMP)
+# The live camera page's browser files (pinned in web-assets/package-lock.json); skipped without npm.
+$(WEB_ASSETS): web-assets/package.json web-assets/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  cd web-assets && npm ci --ignore-scripts --no-audit --no-fund; \
+	else echo "npm is absent: the live camera page stays off (apt-get install npm, then make setup)"; fi
+
+setup: $(STAMP) $(WEB_ASSETS)
+
+run: $(STAMP) $(WEB_ASSETS)
 	$(BIN)/hipcoach serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint $(WEB_ASSETS)
 	$(BIN)/python -m pytest
 
 clean:

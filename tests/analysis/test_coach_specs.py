@@ -56,6 +56,12 @@ def test_the_driver_side_rule_needs_a_per_side_driver():
             posture="upright",
             side="driver",
             fast_fraction=0.6,
+            signature={
+                "legs": "one",
+                "plane": "sagittal",
+                "moves": {"pelvis": 0.2},
+                "shows": "hips lowering",
+            },
             signal=[
                 {
                     "views": ["front"],

@@ -19,8 +19,11 @@ from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_p
 from hipcoach.web.body_text import refuse_lone_surrogates
 from hipcoach.web.errors import install_error_handlers
 from hipcoach.web.json_types import refuse_loose_types
+from hipcoach.web.live_assets import install_live_assets
+from hipcoach.web.live_socket import router as live_socket_router
 from hipcoach.web.login_guard import login_url_for
 from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runner, session, today, videos
+from hipcoach.web.pages import live as live_page
 from hipcoach.web.pages.deletion import router as deletion_pages
 from hipcoach.web.pages.error_page import too_large_answer
 from hipcoach.web.pages.exercises import router as exercise_pages
@@ -74,6 +77,9 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
     app.include_router(deletion_pages)  # deleting a video or the account, each confirmed first
     app.include_router(password_reset_pages)  # forgot password: a one-time link, mailed or printed
     app.include_router(onboarding.router)  # the profile form and the red-flag screening
+    app.include_router(live_page.router)  # the live camera page of a guided step, and its socket
+    app.include_router(live_socket_router)
+    install_live_assets(app)  # before /static: /static/vendor/tasks-vision is the npm folder
     app.mount(
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
     )

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from fastapi import Request
 from fastapi.exceptions import RequestValidationError
+from starlette.requests import HTTPConnection
 
 # A body without any of these cannot hold a lone surrogate: the escape \uD800-\uDFFF, or the same
 # code point written raw as (invalid) UTF-8, which Python's json decodes with "surrogatepass".
@@ -63,9 +63,12 @@ def text_error(where: tuple, text: str) -> dict:
     }
 
 
-async def refuse_lone_surrogates(request: Request) -> None:
-    """App-wide dependency: a JSON body holding a lone surrogate anywhere is a 422 naming where."""
-    if request.method in SAFE_METHODS or "json" not in request.headers.get("content-type", ""):
+async def refuse_lone_surrogates(request: HTTPConnection) -> None:
+    """App-wide dependency: a JSON body holding a lone surrogate anywhere is a 422 naming where.
+    (A WebSocket has no body: the live socket checks its own messages, web/live_protocol.py.)"""
+    if request.scope["type"] != "http" or request.method in SAFE_METHODS:
+        return
+    if "json" not in request.headers.get("content-type", ""):
         return
     if getattr(request.scope.get("route"), "body_field", True) is None:
         return  # the route takes no body (or reads its own: POST /api/v1/backup checks in its thread)

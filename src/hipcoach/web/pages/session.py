@@ -20,6 +20,7 @@ from hipcoach.store import training
 from hipcoach.store.errors import Conflict, NotFound
 from hipcoach.store.inputs import SetCorrectionIn, SetLogIn
 from hipcoach.web.pages.field_errors import field_errors
+from hipcoach.web.pages.live import counts_with_camera
 from hipcoach.web.pages.render import CheckedForm, RunnerUser, is_htmx, render
 from hipcoach.web.pages.session_data import Step, advice_for, checkin_on, session_context, sets_by_card
 
@@ -56,7 +57,22 @@ def guided_start(request: Request, uid: str, user: RunnerUser):
 
 @router.get("/sessions/{uid}/guided/{number}")
 def guided_step(request: Request, uid: str, number: int, user: RunnerUser):
-    return _step_answer(request, uid, number, user, full=True)
+    """?reps=&hold_s= (from the live camera page) fill the set form in with what the camera counted."""
+    counted = _counted(request.query_params)
+    return _step_answer(request, uid, number, user, full=True, values=counted, counted=bool(counted))
+
+
+def _counted(query) -> dict:
+    """The camera's count from the query, kept only when it is a plausible set (the form checks again)."""
+    out = {}
+    for name, kind, top in (("reps", int, 200), ("hold_s", float, 600)):
+        try:
+            value = kind(query.get(name, ""))
+        except ValueError:
+            continue
+        if 0 <= value <= top:
+            out[name] = f"{value:g}" if kind is float else str(value)
+    return out
 
 
 @router.post("/sessions/{uid}/sets")
@@ -167,8 +183,9 @@ def _after_post(request, uid, step: Step, user, form, errors, logged_now=False, 
 
 
 def _step_answer(
-    request, uid, number, user, full, errors=None, values=None, logged_now=False, fixing=None, status=200
-):
+    request, uid, number, user, full, errors=None, values=None, logged_now=False, fixing=None, status=200,
+    counted=False,
+):  # fmt: skip
     with request.app.state.database.transaction(write=False) as db:
         ctx = session_context(db, user, uid)
         steps = ctx["steps"]
@@ -183,7 +200,8 @@ def _step_answer(
         request, "guided.html" if full else "_guided_step.html", status, user=user, step=step, logged=logged,
         advice=advice, errors=errors or {}, values=values or {}, bands=BANDS, new_key=_new_key,
         sets_left=_sets_left(step, logged), logged_now=logged_now, fixing=fixing,
-        sets_done=_sets_done(steps, logged), sets_total=_sets_total(steps), **ctx,
+        sets_done=_sets_done(steps, logged), sets_total=_sets_total(steps),
+        camera_counts=counts_with_camera(step), counted=counted, **ctx,
     )  # fmt: skip
 
 

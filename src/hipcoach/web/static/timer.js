@@ -40,6 +40,9 @@
 // from document when there is none, with detail {label: "Hold"|"Rest", seconds}. A stopped or replaced
 // countdown sends no "timer:done".
 //
+// window.hipcoachSound {tone, isMuted, countTone, holdDoneTone} lends the tones and the mute setting to
+// the live camera page (static/live.js).
+//
 // Tones use the Web Audio API; the AudioContext is made on the first user gesture (browsers allow
 // sound only after one), and not while muted. With JavaScript off the buttons do nothing (type=button).
 (function () {
@@ -372,6 +375,14 @@
     const ours = records.every((r) => r.target instanceof Element && r.target.closest("output"));
     if (!ours) refresh();
   }).observe(document.documentElement, { childList: true, subtree: true });
+
+  // For the live camera page (static/live.js): the same tones, the same mute switch.
+  window.hipcoachSound = {
+    tone,
+    isMuted: () => muted,
+    countTone: () => tone(COUNT_TONE),
+    holdDoneTone: () => tone(HOLD_END_TONE),
+  };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", refresh);
