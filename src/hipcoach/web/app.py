@@ -21,6 +21,7 @@ from hipcoach.web.login_guard import login_url_for
 from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runner, session, today, videos
 from hipcoach.web.pages.error_page import too_large_answer
 from hipcoach.web.pages.exercises import router as exercise_pages
+from hipcoach.web.pages.invitations import router as invitation_pages
 from hipcoach.web.pages.render import SignInFirst
 from hipcoach.web.security_headers import install_security_headers
 from hipcoach.web.settings import Settings
@@ -65,6 +66,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         app.include_router(router)
     app.include_router(exercise_pages)
     app.include_router(onboarding.router)  # the profile form and the red-flag screening
+    app.include_router(invitation_pages)  # pending invitations and /join/<code>
     app.mount(
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
     )
