@@ -20,7 +20,7 @@ def test_a_runner_links_to_a_coach_who_then_sees_their_latest_video(client):
 
     csrf = sign_up_on_pages(client, "runner@example.org")
     r = client.post("/coaches", data={"csrf_token": csrf, "code": "not-a-code"})
-    assert r.status_code == 422 and re.search(r'data-field="code">That invitation code is unknown', r.text)
+    assert r.status_code == 422 and re.search(r'data-field="code">That invitation code is not known', r.text)
     r = client.post("/coaches", data={"csrf_token": csrf, "code": code.group(1)})
     assert 'id="linked"' in r.text and "coach@example.org" in r.text
     r = client.post("/coaches", data={"csrf_token": csrf, "code": code.group(1)})

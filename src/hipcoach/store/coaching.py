@@ -1,4 +1,5 @@
-"""Coach invitations and links: a coach sees a runner only after the runner accepts an invitation."""
+"""Coach links: a coach sees a runner only after the runner accepts an invitation (store/invitations.py,
+re-exported here), the athlete list, and the dashboard's triage read in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -14,13 +15,12 @@ from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
 from hipcoach.plans.rules import load_rules
 from hipcoach.store import training
 from hipcoach.store.access import can_read_runner, require_coach, require_runner
-from hipcoach.store.credentials import new_token, token_hash
 from hipcoach.store.errors import NotFound
+from hipcoach.store.invitations import INVITATION_DAYS, accept_invitation, create_invitation  # noqa: F401
 from hipcoach.store.models import (
     Analysis,
     CheckIn,
     CoachLink,
-    Invitation,
     Programme,
     Screen,
     Screening,
@@ -29,43 +29,8 @@ from hipcoach.store.models import (
     User,
 )
 from hipcoach.store.training import latest_programme, list_checkins, logged_sets, programme_plan
-from hipcoach.store.types import utcnow
 from hipcoach.tracking import triage
 from hipcoach.tracking.summary import LoggedSet, SetsAgainstPlan, window_adherence
-
-INVITATION_DAYS = 14
-
-
-def create_invitation(db: Session, actor: User, note: str = "") -> tuple[Invitation, str]:
-    require_coach(actor, "invite athletes")
-    raw, hashed = new_token("hci")
-    invitation = Invitation(
-        coach_id=actor.id,
-        code_hash=hashed,
-        note=note,
-        expires_at=utcnow() + dt.timedelta(days=INVITATION_DAYS),
-    )
-    db.add(invitation)
-    db.flush()
-    return invitation, raw
-
-
-def accept_invitation(db: Session, actor: User, code: str) -> CoachLink:
-    require_runner(actor, "accept a coach's invitation")
-    invitation = db.scalar(select(Invitation).where(Invitation.code_hash == token_hash(code.strip())))
-    if invitation is None or invitation.accepted_at is not None or invitation.expires_at < utcnow():
-        raise NotFound(
-            "That invitation code is unknown, used or expired.", "Ask your coach for a new invitation."
-        )
-    invitation.accepted_by, invitation.accepted_at = actor.id, utcnow()
-    link = db.scalar(
-        select(CoachLink).where(CoachLink.coach_id == invitation.coach_id, CoachLink.athlete_id == actor.id)
-    )
-    if link is None:
-        link = CoachLink(coach_id=invitation.coach_id, athlete_id=actor.id)
-        db.add(link)
-        db.flush()
-    return link
 
 
 def athletes(db: Session, actor: User) -> list[User]:

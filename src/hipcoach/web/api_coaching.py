@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from hipcoach.store import coaching, videos
+from hipcoach.store import coaching, invitations, videos
 from hipcoach.web.deps import DB, Actor, Id, Tx
+from hipcoach.web.pages.invitations import join_link, secret
 from hipcoach.web.problems import problems
 from hipcoach.web.schemas import (
     AcceptIn,
@@ -22,13 +23,37 @@ from hipcoach.web.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["coaching"])
 
 
+def _invitation_out(request: Request, invitation, code: str | None) -> InvitationOut:
+    return InvitationOut(
+        id=invitation.id,
+        code=invitations.shown(code) if code else None,
+        link=join_link(request, code) if code else None,
+        note=invitation.note,
+        expires_at=invitation.expires_at,
+    )
+
+
 @router.post(
     "/invitations", status_code=201, response_model=InvitationOut, responses=problems(400, 401, 403, 422)
 )
-def invite(body: InvitationIn, actor: Actor, tx: Tx) -> InvitationOut:
+def invite(request: Request, body: InvitationIn, actor: Actor, tx: Tx) -> InvitationOut:
     with tx() as db:
-        invitation, code = coaching.create_invitation(db, actor, body.note)
-        return InvitationOut(id=invitation.id, code=code, expires_at=invitation.expires_at)
+        invitation, code = coaching.create_invitation(db, actor, body.note, secret(request))
+        return _invitation_out(request, invitation, code)
+
+
+@router.get("/invitations", response_model=list[InvitationOut], responses=problems(401, 403))
+def pending_invitations(request: Request, actor: Actor, db: DB) -> list[InvitationOut]:
+    """The coach's invitations not yet accepted, withdrawn or expired, newest first."""
+    mine = invitations.pending(db, actor, secret(request))
+    return [_invitation_out(request, p.invitation, p.code) for p in mine]
+
+
+@router.delete("/invitations/{invitation_id}", status_code=204, responses=problems(401, 403, 404, 422))
+def revoke_invitation(invitation_id: Id, actor: Actor, tx: Tx) -> None:
+    """Withdraw a pending invitation: its link and code are refused from now on."""
+    with tx() as db:
+        invitations.revoke(db, actor, invitation_id)
 
 
 @router.post("/invitations/accept", response_model=LinkOut, responses=problems(400, 401, 403, 404, 422))

@@ -27,6 +27,7 @@ from hipcoach.web.pages import live as live_page
 from hipcoach.web.pages.deletion import router as deletion_pages
 from hipcoach.web.pages.error_page import too_large_answer
 from hipcoach.web.pages.exercises import router as exercise_pages
+from hipcoach.web.pages.invitations import router as invitation_pages
 from hipcoach.web.pages.password_reset import router as password_reset_pages
 from hipcoach.web.pages.render import SignInFirst
 from hipcoach.web.security_headers import install_security_headers
@@ -80,6 +81,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
     app.include_router(live_page.router)  # the live camera page of a guided step, and its socket
     app.include_router(live_socket_router)
     install_live_assets(app)  # before /static: /static/vendor/tasks-vision is the npm folder
+    app.include_router(invitation_pages)  # pending invitations and /join/<code>
     app.mount(
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
     )

@@ -145,7 +145,9 @@ class InvitationIn(BaseModel):
 
 class InvitationOut(BaseModel):
     id: int
-    code: str = Field(description="give this to the athlete; shown only now")
+    code: str | None = Field(description="the short code the athlete types (None: an older invitation)")
+    link: str | None = Field(None, description="the link the athlete opens to accept")
+    note: str = ""
     expires_at: dt.datetime
 
 

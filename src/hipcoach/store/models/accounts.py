@@ -62,6 +62,10 @@ class Invitation(Base):
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
     accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The code is re-derived from the nonce and the server secret (store/invitations.py), so the coach
+    # can copy a pending link again; NULL for invitations made before that (their code was shown once).
+    nonce: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class CoachLink(Base):

@@ -38,8 +38,8 @@ def _coaches_page(
 
 
 @router.get("/coaches")
-def coaches_page(request: Request, user: PageUser):
-    return _coaches_page(request, user, {})
+def coaches_page(request: Request, user: PageUser, linked: str = ""):
+    return _coaches_page(request, user, {}, linked=linked == "1")
 
 
 @router.post("/coaches")

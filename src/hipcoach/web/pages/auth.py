@@ -55,8 +55,8 @@ def _login_page(request: Request, status=200, email="", next_="/", headers: dict
 
 
 @router.get("/signup")
-def signup_page(request: Request):
-    return _form_page(request, "signup.html")
+def signup_page(request: Request, next: str = ""):
+    return _form_page(request, "signup.html", values={"next": safe_next(next)})
 
 
 @router.post("/signup")
@@ -67,9 +67,11 @@ def signup(
     display_name: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "runner",
     csrf_token: Annotated[str, Form()] = "",
+    next_: Annotated[str, Form(alias="next")] = "",
 ):
     refuse_other_sites(request)
-    values = {"email": email, "display_name": display_name, "role": role}
+    target = safe_next(next_)  # an invitation link, say: sign-in goes there afterwards
+    values = {"email": email, "display_name": display_name, "role": role, "next": target}
     if not presession_ok(request, csrf_token):
         return _form_page(request, "signup.html", 403, errors={"form": EXPIRED}, values=values)
     try:
@@ -83,7 +85,7 @@ def signup(
     password_hash = hash_password(body.password)  # slow on purpose: kept out of the writers' turn
     with request.app.state.database.transaction() as db:
         accounts.request_account(db, body.email, password_hash, body.display_name, body.role)
-    return _login_page(request, email=body.email, notice=SIGNED_UP)
+    return _login_page(request, email=body.email, next_=target, notice=SIGNED_UP)
 
 
 @router.get("/login")

@@ -21,6 +21,7 @@ from hipcoach.plans.rules import load_rules
 from hipcoach.store import coaching, prescriptions, screening, training, videos
 from hipcoach.store.progress import progress
 from hipcoach.web.deps import Id
+from hipcoach.web.pages import invitations
 from hipcoach.web.pages.confirm import confirm_page, confirmed
 from hipcoach.web.pages.progress_view import progress_view
 from hipcoach.web.pages.render import CheckedForm, PageUser, render
@@ -30,25 +31,30 @@ LATEST_VIDEOS = 10
 WINDOW = {"days": coaching.SIGNAL_DAYS, "pain_limit": MAX_RUNNING_PAIN}  # how the signals are explained
 
 
-def _dashboard(request: Request, user, code: str | None = None, removed: str | None = None):
+def _dashboard(request: Request, user, made: int | None = None, removed: str | None = None, revoked=False):
     with request.app.state.database.transaction(write=False) as db:
         board = coaching.board(db, user, dt.date.today(), LATEST_VIDEOS)
+        pending = invitations.pending_view(request, db, user)
     return render(
-        request, "coach.html", user=user, rows=board.rows, videos=board.latest_videos, code=code,
-        removed=removed, triage=board.today, limit=load_rules().max_pain_during, **WINDOW,
+        request, "coach.html", user=user, rows=board.rows, videos=board.latest_videos, made=made,
+        removed=removed, triage=board.today, limit=load_rules().max_pain_during, pending=pending,
+        revoked=revoked, **WINDOW,
     )  # fmt: skip
 
 
 @router.get("/coach")
-def dashboard(request: Request, user: PageUser):
-    return _dashboard(request, user)
+def dashboard(request: Request, user: PageUser, made: int | None = None, revoked: str = ""):
+    return _dashboard(request, user, made=made, revoked=revoked == "1")
 
 
 @router.post("/coach/invitations")
 def invite(request: Request, user: PageUser, form: CheckedForm):
+    """Makes an invitation and shows it at the top of the pending ones (a redirect: reloading the page
+    does not make another)."""
     with request.app.state.database.transaction() as db:
-        _, code = coaching.create_invitation(db, user, str(form.get("note", ""))[:120])
-    return _dashboard(request, user, code=code)
+        note = str(form.get("note", ""))[:120]
+        invitation, _ = coaching.create_invitation(db, user, note, invitations.secret(request))
+    return RedirectResponse(f"/coach?made={invitation.id}#invitations", status_code=303)
 
 
 @router.post("/coach/athletes/{athlete_id}/seen")
