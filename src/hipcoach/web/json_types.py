@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.requests import HTTPConnection
 
 from hipcoach.web.body_text import SAFE_METHODS
 
@@ -37,9 +37,14 @@ def _whole_floats_as_ints(value):
     return value
 
 
-async def refuse_loose_types(request: Request) -> None:
-    """App-wide dependency: a JSON body whose values have the wrong JSON types is a 422 naming them."""
-    if request.method in SAFE_METHODS or "json" not in request.headers.get("content-type", ""):
+async def refuse_loose_types(request: HTTPConnection) -> None:
+    """App-wide dependency: a JSON body whose values have the wrong JSON types is a 422 naming them.
+    (A WebSocket has no body: the live socket checks its own messages.)"""
+    if (
+        request.scope["type"] != "http"
+        or request.method in SAFE_METHODS
+        or "json" not in request.headers.get("content-type", "")
+    ):
         return
     field = getattr(request.scope.get("route"), "body_field", None)
     adapter = _strict(field.field_info.annotation) if field is not None else None
