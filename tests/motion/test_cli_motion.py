@@ -30,7 +30,8 @@ def test_pose_then_overlay_on_a_real_clip(data_dir, tmp_path):
     assert result.exit_code == 0, result.output
     with av.open(str(out)) as container:
         stream = container.streams.video[0]
-        assert (stream.codec_context.name, stream.width, stream.height) == ("h264", 1088, 1920)
+        # drawn at the decoded size: a 1088x1920 portrait clip is decoded at most 720 px across
+        assert (stream.codec_context.name, stream.width, stream.height) == ("h264", 720, 1270)
         assert sum(1 for _ in container.decode(stream)) == 100
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, or_, select
 
 from hipcoach.plans.red_flags import RED_FLAG_IDS
-from hipcoach.store import accounts, erasure, jobs, training, videos
+from hipcoach.store import accounts, erasure, jobs, password_reset, training, videos
 from hipcoach.store.errors import Forbidden, NotFound
 from hipcoach.store.inputs import CheckInIn, SetLogIn
 from hipcoach.store.models import Base, CoachLink, Invitation, TriageSeen, User
@@ -18,7 +18,7 @@ from tests.factories import profile_dict
 
 def _fill(db, runner, coach, data_dir, n: int) -> int:
     """A runner with a bit of everything: profile, programme, sets, a check-in, a screening, an upload
-    with its analysis folder and screen result, a token, a session, a coach's seen mark."""
+    with its analysis folder and screen result, a token, a session, a reset link, a coach's seen mark."""
     yesterday = dt.date.today() - dt.timedelta(days=1)
     training.save_profile(db, runner, profile_dict(start_date=(yesterday - dt.timedelta(days=7)).isoformat()))
     training.create_programme(db, runner)
@@ -42,6 +42,7 @@ def _fill(db, runner, coach, data_dir, n: int) -> int:
     jobs.finish(db, analysis.id, attempt, {"screen": {}}, str(out))
     accounts.create_api_token(db, runner, "phone")
     accounts.start_login_session(db, runner)
+    password_reset.create_reset(db, runner.email)
     db.add(TriageSeen(coach_id=coach.id, athlete_id=runner.id, item_key=f"pain:{n}", kind="pain",
                       item_date=yesterday, title="Pain 7", link="/coach"))  # fmt: skip
     db.flush()
