@@ -28,6 +28,15 @@ def _analyser_for(kind):
     return analyse
 
 
+def _runner_with_a_coach(client, email: str):
+    """A coach (API account) and a runner signed in on the pages who took the coach's invitation."""
+    coach = sign_up(client, "coach@example.org", "coach")
+    code = coach.post("/api/v1/invitations", json={}).json()["code"]
+    csrf = sign_up_on_pages(client, email)
+    assert client.post("/coaches", data={"csrf_token": csrf, "code": code}).status_code == 200
+    return coach, csrf
+
+
 @pytest.fixture
 def app_client(tmp_path):
     with TestClient(create_app(make_settings(tmp_path), analyser_for=_analyser_for)) as client:
@@ -77,10 +86,7 @@ def test_a_runner_deletes_a_video_after_confirming(app_client):
 
 def test_a_linked_coach_sees_no_delete_button_and_cannot_delete(app_client):
     client, _ = app_client
-    coach = sign_up(client, "coach@example.org", "coach")
-    code = coach.post("/api/v1/invitations", json={}).json()["code"]
-    csrf = sign_up_on_pages(client, "runner@example.org")
-    assert client.post("/coaches", data={"csrf_token": csrf, "code": code}).status_code == 200
+    coach, csrf = _runner_with_a_coach(client, "runner@example.org")
     page = _upload(client, csrf)
     client.cookies.clear()
     analysis_id = int(page.rsplit("/", 1)[1])
@@ -90,10 +96,7 @@ def test_a_linked_coach_sees_no_delete_button_and_cannot_delete(app_client):
 
 def test_a_runner_deletes_their_account_with_their_password(app_client):
     client, data = app_client
-    coach = sign_up(client, "coach@example.org", "coach")
-    code = coach.post("/api/v1/invitations", json={}).json()["code"]
-    csrf = sign_up_on_pages(client, "gone@example.org")
-    assert client.post("/coaches", data={"csrf_token": csrf, "code": code}).status_code == 200
+    coach, csrf = _runner_with_a_coach(client, "gone@example.org")
     _upload(client, csrf)
     me = client.get("/api/v1/me").json()["id"]
     assert coach.get(f"/api/v1/runners/{me}/analyses").status_code == 200

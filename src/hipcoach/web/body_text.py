@@ -63,12 +63,17 @@ def text_error(where: tuple, text: str) -> dict:
     }
 
 
-async def refuse_lone_surrogates(request: HTTPConnection) -> None:
-    """App-wide dependency: a JSON body holding a lone surrogate anywhere is a 422 naming where.
-    (A WebSocket has no body: the live socket checks its own messages, web/live_protocol.py.)"""
+def sends_json(request: HTTPConnection) -> bool:
+    """An HTTP request that may carry a JSON body (a WebSocket has none: the live socket checks its
+    own messages, web/live_protocol.py): what the app-wide body checks look at."""
     if request.scope["type"] != "http" or request.method in SAFE_METHODS:
-        return
-    if "json" not in request.headers.get("content-type", ""):
+        return False
+    return "json" in request.headers.get("content-type", "")
+
+
+async def refuse_lone_surrogates(request: HTTPConnection) -> None:
+    """App-wide dependency: a JSON body holding a lone surrogate anywhere is a 422 naming where."""
+    if not sends_json(request):
         return
     if getattr(request.scope.get("route"), "body_field", True) is None:
         return  # the route takes no body (or reads its own: POST /api/v1/backup checks in its thread)

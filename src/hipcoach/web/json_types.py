@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import HTTPConnection
 
-from hipcoach.web.body_text import SAFE_METHODS
+from hipcoach.web.body_text import sends_json
 
 
 @cache
@@ -38,13 +38,8 @@ def _whole_floats_as_ints(value):
 
 
 async def refuse_loose_types(request: HTTPConnection) -> None:
-    """App-wide dependency: a JSON body whose values have the wrong JSON types is a 422 naming them.
-    (A WebSocket has no body: the live socket checks its own messages.)"""
-    if (
-        request.scope["type"] != "http"
-        or request.method in SAFE_METHODS
-        or "json" not in request.headers.get("content-type", "")
-    ):
+    """App-wide dependency: a JSON body whose values have the wrong JSON types is a 422 naming them."""
+    if not sends_json(request):
         return
     field = getattr(request.scope.get("route"), "body_field", None)
     adapter = _strict(field.field_info.annotation) if field is not None else None
