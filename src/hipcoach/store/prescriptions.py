@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from sqlalchemy import func, select
@@ -48,7 +48,7 @@ class CurrentPlan:
 class _LogState:
     rows: int
     last_id: int
-    replaced: frozenset[int] = field(default_factory=frozenset)
+    replaced: frozenset[int]  # ids of the rows marked replaced
 
 
 @dataclass(frozen=True)
