@@ -257,6 +257,12 @@ def test_an_injected_autostart_element_starts_the_nearest_rest_once(session):
     expect(first.locator('button[data-label="Rest"]')).to_have_attribute("aria-pressed", "false")
 
 
+def _just_started(rest: int) -> re.Pattern:
+    """The rest countdown a few seconds at most after it started: the page's clock runs in real time
+    while htmx posts and swaps, which takes seconds on a loaded machine; far from the 20 s later."""
+    return re.compile("Rest: (" + "|".join(str(rest - k) for k in range(6)) + ") s left")
+
+
 def test_a_set_logged_through_htmx_with_an_autostart_element_starts_the_rest(session):
     """The guided step's set-log answer carries the autostart element: the rest starts by itself."""
     page = session
@@ -266,7 +272,7 @@ def test_a_set_logged_through_htmx_with_an_autostart_element_starts_the_rest(ses
     countdown = step.locator("output.countdown")
     step.get_by_role("button", name="pain 1 of 10").click()  # the set-log answer carries the autostart
     expect(step.locator(".logged-sets li")).to_have_count(1)
-    expect(countdown).to_have_text(re.compile(rf"Rest: ({rest}|{rest - 1}) s left"))
+    expect(countdown).to_have_text(_just_started(rest))
     freeze(page)
     page.clock.run_for(20_000)
     expect(countdown).to_have_text(re.compile(rf"Rest: ({rest - 20}|{rest - 21}) s left"))
@@ -276,7 +282,7 @@ def test_a_set_logged_through_htmx_with_an_autostart_element_starts_the_rest(ses
     page.clock.resume()  # htmx needs its own timers for the next swap
     step.get_by_role("button", name="pain 1 of 10").click()
     expect(step.locator(".logged-sets li")).to_have_count(2)
-    expect(countdown).to_have_text(re.compile(rf"Rest: ({rest}|{rest - 1}) s left"))  # the next set's rest
+    expect(countdown).to_have_text(_just_started(rest))  # the next set's rest, started over
 
 
 def test_the_screen_is_kept_awake_from_the_first_touch_and_again_after_the_page_is_hidden(session):
