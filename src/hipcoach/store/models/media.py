@@ -40,7 +40,10 @@ class Analysis(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    video_id: Mapped[int] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"), index=True)
+    # None for a live camera set: its landmarks came from the browser, there is no video.
+    video_id: Mapped[int | None] = mapped_column(
+        ForeignKey("videos.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     kind: Mapped[str] = mapped_column(String(10))
     target: Mapped[str] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(10), default="queued", index=True)

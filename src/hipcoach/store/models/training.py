@@ -72,6 +72,10 @@ class SetLog(Base):
     replaces_id: Mapped[int | None] = mapped_column(
         ForeignKey("set_logs.id", ondelete="SET NULL"), nullable=True
     )
+    # The analysis (live camera set or uploaded clip) the reps and hold were counted by, if any.
+    analysis_id: Mapped[int | None] = mapped_column(
+        ForeignKey("analyses.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
 
 class CheckIn(Base):
