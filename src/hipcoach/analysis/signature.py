@@ -12,6 +12,12 @@ landmarks, whose depth is rough but whose knee angle and direction of travel hol
   knee_more, knee_less     how far the knee that travels further on screen travels / the other one
   ankle_more, ankle_less   the same for the ankles (a planted foot stays still)
   knee_bend                the larger change of knee angle of the two legs
+  stance_knee_bend         the change of knee angle of the leg whose foot travels least on screen (the
+                           leg that holds the body up): a single-leg squat bends it, a balance on one
+                           leg lifts and bends the other knee while this one stays nearly straight
+  hips_lower               how far the mid-hip comes down towards the lower foot on screen (image
+                           vertical, trunk lengths): a squat's hips lower over the foot; lifting the
+                           other foot does not move them
   foot_raise               how much higher on screen one ankle is than the other, the median over the
                            rep: a foot off the floor (upright exercises only; lying, it is the pose)
   sideways                 share of the moving leg's travel (knee or ankle, relative to the pelvis) that
@@ -36,10 +42,13 @@ FEATURES = (
     "ankle_more",
     "ankle_less",
     "knee_bend",
+    "stance_knee_bend",
+    "hips_lower",
     "sideways",
     "foot_raise",
 )
-FEATURE_UNITS = {"knee_bend": "deg", "sideways": "share"}  # the others: trunk lengths
+# The others are in trunk lengths.
+FEATURE_UNITS = {"knee_bend": "deg", "stance_knee_bend": "deg", "sideways": "share"}
 FEATURE_WORDS = {  # "in 4 of 5 reps <words> 0.62 trunk lengths"
     "pelvis": "the pelvis travelled",
     "shoulders": "the shoulders travelled",
@@ -48,6 +57,8 @@ FEATURE_WORDS = {  # "in 4 of 5 reps <words> 0.62 trunk lengths"
     "ankle_more": "the foot that moved most travelled",
     "ankle_less": "the foot that moved least travelled",
     "knee_bend": "the knee angle changed by",
+    "stance_knee_bend": "the knee of the standing leg bent by",
+    "hips_lower": "the hips came down towards the standing foot by",
     "sideways": "the share of the leg's movement that ran sideways was",
     "foot_raise": "one foot was higher than the other by",
 }
@@ -111,6 +122,7 @@ def rep_features(points: np.ndarray, world: np.ndarray, scale: float, rep: Rep) 
         pairs = [(s, j) for s in ("left", "right") for j in ("knee", "ankle")]
         rel = {(s, j): _travel(w[:, INDEX[f"{s}_{j}"]] - hips) for s, j in pairs}
     side, joint = max(rel, key=rel.get)
+    stance = min(ankles, key=ankles.get)
     return {
         "pelvis": _travel(_mid(p, "hip")),
         "shoulders": _travel(_mid(p, "shoulder")),
@@ -119,6 +131,8 @@ def rep_features(points: np.ndarray, world: np.ndarray, scale: float, rep: Rep) 
         "ankle_more": max(ankles.values()),
         "ankle_less": min(ankles.values()),
         "knee_bend": max(bends.values()),
+        "stance_knee_bend": bends[stance],
+        "hips_lower": _hips_lower(p),
         "sideways": _sideways(w, joint, side),
         "foot_raise": _foot_raise(p),
     }
@@ -128,3 +142,14 @@ def _foot_raise(p: np.ndarray) -> float:
     gap = np.abs(p[:, INDEX["left_ankle"], 1] - p[:, INDEX["right_ankle"], 1])
     gap = gap[np.isfinite(gap)]
     return float(np.median(gap)) if len(gap) else 0.0
+
+
+def _hips_lower(p: np.ndarray) -> float:
+    """Largest fall of the mid-hip's height above the lower ankle from the rep's start (image y is up)."""
+    low_foot = np.fmin(p[:, INDEX["left_ankle"], 1], p[:, INDEX["right_ankle"], 1])
+    height = _mid(p, "hip")[:, 1] - low_foot
+    height = height[np.isfinite(height)]
+    if len(height) < 2:
+        return 0.0
+    fall = np.median(height[:START_FRAMES]) - height
+    return float(np.percentile(fall, TRAVEL_PERCENTILE))
