@@ -3,7 +3,8 @@ as every analyser, and recognised with `--exercise auto`. Prints the matrix and 
 sets targets for (at most 2% of off-diagonal pairs accepted, none on the real clips; recognition top-1
 at least 95% on the synthetic grid and every real clip right).
 
-    .venv/bin/python benchmarks/bench_confusion.py [--cache DIR] [--skip-real] [--tempos normal,slow]
+    .venv/bin/python benchmarks/bench_confusion.py [--cache DIR] [--skip-real] [--skip-synthetic]
+        [--tempos normal,slow]
 
 Real clips' pose tracks are cached in --cache (shared with bench_coach_real.py).
 """
@@ -64,11 +65,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hipcoach-bench-tracks")
     ap.add_argument("--skip-real", action="store_true")
+    ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--tempos", default=",".join(TEMPOS))
     args = ap.parse_args()
-    syn = Matrix([synthetic_row(*c) for c in cases(tempos=args.tempos.split(","))])
-    _print_matrix("Synthetic grid", syn)
-    _print_misses(syn)
+    if not args.skip_synthetic:
+        syn = Matrix([synthetic_row(*c) for c in cases(tempos=args.tempos.split(","))])
+        _print_matrix("Synthetic grid", syn)
+        _print_misses(syn)
     if args.skip_real or not DATA.is_dir():
         return
     args.cache.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,8 @@ REAL_CLIPS = {
     "single_leg_squat_front_hyva2.mp4": "single-leg-squat",
     "single_leg_stance_cam01.mp4": None,  # balancing on one leg, no reps of anything
     "single_leg_stance_cam02.mp4": None,
+    "single_leg_stance_cam03.mp4": None,  # the same balance from behind, obliquely
+    "single_leg_stance_cam04.mp4": None,
 }
 CG_CLIPS = {  # computer-generated mannequin: smoke tests
     "cg_clamshell.mp4": "clamshell",

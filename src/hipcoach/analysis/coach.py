@@ -331,7 +331,8 @@ def _signals(kin: Kinematics, sig: SignalSpec) -> list[Signal]:
 
 def _span(e: dict[str, Any]) -> Span:
     label = f"rep {e['index']}" + ("" if e["counted"] else " (partial)")
-    return Span(e["start_s"], e["end_s"], e["side"], label, counted=e["counted"])
+    hold = (e["peak_s"], round(e["peak_s"] + e["hold_s"], 3)) if e["hold_s"] > 0 else None
+    return Span(e["start_s"], e["end_s"], e["side"], label, counted=e["counted"], hold=hold)
 
 
 def _row(e: dict[str, Any]) -> dict[str, Any]:

@@ -37,6 +37,7 @@ class Span:
     side: str  # the person's "left", "right", or "both"
     label: str  # "rep 3", "stance 12"
     counted: bool = True  # False for partial reps: drawn, not counted
+    hold: tuple[float, float] | None = None  # (start, end) seconds of the hold at the top, if any
 
 
 @dataclass(frozen=True)

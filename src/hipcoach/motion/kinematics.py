@@ -27,6 +27,11 @@ Frontal series (front / back views; lying views where the body is seen from the 
                         Hip abduction and FPPA are NaN where the thigh (or shank) on screen is shorter
                         than MIN_SEGMENT trunk lengths: pointing at the camera, it has no direction.
   trunk_lean_frontal    trunk against image vertical: 0 = upright, + = towards the person's right.
+  trunk_shift_frontal   the sideways trunk lean from how far the shoulders sit to the side of the hips,
+                        against the trunk's own length (the body scale): arcsin(offset / trunk length),
+                        + = towards the person's right. Unlike trunk_lean_frontal it is not magnified
+                        when the trunk bends forwards towards a front camera (a deep single-leg squat's
+                        trunk shortens on screen, and its angle from vertical grows for the same lean).
   shank_tilt_{side}     shank (knee→ankle) against the body's down direction: + = ankle towards the midline
                         (a seated hip external rotation swings the foot in); defined even when the thigh
                         points at the camera.
@@ -73,6 +78,7 @@ PLANES: dict[str, str] = {
     "hip_abduction": "frontal",
     "knee_fppa": "frontal",
     "trunk_lean_frontal": "frontal",
+    "trunk_shift_frontal": "frontal",
     "shank_tilt": "frontal",
     "knee_out": "frontal",
     "thigh_separation": "frontal",
@@ -154,6 +160,8 @@ def _frontal(p: np.ndarray, z: np.ndarray, scale: float, out: dict[str, np.ndarr
     out["pelvis_trunk_tilt"] = np.degrees(np.arcsin(np.clip(dot(to_left, trunk_up), -1, 1)))
     horizontal_left = np.stack([np.sign(to_left[:, 0]), np.zeros(len(p))], -1)
     out["trunk_lean_frontal"] = np.degrees(np.arctan2(dot(trunk_up, -horizontal_left), trunk_up[:, 1]))
+    offset = dot(sho_mid - hip_mid, -horizontal_left) / scale
+    out["trunk_shift_frontal"] = np.degrees(np.arcsin(np.clip(offset, -1.0, 1.0)))
     # Down the body, perpendicular to the hip line.
     perp = np.stack([-to_left[:, 1], to_left[:, 0]], -1)
     body_down = perp * np.sign(dot(perp, -trunk_up))[:, None]

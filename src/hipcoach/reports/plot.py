@@ -1,7 +1,9 @@
 """The report's plot: the main signal over time with each rep (or stance) shaded and faults marked.
 
 Left is orange and right blue, as on the annotated video; partial reps are grey and hatched, so what
-was counted and what was not can be seen at a glance. Faults are red; measured peaks are grey.
+was counted and what was not can be seen at a glance. A hold at the top of a rep is shaded darker
+inside its rep, so the time held can be checked against the video. Faults are red; measured peaks are
+grey.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def plot_timeline(timeline: Timeline, path: str | Path, title: str) -> Path:
     for span in timeline.spans:
         colour = SIDE_HEX.get(span.side, "#888888") if span.counted else "#999999"
         ax.axvspan(span.start_s, span.end_s, color=colour, alpha=0.12, hatch=None if span.counted else "//")
+        if span.hold is not None:
+            ax.axvspan(*span.hold, color=colour, alpha=0.3, lw=0, label=_hold_label(ax))
         ax.text(
             0.5 * (span.start_s + span.end_s),
             1.0,
@@ -64,3 +68,9 @@ def plot_timeline(timeline: Timeline, path: str | Path, title: str) -> Path:
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+def _hold_label(ax) -> str:
+    """'hold' for the legend once; matplotlib leaves out labels starting with an underscore."""
+    labels = ax.get_legend_handles_labels()[1]
+    return "_hold" if "hold" in labels else "hold"
