@@ -87,7 +87,7 @@ def test_a_swing_larger_than_a_body_can_make_in_a_rep_is_not_measured():
     start, end = int(np.searchsorted(t, rep0.start)), int(np.searchsorted(t, rep0.end))
     peak = (start + end) // 2
     rep = Rep(start, peak, end, 1.0, 0.0, 1.0, 1.0, False, 0.0)
-    lean = kin.series["trunk_lean_frontal"]
+    lean = kin.series["trunk_shift_frontal"]
     lean[peak] = lean[start] + 33.0  # the ~33° an oblique camera made of a squat's trunk
     hits, checked, misread = rep_faults((rule,), kin, rep, "both", "front")
     assert hits == [] and checked == set()
