@@ -193,3 +193,22 @@ def test_the_terminal_table_says_not_measured(monkeypatch):
     rows = [line for line in console.export_text().splitlines() if "│ right" in line]
     assert "Knee caves in (" in rows[0] and "not measured" not in rows[0]
     assert "Knee caves in not measured" in rows[1]
+
+
+def test_a_free_hip_that_starts_hitched_and_comes_back_to_level_is_not_a_pelvis_drop():
+    """Pelvis drop is the free hip below the standing one (a Trendelenburg sign), not a change from the
+    rep's start: a trainer's free hip started 11° high and came back to level (../shared/data)."""
+    track, truth = generate("single-leg-squat", reps=2, sides="right", view="front")
+    kin = kinematics(track)
+    rule = next(r for r in load_specs()["single-leg-squat"].fault if r.code == "pelvis_drops")
+    t = kin.timestamps
+    rep0 = truth.reps[0]
+    start, end = int(np.searchsorted(t, rep0.start)), int(np.searchsorted(t, rep0.end))
+    rep = Rep(start, (start + end) // 2, end, 1.0, 0.0, 1.0, 1.0, False, 0.0)
+    free = kin.series["pelvic_drop_left"]  # the right leg stands
+    free[start:end] = np.linspace(-11.0, -1.0, end - start)  # hitched, then level
+    hits, checked, _ = rep_faults((rule,), kin, rep, "right", "front")
+    assert hits == [] and checked == {"pelvis_drops"}
+    free[start:end] = np.linspace(-2.0, 8.0, end - start)  # falls 8° below the standing hip
+    hits, _, _ = rep_faults((rule,), kin, rep, "right", "front")
+    assert [(h.code, h.side) for h in hits] == [("pelvis_drops", "left")]
