@@ -7,6 +7,11 @@ at least 95% on the synthetic grid and every real clip right).
         [--tempos normal,slow]
 
 Real clips' pose tracks are cached in --cache (shared with bench_coach_real.py).
+
+Figures (2 Dec 2026), after the single-leg squat's standing-knee bend and the side-step's feet near the
+floor: real clips (single_leg_stance_cam03/04 now among them) 2/158 → 0/158 off-diagonal accepted
+(cam01 was taken for a single-leg squat, cam04 for a side-step), own exercise 10/10, top-1 14/14; synthetic
+grid at the normal tempo 0/1386 off-diagonal, own 126/126, top-1 126/126; computer-generated clips 0/44.
 """
 
 from __future__ import annotations
