@@ -44,6 +44,8 @@ ABSENT_S = 0.3  # nobody in view this long: pause
 SETTLE_S = 3.0  # after someone else was picked up: resume when the body is back, or this long after
 TURN_S = 1.5  # the view is judged on this much of the latest footage ...
 TURN_STRIKES = 2  # ... and must be wrong this many checks running to pause
+TURN_EVERY = 2  # ... checked every this many steps (the view changes slowly; each check costs)
+IDLE_AFTER_S = 0.5  # no analysis while paused longer than this
 FRAMING_S = 1.0  # the framing check looks at this much footage
 CUE_COOLDOWN_S = 8.0  # at most one form cue per this long
 FRAMING_CODES = (
@@ -108,6 +110,7 @@ class LiveSet:
         self._last_cue: float | None = None
         self._done = False
         self._horizon = 0.0  # reps ending before this were judged by the windows
+        self._steps = 0
 
     # ---- frames in -------------------------------------------------------------------------------
     def feed(self, t: float, landmarks: np.ndarray | None, world: np.ndarray | None = None) -> list[dict]:
@@ -126,12 +129,19 @@ class LiveSet:
         events = self._presence(now, lm)
         if now >= self._next_step:
             self._next_step = now + STEP_S
+            self._steps += 1
             if not self._framed:
                 events += self._framing(now)
-            else:
+            elif self._steps % TURN_EVERY == 0:
                 events += self._turned(now)
-            events += self._analyse(now)
+            if not self._idle(now):
+                events += self._analyse(now)
         return events
+
+    def _idle(self, now: float) -> bool:
+        """Nothing the analysis could count: paused for a while (a rep overlapping a pause is refused,
+        and one that ended just before it is still in the window, or the whole track's, afterwards)."""
+        return any(p.end is None and now - p.start > IDLE_AFTER_S for p in self._pauses)
 
     def _presence(self, now: float, lm: np.ndarray) -> list[dict]:
         events: list[dict] = []
@@ -278,7 +288,15 @@ class LiveSet:
                 continue
             self._reps.append(r)
             count = sum(a["side"] == r["side"] for a in self._reps)
-            events.append({"type": "rep", "side": r["side"], "count": count, "range_deg": r["range_deg"]})
+            events.append(
+                {
+                    "type": "rep",
+                    "side": r["side"],
+                    "count": count,
+                    "range_deg": r["range_deg"],
+                    "end_s": r["end_s"],
+                }
+            )
             events += self._cue(r)
         return events + self._set_done()
 
@@ -365,7 +383,7 @@ def _report(window: PoseTrack, exercise_id: str) -> dict[str, Any] | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return analyse_track(window, exercise_id).report
+            return analyse_track(window, exercise_id, suggest=False).report  # no other exercise tried
     except UserError:
         return None
 
