@@ -20,13 +20,17 @@
 // [data-live] as data-state ("idle", "loading", "counting", "finished", "failed"), data-frames (frames
 // sent), data-seconds (set time of the last frame), data-pose-fps (pose frames a second, measured),
 // data-framing ("ok" or the framing problem's code) and, once finished, data-analysis (the stored
-// analysis id, empty when nothing was kept).
+// analysis id, empty when nothing was kept). window.hipcoachLive logs the reps and the finished event.
 
 const root = document.querySelector("[data-live]");
 const MUTE_KEY = "hipcoach.timer.muted";
 const MAX_FPS = 15;
 const MAX_BUFFERED = 64 * 1024;
 const SIDES = { left: "Left", right: "Right", both: "Reps" };
+// What was counted, for tests and benchmarks/bench_live.py: each rep with the time from the frame that
+// ended it to its count on screen, and the "finished" event.
+const liveLog = { reps: [], finished: null };
+window.hipcoachLive = liveLog;
 
 function $(selector) {
   return root.querySelector(selector);
@@ -212,6 +216,9 @@ function onEvent(event) {
     case "rep": {
       const side = event.side || root.dataset.side;
       countFor(side).textContent = String(event.count);
+      const shownAt = performance.now();
+      const latencyMs = typeof event.end_s === "number" ? shownAt - (started + event.end_s * 1000) : null;
+      liveLog.reps.push({ side, count: event.count, end_s: event.end_s, latency_ms: latencyMs });
       holdToned = false;
       speak(String(event.count));
       return;
@@ -251,6 +258,7 @@ function onEvent(event) {
 
 function showResult(event) {
   finished = true;
+  liveLog.finished = event;
   setState("finished");
   const counted = Object.entries(event.reps_by_side || {});
   const parts = counted.map(([side, n]) => `${SIDES[side] || side}: ${n}`);
