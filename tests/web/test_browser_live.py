@@ -147,7 +147,11 @@ class LiveRun:
 
 @pytest.mark.parametrize("clip", sorted(CLIPS))
 def test_the_live_count_per_side_equals_the_offline_analysis(
-    live_server, data_dir, clip_track, tmp_path, clip
+    live_server,
+    data_dir,
+    clip_track,  # noqa: F811  (the fixture imported above)
+    tmp_path,
+    clip,
 ):
     exercise, side = CLIPS[clip]
     offline = counted(analyse_track(clip_track(clip), exercise).report)
