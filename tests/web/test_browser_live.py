@@ -161,7 +161,9 @@ def test_the_live_count_per_side_equals_the_offline_analysis(
     uid, number, _ = step_of(sessions, exercise, side)
     with LiveRun(live_server, client, y4m, tmp_path / "profile") as run:
         got = run.count(uid, number, seconds)
-        assert got["reps_by_side"] == offline, (got, f"pose {got['pose_fps']} frames/s")
+        fps = got["pose_fps"]  # the streaming analyser matches the offline count from 10 frames/s up
+        assert fps >= 10, f"pose ran at {fps} frames/s in the page: too few for the count (a busy machine?)"
+        assert got["reps_by_side"] == offline, got
         finished = got["finished"]
         assert finished["analysis_id"] is not None
         want = sum(offline.values()) if side == "both" else offline.get(side, 0)
