@@ -300,3 +300,26 @@ def test_a_set_with_nobody_in_view_stores_nothing(runner):
         ws.send_text(json.dumps({"type": "end"}))
         finished = ws.receive_json()
     assert finished["analysis_id"] is None and finished["reps"] == 0
+
+
+def test_only_the_runner_whose_session_it_is_stores_a_live_set(runner):
+    from sqlalchemy import select
+
+    from hipcoach.store.errors import Forbidden, NotFound
+    from hipcoach.store.live_sets import add_live_set
+    from hipcoach.store.models import User
+
+    client, uid, _, item, _ = runner
+    sign_up_on_pages(client, "other@example.org")
+    sign_up_on_pages(client, "coach@example.org", role="coach")
+    kw = {"exercise_id": item["exercise_id"], "report": {"status": "ok"}, "output_dir": ""}
+    with client.app.state.database.transaction() as db:
+        users = {u.email: u for u in db.scalars(select(User))}
+        with pytest.raises(NotFound):
+            add_live_set(db, users["other@example.org"], session_uid=uid, **kw)  # not their programme
+        with pytest.raises(NotFound):
+            add_live_set(db, users["live@example.org"], session_uid="no-such-session", **kw)
+        with pytest.raises(Forbidden):
+            add_live_set(db, users["coach@example.org"], session_uid=uid, **kw)
+        kept = add_live_set(db, users["live@example.org"], session_uid=uid, **kw)
+        assert (kept.video_id, kept.status, kept.user_id) == (None, "done", users["live@example.org"].id)
