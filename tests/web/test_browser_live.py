@@ -67,8 +67,9 @@ def runner_on(base: str, email: str) -> tuple[httpx.Client, list[dict]]:
     headers = {"X-CSRF-Token": csrf}
     start = (dt.date.today() - dt.timedelta(days=40)).isoformat()
     assert client.put("/api/v1/profile", json=profile_dict(start_date=start), headers=headers).is_success
-    assert client.post("/api/v1/programmes", json={}, headers=headers).status_code == 201
-    sessions = client.get("/api/v1/programmes/1/sessions").json()
+    made = client.post("/api/v1/programmes", json={}, headers=headers)
+    assert made.status_code == 201
+    sessions = client.get(f"/api/v1/programmes/{made.json()['id']}/sessions").json()
     return client, [s for s in sessions if dt.date.fromisoformat(s["date"]) <= dt.date.today()]
 
 
