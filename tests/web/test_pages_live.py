@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from types import SimpleNamespace
 from typing import ClassVar
 
@@ -19,6 +20,7 @@ from starlette.websockets import WebSocketDisconnect
 from hipcoach.analysis.specs import load_specs
 from hipcoach.web import live_assets
 from hipcoach.web.app import create_app
+from hipcoach.web.live_protocol import FrameRate
 from tests.factories import profile_dict
 from tests.web.conftest import make_settings, sign_up_on_pages
 
@@ -133,8 +135,16 @@ def test_frames_reach_the_analyser_and_its_events_come_back(runner):
         ws.send_text(json.dumps({"t": 0.13, "lm": PERSON, "world": None}))
         assert ws.receive_json() == {"type": "rep", "side": dose["side"], "count": 1, "range_deg": None}
         ws.send_text(json.dumps({"type": "end"}))
-        assert ws.receive_json() == {"type": "finished", "reps_by_side": {dose["side"]: 1}, "hold_s": None}
+        finished = ws.receive_json()
         assert ws.receive()["code"] == 1000
+    assert finished == {
+        "type": "finished",
+        "reps_by_side": {dose["side"]: 1},
+        "hold_s": None,
+        "analysis_id": None,
+        "reps": 1,
+        "next_url": f"/sessions/{uid}/guided/{n}?reps=1",
+    }  # fmt: skip  (the fake's outcome has no track: nothing is stored)
     (live,) = FakeLiveSet.made
     assert live.args == (item["exercise_id"], dose["side"], dose["reps"], float(dose["hold_s"]), (640, 360))
     times = [t for t, _, _ in live.fed]
@@ -226,3 +236,90 @@ def test_only_the_signed_in_runner_on_a_session_of_their_own(runner):
         text, code, _ = _closed_with(ws)
     assert code == 1008 and "Sign in again" in text
     assert not FakeLiveSet.made
+
+
+def _send_track(ws, track) -> list[dict]:
+    """Every frame of `track` as the page sends it, then "end"; all the messages until the close."""
+    ws.send_text(json.dumps({"type": "start", "frame": list(track.frame_size)}))
+    assert ws.receive_json()["type"] == "ready"
+    for i, t in enumerate(track.timestamps):
+        lm = track.landmarks[i]
+        frame = {"t": float(t), "lm": None if np.isnan(lm).all() else lm.tolist()}
+        ws.send_text(json.dumps(frame))
+    ws.send_text(json.dumps({"type": "end"}))
+    messages = []
+    while (message := ws.receive())["type"] != "websocket.close":
+        messages.append(json.loads(message["text"]))
+    return messages
+
+
+def test_a_finished_set_is_stored_as_the_runners_analysis_without_video(runner, monkeypatch):
+    """The real analyser and store: the whole track and its upload report are kept (report.json, plot,
+    track; no video), and the finished event names the analysis and the step whose form it fills."""
+    from hipcoach.analysis.live import LiveSet
+    from hipcoach.motion.posetrack import PoseTrack
+    from hipcoach.motion.synthetic import generate
+    from hipcoach.store.models import Analysis
+
+    client, uid, n, item, _ = runner
+    client.app.state.live_set = LiveSet
+    monkeypatch.setattr(FakeLiveSet, "made", [])
+    dose = item["dose"]
+    client.app.state.live_frame_rate = lambda: FrameRate(rate=1e6, burst=1e6)  # a saved track, sent at once
+    sides = {} if dose["side"] == "both" else {"sides": dose["side"]}
+    track, _ = generate(item["exercise_id"], reps=3, fps=15.0, **sides)
+    with _socket(client, uid, n) as ws:
+        messages = _send_track(ws, track)
+    finished = messages[-1]
+    assert finished["type"] == "finished" and finished["analysis_id"] is not None
+    reps = sum(finished["reps_by_side"].values())
+    assert reps == finished["reps"] > 0
+    assert finished["next_url"].startswith(f"/sessions/{uid}/guided/{n}?reps={reps}")
+    assert finished["next_url"].endswith(f"analysis={finished['analysis_id']}")
+    with client.app.state.database.transaction(write=False) as db:
+        row = db.get(Analysis, finished["analysis_id"])
+        kept_as = (row.video_id, row.kind, row.target, row.status)
+        assert kept_as == (None, "exercise", item["exercise_id"], "done")
+        folder = Path(row.output_dir)
+        report = row.report
+    assert folder.parent.name == str(finished["analysis_id"])
+    assert json.loads((folder / "report.json").read_text()) == report
+    assert report["files"] == {"rows": "reps.csv", "plot": "signal.png", "report": "report.json"}
+    assert (folder / "signal.png").stat().st_size > 0 and not (folder / "annotated.mp4").exists()
+    kept = PoseTrack.load(folder / "track.npz")
+    assert kept.n_frames == track.n_frames
+    assert sum(r["counted"] for r in report["reps"]) == reps
+    assert not [p for p in folder.parent.parent.iterdir() if p.name.startswith("live-")]  # no leftovers
+
+
+def test_a_set_with_nobody_in_view_stores_nothing(runner):
+    client, uid, n, _, _ = runner
+    with _socket(client, uid, n) as ws:
+        ws.send_text(json.dumps({"type": "start", "frame": [640, 360]}))
+        ws.receive_json()
+        ws.send_text(json.dumps({"type": "end"}))
+        finished = ws.receive_json()
+    assert finished["analysis_id"] is None and finished["reps"] == 0
+
+
+def test_only_the_runner_whose_session_it_is_stores_a_live_set(runner):
+    from sqlalchemy import select
+
+    from hipcoach.store.errors import Forbidden, NotFound
+    from hipcoach.store.live_sets import add_live_set
+    from hipcoach.store.models import User
+
+    client, uid, _, item, _ = runner
+    sign_up_on_pages(client, "other@example.org")
+    sign_up_on_pages(client, "coach@example.org", role="coach")
+    kw = {"exercise_id": item["exercise_id"], "report": {"status": "ok"}, "output_dir": ""}
+    with client.app.state.database.transaction() as db:
+        users = {u.email: u for u in db.scalars(select(User))}
+        with pytest.raises(NotFound):
+            add_live_set(db, users["other@example.org"], session_uid=uid, **kw)  # not their programme
+        with pytest.raises(NotFound):
+            add_live_set(db, users["live@example.org"], session_uid="no-such-session", **kw)
+        with pytest.raises(Forbidden):
+            add_live_set(db, users["coach@example.org"], session_uid=uid, **kw)
+        kept = add_live_set(db, users["live@example.org"], session_uid=uid, **kw)
+        assert (kept.video_id, kept.status, kept.user_id) == (None, "done", users["live@example.org"].id)

@@ -1,14 +1,14 @@
 """The live set: landmarks from the browser, frame by frame, to rep counts, a hold timer, one cue at a
 time, pauses and "set done"; at the end the full offline report of everything seen.
 
-Why this shape: there is one implementation of the segmenter, the side rules and the fault rules, and
-it is the offline one. Nothing here counts reps itself. Every STEP_S of frames the whole upload analysis
-(coach.analyse_track: clean, fix left/right, check the view, segment, sides, faults) runs again on the
-last WINDOW_S of frames, and each counted rep it reports is announced once when it is settled: it ended
-MARGIN_S before the newest frame (the zero-lag filter and the segmenter's return to rest need a few
-frames after it) and began EDGE_S after the window's first frame (not cut by the window). Reps are
-matched by time with those already announced, so a count never goes back. When the set ends, the reps
-of the last MARGIN_S come from the analysis of the whole track, which is also the stored report.
+Why this shape: there is one implementation of the segmenter, the side rules and the fault rules, and it
+is the offline one. Nothing here counts reps itself. Every STEP_S of frames (see Cost) the whole upload
+analysis (coach.analyse_track: clean, fix left/right, check the view, segment, sides, faults) runs again
+on the last WINDOW_S of frames, and each counted rep it reports is announced once when it is settled: it
+ended MARGIN_S before the newest frame (the zero-lag filter and the segmenter's return to rest need a
+few frames after it) and began EDGE_S after the window's first frame (not cut by the window). Reps are
+matched by time with those already announced, so a count never goes back. When the set ends, the reps of
+the last MARGIN_S come from the analysis of the whole track, which is also the stored report.
 
 What pauses the count, from the landmarks alone: nobody in view for ABSENT_S; the body jumping further
 than a torso between frames (motion.person: someone else was picked up), until the body followed is
@@ -16,6 +16,16 @@ back where the runner was (or SETTLE_S without a jump: it was the runner who mov
 the runner turned (the last TURN_S seen from a view the analyser cannot measure, twice running). A rep
 that overlaps a pause is never counted. The framing check before the set uses the quality checks of
 uploads (motion.quality) on the last FRAMING_S and the catalogue's camera set-up for its advice.
+
+Cost (benchmarks/bench_live.py prints it): a frame that runs no analysis costs a fraction of a
+millisecond; one that runs the window's analysis costs what one upload analysis of a short clip costs,
+almost all of it fixed (a shorter window is hardly cheaper). So the analysis runs every STEP_S, under
+one frame in twenty at 15 frames/s (the 95th percentile of a frame's cost is a frame without it), and
+every HOLD_STEP_S only while a rep of an exercise with a prescribed hold is under way, so the hold timer
+and its tone keep time, and while paused for a turn (only the view is checked then: the count resumes
+as soon as the runner is back); a rep's count comes up to STEP_S later than it could. The analysis is skipped
+where it cannot count anything (paused longer than IDLE_AFTER_S), the view check runs every TURN_EVERY
+steps, and a window never tries the other exercises (suggest=False).
 """
 
 from __future__ import annotations
@@ -36,7 +46,8 @@ from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.quality import VIEW_WORDS, check_quality
 from hipcoach.motion.views import classify_view
 
-STEP_S = 0.25  # re-run the analysis after this much new footage
+STEP_S = 1.5  # re-run the analysis after this much new footage (under 1 frame in 20 at 15 frames/s) ...
+HOLD_STEP_S = 0.25  # ... or this much while a rep of an exercise with a hold is under way (the timer)
 WINDOW_S = 8.0  # ... on this much of the latest footage (plus the prescribed hold)
 MARGIN_S = 0.2  # a rep is settled once it ended this long before the newest frame
 EDGE_S = 0.3  # ... and began this long after the window's first frame
@@ -44,6 +55,8 @@ ABSENT_S = 0.3  # nobody in view this long: pause
 SETTLE_S = 3.0  # after someone else was picked up: resume when the body is back, or this long after
 TURN_S = 1.5  # the view is judged on this much of the latest footage ...
 TURN_STRIKES = 2  # ... and must be wrong this many checks running to pause
+TURN_EVERY = 1  # ... checked every this many steps (the view changes slowly; each check costs)
+IDLE_AFTER_S = 0.5  # no analysis while paused longer than this
 FRAMING_S = 1.0  # the framing check looks at this much footage
 CUE_COOLDOWN_S = 8.0  # at most one form cue per this long
 FRAMING_CODES = (
@@ -108,6 +121,10 @@ class LiveSet:
         self._last_cue: float | None = None
         self._done = False
         self._horizon = 0.0  # reps ending before this were judged by the windows
+        self._steps = 0
+        # The last analysis ended inside a rep of an exercise with a hold; so too before any window
+        # made a report (the first rep's hold is timed before a full rep is in view).
+        self._rep_going = self.hold_target > 0
 
     # ---- frames in -------------------------------------------------------------------------------
     def feed(self, t: float, landmarks: np.ndarray | None, world: np.ndarray | None = None) -> list[dict]:
@@ -125,13 +142,21 @@ class LiveSet:
         self._world.append(wd)
         events = self._presence(now, lm)
         if now >= self._next_step:
-            self._next_step = now + STEP_S
+            fast = self._rep_going or self._paused("turned") is not None  # turned: resume at once
+            self._next_step = now + (HOLD_STEP_S if fast else STEP_S)
+            self._steps += 1
             if not self._framed:
                 events += self._framing(now)
-            else:
+            elif self._steps % TURN_EVERY == 0:
                 events += self._turned(now)
-            events += self._analyse(now)
+            if not self._idle(now):
+                events += self._analyse(now)
         return events
+
+    def _idle(self, now: float) -> bool:
+        """Nothing the analysis could count: paused for a while (a rep overlapping a pause is refused,
+        and one that ended just before it is still in the window, or the whole track's, afterwards)."""
+        return any(p.end is None and now - p.start > IDLE_AFTER_S for p in self._pauses)
 
     def _presence(self, now: float, lm: np.ndarray) -> list[dict]:
         events: list[dict] = []
@@ -262,6 +287,8 @@ class LiveSet:
             if r["counted"] and r["end_s"] <= horizon and (r["start_s"] >= first + EDGE_S or start == 0)
         ]
         self._horizon = max(self._horizon, horizon)
+        reps = report["reps"]
+        self._rep_going = self.hold_target > 0 and bool(reps) and reps[-1]["end_s"] >= horizon
         events = self._announce(settled)
         return self._hold(report["reps"], now) + events
 
@@ -278,7 +305,15 @@ class LiveSet:
                 continue
             self._reps.append(r)
             count = sum(a["side"] == r["side"] for a in self._reps)
-            events.append({"type": "rep", "side": r["side"], "count": count, "range_deg": r["range_deg"]})
+            events.append(
+                {
+                    "type": "rep",
+                    "side": r["side"],
+                    "count": count,
+                    "range_deg": r["range_deg"],
+                    "end_s": r["end_s"],
+                }
+            )
             events += self._cue(r)
         return events + self._set_done()
 
@@ -365,7 +400,7 @@ def _report(window: PoseTrack, exercise_id: str) -> dict[str, Any] | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return analyse_track(window, exercise_id).report
+            return analyse_track(window, exercise_id, suggest=False).report  # no other exercise tried
     except UserError:
         return None
 

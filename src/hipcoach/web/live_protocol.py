@@ -15,7 +15,11 @@ be harder to read and test):
     {"type": "ready", "side", "target_reps", "hold_s"}    the set is open; frames may come
     the analyser's events as they come ({"type": "framing" | "rep" | "hold" | "cue" | "paused" |
     "resumed" | "set_done", ...}; see analysis/live.py)
-    {"type": "finished", "reps_by_side": {...}, "hold_s": s | null}   after "end"; then the socket closes
+    {"type": "finished", "reps_by_side": {...}, "hold_s": s | null, "reps": n, "analysis_id": id | null,
+     "next_url": "/sessions/<uid>/guided/<n>?reps=..&hold_s=..&analysis=.."}
+                                                          after "end" (and the last reps): the set's
+                                                          stored analysis and the step to log it on;
+                                                          then the socket closes
     {"type": "error", "text": "..."}                      just before a close for bad input; the close
                                                           reason says the same, shortened to fit 123 bytes
 

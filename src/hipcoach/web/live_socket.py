@@ -13,19 +13,27 @@ LiveSet, and passes its events back. Why each check:
 - The analyser's work runs in worker threads (a limiter of its own, so live sets never wait behind page
   renders nor starve them): a frame usually costs well under a millisecond, but the end of a set makes
   the full offline analysis, and a slow frame must not stall every other socket and page.
+- At the end the whole track and its offline analysis are kept as the runner's analysis (no video;
+  store/live_sets.py), written by the upload pipeline's own folder writer, and the "finished" event
+  names it and the guided step whose set form it fills in, where the runner adds pain and effort.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from hipcoach.errors import UserError
+from hipcoach.store import live_sets
 from hipcoach.store.accounts import user_for_session
+from hipcoach.store.models import User
 from hipcoach.web.deps import SESSION_COOKIE
 from hipcoach.web.live_protocol import BadMessage, Frame, FrameRate, close_reason, parse_start, read, to_json
 from hipcoach.web.pages.live import live_step
@@ -33,6 +41,7 @@ from hipcoach.web.pages.session_data import session_context
 
 router = APIRouter()
 ANALYSER_THREADS = 2  # this many live sets' frames are worked on at once; the others wait their turn
+TRACK_FILE = "track.npz"  # the landmarks as sent, in the live set's analysis folder
 
 
 class Closing(Exception):
@@ -63,6 +72,11 @@ def live_set_class(app):
     return LiveSet
 
 
+def save_set_for(app):
+    """What stores a finished set (app.state.save_live_set when a test gives another)."""
+    return getattr(app.state, "save_live_set", None) or save_live_set
+
+
 def limiter(app) -> anyio.CapacityLimiter:
     if getattr(app.state, "live_limiter", None) is None:  # made in the event loop, where anyio wants it
         app.state.live_limiter = anyio.CapacityLimiter(ANALYSER_THREADS)
@@ -70,6 +84,7 @@ def limiter(app) -> anyio.CapacityLimiter:
 
 
 def _step_for(app, raw: str | None, uid: str, number: int):
+    """(the runner's user id, the step) or Closing with what to do."""
     with app.state.database.transaction(write=False) as db:
         user = user_for_session(db, raw) if raw else None
         if user is None:
@@ -77,7 +92,7 @@ def _step_for(app, raw: str | None, uid: str, number: int):
         if user.role != "runner":
             raise Closing(1008, "Live counting is for a runner's own sessions.")
         try:
-            return live_step(session_context(db, user, uid), number)
+            return user.id, live_step(session_context(db, user, uid), number)
         except UserError as exc:
             raise Closing(1008, f"{exc.message} {exc.hint}".strip()) from None
 
@@ -90,10 +105,10 @@ async def live_socket(websocket: WebSocket, uid: str, number: int) -> None:
     await websocket.accept()
     app = websocket.app
     try:
-        step = await anyio.to_thread.run_sync(
+        user_id, step = await anyio.to_thread.run_sync(
             _step_for, app, websocket.cookies.get(SESSION_COOKIE), uid, number
         )
-        await _run_set(websocket, app, step)
+        await _run_set(websocket, app, user_id, uid, step)
     except Closing as exc:
         await _close(websocket, exc.code, exc.text)
     except BadMessage as exc:
@@ -119,14 +134,15 @@ async def _receive(websocket: WebSocket) -> str:
     return message["text"]
 
 
-async def _run_set(websocket: WebSocket, app, step) -> None:
+async def _run_set(websocket: WebSocket, app, user_id: int, uid: str, step) -> None:
     dose = step.item.dose
     frame_size = parse_start(await _receive(websocket))
     live = live_set_class(app)(dose.exercise_id, dose.side, dose.reps, float(dose.hold_s), frame_size)
     await websocket.send_text(
         to_json({"type": "ready", "side": dose.side, "target_reps": dose.reps, "hold_s": dose.hold_s})
     )
-    rate, previous_t, threads = FrameRate(), None, limiter(app)
+    rate = (getattr(app.state, "live_frame_rate", None) or FrameRate)()  # a test may send a saved track fast
+    previous_t, threads = None, limiter(app)
     while True:
         got = read(await _receive(websocket), previous_t)
         if got == "end":
@@ -138,7 +154,79 @@ async def _run_set(websocket: WebSocket, app, step) -> None:
         events = await anyio.to_thread.run_sync(live.feed, got.t, got.landmarks, got.world, limiter=threads)
         for event in events:
             await websocket.send_text(to_json(event))
-    outcome = await anyio.to_thread.run_sync(live.finish, limiter=threads)
-    summary = {"type": "finished", "reps_by_side": outcome.reps_by_side, "hold_s": outcome.hold_s}
+    try:
+        outcome = await anyio.to_thread.run_sync(live.finish, limiter=threads)
+    except UserError as exc:  # nobody was ever in view: nothing counted, nothing to keep
+        text = f"{exc.message} {exc.hint}".strip()
+        summary = {"type": "finished", "reps_by_side": {}, "hold_s": None, "analysis_id": None, "reps": 0}
+        summary |= {"message": text, "next_url": guided_url(uid, step.number, 0, None, None)}
+        await websocket.send_text(to_json(summary))
+        await websocket.close(code=1000, reason="Set finished.")
+        return
+    for event in getattr(outcome, "events", []):
+        await websocket.send_text(to_json(event))
+    analysis_id = await anyio.to_thread.run_sync(
+        save_set_for(app), app, user_id, uid, step, outcome, limiter=threads
+    )
+    reps, hold = step_count(step, outcome)
+    summary = {
+        "type": "finished",
+        "reps_by_side": outcome.reps_by_side,
+        "hold_s": outcome.hold_s,
+        "analysis_id": analysis_id,
+        "reps": reps,
+        "next_url": guided_url(uid, step.number, reps, hold, analysis_id),
+    }
     await websocket.send_text(to_json(summary))
     await websocket.close(code=1000, reason="Set finished.")
+
+
+def step_count(step, outcome) -> tuple[int, float | None]:
+    """(reps, hold) for the step's set form: the count on the step's side; a step of "both" (a
+    two-legged exercise) takes every rep counted."""
+    side = step.item.dose.side
+    counts = outcome.reps_by_side
+    reps = sum(counts.values()) if side == "both" else int(counts.get(side, 0))
+    hold = outcome.hold_s if step.item.dose.hold_s else None
+    return reps, None if hold is None else round(float(hold), 1)
+
+
+def guided_url(uid: str, number: int, reps: int, hold_s: float | None, analysis_id: int | None) -> str:
+    """The guided step with the set form filled in with what the camera counted."""
+    query = {"reps": reps}
+    if hold_s is not None:
+        query["hold_s"] = f"{hold_s:g}"
+    if analysis_id is not None:
+        query["analysis"] = analysis_id
+    return f"/sessions/{uid}/guided/{number}?{urlencode(query)}"
+
+
+def save_live_set(app, user_id: int, uid: str, step, outcome) -> int | None:
+    """Write the set's analysis folder and row (a worker thread: the plot takes a moment); returns the
+    analysis id, or None when there is nothing to keep (nobody counted, not this exercise). The folder is
+    the upload pipeline's (analysis/run.py, from the saved track) plus the track itself."""
+    from hipcoach.analysis.run import NotMatching, analyse_to_folder
+
+    if outcome.track is None or outcome.report.get("status") != "ok":
+        return None
+    analyses_dir = Path(app.state.settings.analyses_dir)
+    analyses_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="live-", dir=analyses_dir))  # no row names it: swept if left
+    try:
+        track_file = outcome.track.save(work / TRACK_FILE)
+        try:
+            report = analyse_to_folder(track_file, step.item.exercise_id, work, draw_video=False)
+        except (NotMatching, UserError):
+            return None
+        with app.state.database.transaction() as db:
+            user = db.get(User, user_id)
+            analysis = live_sets.add_live_set(
+                db, user, session_uid=uid, exercise_id=step.item.exercise_id, report=report, output_dir=""
+            )
+            final = analyses_dir / str(analysis.id) / "live"
+            final.parent.mkdir(parents=True, exist_ok=True)
+            work.rename(final)
+            analysis.output_dir = str(final)
+        return analysis.id
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # gone already when it was kept

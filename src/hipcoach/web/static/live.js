@@ -18,13 +18,19 @@
 // [data-live-number], [data-live-hold-s] (optional), [data-live-cue], [data-live-start], [data-live-end],
 // [data-live-result] with [data-live-result-text] and a[data-live-log]. The page writes its progress to
 // [data-live] as data-state ("idle", "loading", "counting", "finished", "failed"), data-frames (frames
-// sent), data-seconds (set time of the last frame) and data-pose-fps (pose frames a second, measured).
+// sent), data-seconds (set time of the last frame), data-pose-fps (pose frames a second, measured),
+// data-framing ("ok" or the framing problem's code) and, once finished, data-analysis (the stored
+// analysis id, empty when nothing was kept). window.hipcoachLive logs the reps and the finished event.
 
 const root = document.querySelector("[data-live]");
 const MUTE_KEY = "hipcoach.timer.muted";
 const MAX_FPS = 15;
 const MAX_BUFFERED = 64 * 1024;
 const SIDES = { left: "Left", right: "Right", both: "Reps" };
+// What was counted, for tests and benchmarks/bench_live.py: each rep with the time from the frame that
+// ended it to its count on screen, and the "finished" event.
+const liveLog = { reps: [], finished: null };
+window.hipcoachLive = liveLog;
 
 function $(selector) {
   return root.querySelector(selector);
@@ -204,11 +210,15 @@ function onEvent(event) {
       status("Counting. Start when you are ready.", "ok");
       return;
     case "framing":
-      showFraming(event.ok ? "" : event.text);
+      showFraming(event.ok ? "" : event.message || event.text);
+      root.dataset.framing = event.ok ? "ok" : event.code || "no";
       return;
     case "rep": {
       const side = event.side || root.dataset.side;
       countFor(side).textContent = String(event.count);
+      const shownAt = performance.now();
+      const latencyMs = typeof event.end_s === "number" ? shownAt - (started + event.end_s * 1000) : null;
+      liveLog.reps.push({ side, count: event.count, end_s: event.end_s, latency_ms: latencyMs });
       holdToned = false;
       speak(String(event.count));
       return;
@@ -227,10 +237,10 @@ function onEvent(event) {
       speak(event.text);
       return;
     case "paused":
-      status(event.text || "Paused: step back into view.", "warn");
+      status(event.message || event.text || "Paused: step back into view.", "warn");
       return;
     case "resumed":
-      status(event.text || "Counting again.", "ok");
+      status(event.message || event.text || "Counting again.", "ok");
       return;
     case "set_done":
       speak(event.text || "Set done.");
@@ -248,20 +258,23 @@ function onEvent(event) {
 
 function showResult(event) {
   finished = true;
+  liveLog.finished = event;
   setState("finished");
   const counted = Object.entries(event.reps_by_side || {});
   const parts = counted.map(([side, n]) => `${SIDES[side] || side}: ${n}`);
   let text = `Counted with the camera. ${parts.length ? parts.join(", ") : "No reps counted"}.`;
   if (event.hold_s) text += ` Hold: ${Number(event.hold_s).toFixed(1)} s.`;
+  if (event.message) text += ` ${event.message}`;
   $("[data-live-result-text]").textContent = text;
-  const mine = event.reps_by_side ? event.reps_by_side[root.dataset.side] : undefined;
-  const reps = mine ?? counted.reduce((sum, [, n]) => sum + n, 0);
-  const link = new URL(root.dataset.stepUrl, window.location.href);
-  link.searchParams.set("reps", String(reps));
-  if (event.hold_s) link.searchParams.set("hold_s", Number(event.hold_s).toFixed(1));
-  $("[data-live-log]").href = link.pathname + link.search;
+  // The server names the step with the form filled in (reps on the step's side, hold, and the stored
+  // analysis); only a path of this site is followed.
+  const next = new URL(event.next_url || root.dataset.stepUrl, window.location.href);
+  const log = $("[data-live-log]");
+  if (next.origin === window.location.origin) log.href = next.pathname + next.search;
+  root.dataset.analysis = event.analysis_id == null ? "" : String(event.analysis_id);
   $("[data-live-result]").hidden = false;
-  status("Set finished. Log it with the pain you felt.", "ok");
+  status("Set finished. Log it with the pain you felt and how hard it was.", "ok");
+  log.focus();
 }
 
 function stopCamera() {
