@@ -116,7 +116,8 @@ def log_set(request: Request, uid: str, user: RunnerUser, form: CheckedForm):
         except Conflict as exc:
             errors = {"client_key": exc.message}
         except training.AnalysisNotUsable as exc:
-            errors = {"analysis_id": f"{exc.message.removeprefix('analysis_id: ')} {exc.hint}"}
+            said = exc.message.removeprefix("analysis_id: ")  # the field is named by where it shows
+            errors = {"analysis_id": f"{said[:1].upper()}{said[1:]} {exc.hint}"}
     return _after_post(request, uid, step, user, form, errors, logged_now=not errors)
 
 
