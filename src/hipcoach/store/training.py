@@ -125,10 +125,7 @@ def _parsed_plan(key: tuple, load) -> Plan:
 _PLANS: dict[tuple, Plan] = {}
 
 
-_SAME_SET = (
-    "date", "exercise_id", "side", "set_number", "reps", "hold_s", "band", "pain_during", "effort",
-    "analysis_id",
-)  # fmt: skip
+_SAME_SET = ("date", "exercise_id", "side", "set_number", "reps", "hold_s", "band", "pain_during", "effort")
 
 
 def log_set(db: Session, actor: User, entry: SetLogIn) -> tuple[SetLog, bool]:
@@ -152,7 +149,9 @@ def log_set(db: Session, actor: User, entry: SetLogIn) -> tuple[SetLog, bool]:
             existing = _by_key(db, actor, entry.client_key)
             if existing is None:
                 raise
-    if any(getattr(existing, f) != getattr(entry, f, None) for f in _SAME_SET):
+    # A plain SetLogIn (a backup's) names no analysis; the same key sent with another link is another set.
+    same = all(getattr(existing, f) == getattr(entry, f) for f in _SAME_SET)
+    if not same or existing.analysis_id != analysis_id:
         raise Conflict(
             f"client_key {entry.client_key!r} was already used for a different set.",
             "Make a new key for each set; the saved set was not changed.",
