@@ -110,6 +110,7 @@ class LoggedSetBrief(_Out):
     hold_s: float
     band: str | None
     pain_during: int
+    analysis_id: int | None = Field(None, description="the analysis that counted the set (camera-counted)")
 
 
 class SessionItemOut(BaseModel):
