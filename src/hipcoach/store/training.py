@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from pydantic import Field
 from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -17,13 +18,29 @@ from hipcoach.plans.rules import load_rules
 from hipcoach.store.access import readable, require_read, require_runner
 from hipcoach.store.errors import Conflict, NotFound
 from hipcoach.store.inputs import CheckInIn, SetCorrectionIn, SetLogIn
-from hipcoach.store.models import CheckIn, Programme, RunnerProfile, SetLog, User
+from hipcoach.store.models import Analysis, CheckIn, Programme, RunnerProfile, SetLog, User
 from hipcoach.store.types import utcnow
 from hipcoach.tracking.summary import LoggedSet
 
 
 class ReferralInstead(Conflict):
     """Screening found a red flag: no programme was made."""
+
+
+class CountedSetLogIn(SetLogIn):
+    """A set as the API and the set form send it: it may name the analysis (a live camera set or an
+    uploaded clip) that counted its reps and hold. Kept apart from SetLogIn, which backups also read:
+    a backup does not restore analyses under their old ids, so a restored set must not name one."""
+
+    analysis_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="the analysis that counted this set (camera-counted)"
+    )
+
+
+class AnalysisNotUsable(UserError):
+    """The named analysis cannot back this set (answered 422, naming the field `analysis_id`)."""
+
+    field = "analysis_id"
 
 
 def save_profile(db: Session, actor: User, raw: dict) -> RunnerProfile:
@@ -118,6 +135,9 @@ def log_set(db: Session, actor: User, entry: SetLogIn) -> tuple[SetLog, bool]:
         owner = db.scalar(select(Programme.user_id).where(Programme.id == entry.programme_id))
         if owner != actor.id:
             raise NotFound(f"No programme {entry.programme_id} among your own data.")
+    analysis_id = getattr(entry, "analysis_id", None)
+    if analysis_id is not None:
+        check_counting_analysis(db, actor, analysis_id, entry.exercise_id)
     existing = _by_key(db, actor, entry.client_key)
     if existing is None:
         try:
@@ -129,12 +149,39 @@ def log_set(db: Session, actor: User, entry: SetLogIn) -> tuple[SetLog, bool]:
             existing = _by_key(db, actor, entry.client_key)
             if existing is None:
                 raise
-    if any(getattr(existing, f) != getattr(entry, f) for f in _SAME_SET):
+    # A plain SetLogIn (a backup's) names no analysis; the same key sent with another link is another set.
+    same = all(getattr(existing, f) == getattr(entry, f) for f in _SAME_SET)
+    if not same or existing.analysis_id != analysis_id:
         raise Conflict(
             f"client_key {entry.client_key!r} was already used for a different set.",
             "Make a new key for each set; the saved set was not changed.",
         )
     return existing, False
+
+
+def check_counting_analysis(db: Session, actor: User, analysis_id: int, exercise_id: str) -> Analysis:
+    """The analysis a set says it was counted by, if it can be: the acting runner's own (another
+    runner's, or none, reads the same, so ids leak nothing), finished, and of the same exercise. A
+    set naming an analysis is shown as camera-counted, with a link to its report, so a wrong link
+    would put someone else's or another exercise's report behind the runner's numbers."""
+    row = db.get(Analysis, analysis_id)
+    if row is None or row.user_id != actor.id:
+        raise AnalysisNotUsable(
+            f"analysis_id: no analysis {analysis_id} among your own analyses.",
+            "Log the set without analysis_id, or name an analysis of your own.",
+        )
+    if row.status != "done":
+        raise AnalysisNotUsable(
+            f"analysis_id: analysis {analysis_id} is {row.status}, not done; only a finished analysis "
+            "can count a set.",
+            "Wait until its report is ready, or log the set without it.",
+        )
+    if row.kind != "exercise" or row.target != exercise_id:
+        raise AnalysisNotUsable(
+            f"analysis_id: analysis {analysis_id} is of {row.target!r}, not of {exercise_id!r}.",
+            "Name the analysis of this exercise, or log the set without it.",
+        )
+    return row
 
 
 def _by_key(db: Session, actor: User, key: str) -> SetLog | None:
@@ -204,7 +251,8 @@ def remove_set(db: Session, actor: User, set_id: int, today: dt.date) -> SetLog:
     return row
 
 
-_KEPT = ("user_id", "programme_id", "session_uid", "date", "exercise_id", "side", "set_number")
+# A correction keeps the analysis link: the reps were still counted by it, the runner fixed what it got wrong.
+_KEPT = ("user_id", "programme_id", "session_uid", "date", "exercise_id", "side", "set_number", "analysis_id")
 
 
 def _own_set_of_today(db: Session, actor: User, set_id: int, today: dt.date) -> SetLog:

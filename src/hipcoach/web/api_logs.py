@@ -13,7 +13,7 @@ from sqlalchemy import Row
 from hipcoach.iso_date import IsoDate
 from hipcoach.reports.csv_cells import safe_row
 from hipcoach.store import training
-from hipcoach.store.inputs import CheckInIn, SetCorrectionIn, SetLogIn
+from hipcoach.store.inputs import CheckInIn, SetCorrectionIn
 from hipcoach.store.progress import Progress, progress
 from hipcoach.web.deps import DB, Actor, Id, Tx
 from hipcoach.web.problems import problems
@@ -30,12 +30,26 @@ SET_LOGS = TypeAdapter(list[SetLogOut])
     response_model=SetLogOut,
     responses={
         200: {"description": "this client_key was logged before; the saved set is returned"},
-        **problems(400, 401, 403, 404, 409, 422, said={409: "This client_key was used for a different set."}),
+        **problems(
+            400,
+            401,
+            403,
+            404,
+            409,
+            422,
+            said={
+                409: "This client_key was used for a different set.",
+                422: "A field is out of range, or analysis_id names no finished analysis of yours of "
+                "this exercise.",
+            },
+        ),
     },
 )
-def log_set(entry: SetLogIn, actor: Actor, tx: Tx, response: Response) -> SetLogOut:
-    """Runs in a worker thread: the write waits for the writers' turn, which another request (an
-    import, say) may hold; waiting in the event loop would stall every other request meanwhile."""
+def log_set(entry: training.CountedSetLogIn, actor: Actor, tx: Tx, response: Response) -> SetLogOut:
+    """`analysis_id` marks the set camera-counted: it must name a finished analysis of the runner's own
+    of the same exercise, else 422. Runs in a worker thread: the write waits for the writers' turn,
+    which another request (an import, say) may hold; waiting in the event loop would stall every
+    other request meanwhile."""
     with tx() as db:
         row, created = training.log_set(db, actor, entry)
         if not created:

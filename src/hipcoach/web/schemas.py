@@ -98,6 +98,7 @@ class SetLogOut(_Out):
     pain_during: int
     effort: int | None
     client_key: str
+    analysis_id: int | None = Field(None, description="the analysis that counted the set (camera-counted)")
 
 
 class LoggedSetBrief(_Out):
@@ -109,6 +110,7 @@ class LoggedSetBrief(_Out):
     hold_s: float
     band: str | None
     pain_during: int
+    analysis_id: int | None = Field(None, description="the analysis that counted the set (camera-counted)")
 
 
 class SessionItemOut(BaseModel):

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from hipcoach.plans.profile import Band
 from hipcoach.store import training
 from hipcoach.store.errors import Conflict, NotFound
-from hipcoach.store.inputs import SetCorrectionIn, SetLogIn
+from hipcoach.store.inputs import SetCorrectionIn
 from hipcoach.web.pages.field_errors import field_errors
 from hipcoach.web.pages.live import counts_with_camera
 from hipcoach.web.pages.render import CheckedForm, RunnerUser, is_htmx, render
@@ -57,7 +57,8 @@ def guided_start(request: Request, uid: str, user: RunnerUser):
 
 @router.get("/sessions/{uid}/guided/{number}")
 def guided_step(request: Request, uid: str, number: int, user: RunnerUser):
-    """?reps=&hold_s= (from the live camera page) fill the set form in with what the camera counted."""
+    """?reps=&hold_s= (from the live camera page) fill the set form in with what the camera counted;
+    ?analysis= names the live set's analysis, which the set then links to (the store checks it)."""
     counted = _counted(request.query_params)
     return _step_answer(request, uid, number, user, full=True, values=counted, counted=bool(counted))
 
@@ -72,6 +73,9 @@ def _counted(query) -> dict:
             continue
         if 0 <= value <= top:
             out[name] = f"{value:g}" if kind is float else str(value)
+    analysis = query.get("analysis", "")
+    if out and analysis.isdigit() and 0 < int(analysis) < 2**31:
+        out["analysis_id"] = str(int(analysis))
     return out
 
 
@@ -94,9 +98,10 @@ def log_set(request: Request, uid: str, user: RunnerUser, form: CheckedForm):
         "band",
         "pain_during",
         "effort",
+        "analysis_id",
     )
     try:
-        entry = SetLogIn(
+        entry = training.CountedSetLogIn(
             **_fields(form, names),
             date=ctx["session"].date,
             programme_id=ctx["programme"].id,
@@ -110,6 +115,9 @@ def log_set(request: Request, uid: str, user: RunnerUser, form: CheckedForm):
                 training.log_set(db, user, entry)
         except Conflict as exc:
             errors = {"client_key": exc.message}
+        except training.AnalysisNotUsable as exc:
+            said = exc.message.removeprefix("analysis_id: ")  # the field is named by where it shows
+            errors = {"analysis_id": f"{said[:1].upper()}{said[1:]} {exc.hint}"}
     return _after_post(request, uid, step, user, form, errors, logged_now=not errors)
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
-from hipcoach.store import videos
+from hipcoach.store import camera_logs, videos
+from hipcoach.store.errors import Conflict
 from hipcoach.web.api_videos import check_target, save_upload
 from hipcoach.web.deps import Id
-from hipcoach.web.pages.render import CheckedForm, PageUser, render
+from hipcoach.web.pages.field_errors import field_errors
+from hipcoach.web.pages.render import CheckedForm, PageUser, RunnerUser, render
 from hipcoach.web.pages.report_view import fault_lines, paragraphs, screen_rows
 
 router = APIRouter(include_in_schema=False)
@@ -82,11 +87,22 @@ def upload(request: Request, user: PageUser, form: CheckedForm):
     return RedirectResponse(f"/videos/{analysis_id}", status_code=303)
 
 
-def _report_context(analysis) -> dict:
-    """What _analysis_status.html reads: the report as rows and paragraphs, and where its files are."""
+def _report_context(db, user, analysis) -> dict:
+    """What _analysis_status.html reads: the report as rows and paragraphs, where its files are, and
+    the sets it counted (or, for the runner's own finished exercise clip, the form adding it to today's
+    session)."""
     report = analysis.report or {}
+    done_exercise = analysis.status == "done" and analysis.kind == "exercise"
+    counted = camera_logs.sets_counted_by(db, user, analysis.id) if done_exercise else []
     return {
         "analysis": analysis,
+        "live": analysis.video_id is None,
+        "counted_sets": counted,
+        "offer_session": done_exercise and user.id == analysis.user_id and not counted,
+        "per_side": camera_logs.counted_per_side(report) if done_exercise else {},
+        "added": None,
+        "add_errors": {},
+        "add_values": {},
         "report": report,
         "faults": fault_lines(report) if analysis.kind == "exercise" else [],
         "screen_rows": screen_rows(report) if analysis.kind == "screen" else [],
@@ -95,18 +111,51 @@ def _report_context(analysis) -> dict:
     }
 
 
-@router.get("/videos/{analysis_id}")
-def analysis_page(request: Request, analysis_id: Id, user: PageUser):
+def _analysis_page(request: Request, user, analysis_id: int, status: int = 200, **over):
+    """The report page; a live camera set's analysis has no video, so no name, player or delete."""
     with request.app.state.database.transaction(write=False) as db:
         analysis = videos.get_analysis(db, user, analysis_id)
-        video_name = videos.get_video(db, user, analysis.video_id).original_name
-    return render(request, "analysis.html", user=user, video_name=video_name, **_report_context(analysis))
+        video_name = None
+        if analysis.video_id is not None:
+            video_name = videos.get_video(db, user, analysis.video_id).original_name
+        context = _report_context(db, user, analysis) | over
+    return render(request, "analysis.html", status, user=user, video_name=video_name, **context)
+
+
+@router.get("/videos/{analysis_id}")
+def analysis_page(request: Request, analysis_id: Id, user: PageUser):
+    return _analysis_page(request, user, analysis_id)
+
+
+@router.post("/videos/{analysis_id}/add-to-session")
+def add_to_session(request: Request, analysis_id: Id, user: RunnerUser, form: CheckedForm):
+    """The clip's reps per side become today's sets, with the pain (and effort) typed beside the
+    button; sent again it logs nothing more (the sets' keys come from the analysis and side). The
+    answer is the page itself with what was logged, so a reload changes nothing either."""
+    values = {k: str(form.get(k, "")) for k in ("pain_during", "effort")}
+    try:
+        pain = camera_logs.ClipPainIn(**{k: v for k, v in values.items() if v != ""})
+    except ValidationError as exc:
+        return _analysis_page(
+            request, user, analysis_id, 422, add_errors=field_errors(exc), add_values=values
+        )
+    try:
+        with request.app.state.database.transaction() as db:
+            added = camera_logs.add_to_today(db, user, analysis_id, pain, dt.date.today())
+            added = {"logged": len(added.logged), "already": len(added.already), "no_slot": added.no_slot,
+                     "session_uid": added.session_uid}  # fmt: skip
+    except Conflict as exc:
+        errors = {"session": f"{exc.message} {exc.hint}".strip()}
+        return _analysis_page(request, user, analysis_id, 409, add_errors=errors, add_values=values)
+    return _analysis_page(request, user, analysis_id, added=added)
 
 
 @router.get("/videos/{analysis_id}/status")
 def analysis_status(request: Request, analysis_id: Id, user: PageUser):
     """The part of the page htmx polls (every second while the job runs): a progress bar until the job
-    ends, then the report or its message. One query: the video's name is only in the page's heading."""
+    ends, then the report or its message. The video's name is only in the page's heading, so it is not
+    read here."""
     with request.app.state.database.transaction(write=False) as db:
         analysis = videos.get_analysis(db, user, analysis_id)
-    return render(request, "_analysis_status.html", user=user, **_report_context(analysis))
+        context = _report_context(db, user, analysis)
+    return render(request, "_analysis_status.html", user=user, **context)
