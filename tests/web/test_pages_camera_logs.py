@@ -188,6 +188,14 @@ def test_the_guided_set_form_carries_the_live_analysis_and_the_pages_mark_the_se
     assert re.search(r'id="counted-sets"><li>[^<]*, set 1: 3 reps, hold 2 s, pain 1/10</li>', report.text)
     assert coach_pages.get(f"/videos/{theirs}").status_code == 404  # not a runner of theirs
 
+    # The runner may delete the live set's landmarks and report: the set stays logged, unlinked.
+    asked = me.post(f"/videos/{mine}/delete", data={"csrf_token": csrf})
+    assert "this live camera set&#39;s landmarks" in asked.text
+    gone = me.post(f"/videos/{mine}/delete", data={"csrf_token": csrf, "confirm": "yes"})
+    assert gone.status_code == 200 and me.get(f"/videos/{mine}").status_code == 404
+    [kept] = me.get(f"/api/v1/runners/{my_id}/set-logs").json()
+    assert kept["id"] == saved["id"] and kept["analysis_id"] is None
+
 
 def _upload(client, csrf, target="exercise:clamshell") -> int:
     form = {"csrf_token": csrf, "target": target}

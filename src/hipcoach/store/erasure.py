@@ -19,7 +19,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from hipcoach.store.access import require_runner, writable
-from hipcoach.store.models import Analysis, Base, Screen, User, Video
+from hipcoach.store.models import Analysis, Base, Screen, SetLog, User, Video
 
 
 class Leftovers(NamedTuple):
@@ -30,16 +30,21 @@ class Leftovers(NamedTuple):
 
 
 def delete_analysis(db: Session, actor: User, analysis_id: int) -> Leftovers:
-    """The runner's own video, its analysis and screen result; a coach or a stranger gets NotFound."""
+    """The runner's own video (or live camera set), its analyses and screen result; a coach or a
+    stranger gets NotFound. Sets counted by it stay logged, no longer linked (the key is SET NULL)."""
     require_runner(actor, "delete videos")
     analysis = writable(db, actor, Analysis, analysis_id, "video")
-    video = db.get(Video, analysis.video_id)
-    ids = list(db.scalars(select(Analysis.id).where(Analysis.video_id == video.id)))
+    video = db.get(Video, analysis.video_id) if analysis.video_id is not None else None
+    ids = [analysis.id]
+    if video is not None:
+        ids = list(db.scalars(select(Analysis.id).where(Analysis.video_id == video.id)))
+    db.execute(update(SetLog).where(SetLog.analysis_id.in_(ids)).values(analysis_id=None))
     db.execute(delete(Screen).where(Screen.analysis_id.in_(ids)))
     db.execute(delete(Analysis).where(Analysis.id.in_(ids)))
-    db.execute(delete(Video).where(Video.id == video.id))
+    if video is not None:
+        db.execute(delete(Video).where(Video.id == video.id))
     db.expunge(analysis)
-    return Leftovers([video.stored_path] if video.stored_path else [], ids)
+    return Leftovers([video.stored_path] if video is not None and video.stored_path else [], ids)
 
 
 def delete_account(db: Session, actor: User) -> Leftovers:

@@ -167,7 +167,7 @@ class LinkOut(_Out):
 class AnalysisOut(_Out):
     id: int
     user_id: int
-    video_id: int
+    video_id: int | None = Field(description="None for a live camera set (landmarks only, no video)")
     kind: str
     target: str
     status: str

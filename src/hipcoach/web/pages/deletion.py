@@ -31,7 +31,10 @@ def delete_video(request: Request, analysis_id: Id, user: RunnerUser, form: Chec
     if not confirmed(form):
         with request.app.state.database.transaction(write=False) as db:
             analysis = videos.get_analysis(db, user, analysis_id)
-            name = videos.get_video(db, user, analysis.video_id).original_name
+            if analysis.video_id is None:
+                name = "this live camera set's landmarks"
+            else:
+                name = videos.get_video(db, user, analysis.video_id).original_name
         return confirm_page(
             request, user, title="Delete this video", question=f"Delete {name} and its analysis?",
             details=("The video, its report, the annotated copy and any screen result go for good; "
