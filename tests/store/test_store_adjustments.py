@@ -56,7 +56,7 @@ def test_a_swap_shows_in_the_runners_next_session_with_the_note(database, people
     _, adapted = _next_session(before)
     old = _per_side(adapted).exercise_id
     with database.transaction(write=False) as db:
-        offered = adjustments.options(db, coach, runner.id, old, TODAY)
+        offered = adjustments.options(db, coach, runner.id, TODAY)[old]
     assert offered and offered[0].relation in ("regression", "progression", "same aim")
     new = offered[0].exercise_id
     change = AdjustmentIn(

@@ -61,6 +61,7 @@ class Adjustment:
     note: str = ""
     coach: str = ""  # the coach's name as it was when the change was made
     made_at: dt.datetime | None = None
+    words: str = ""  # summary() as kept for the pages (store/adjustments.as_adjustment fills it in)
 
     def summary(self, catalog: Catalog) -> str:
         """The change in words, for the runner's card and the coach's history."""

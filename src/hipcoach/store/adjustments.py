@@ -14,6 +14,7 @@ the runner will see (when the sides' doses differ, one row per side, each with t
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -21,7 +22,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hipcoach.catalog import load_catalog
-from hipcoach.errors import UserError
 from hipcoach.iso_date import IsoDate
 from hipcoach.plaintext import NoteText, OneLine
 from hipcoach.plans import adjust
@@ -73,12 +73,13 @@ class AdjustmentIn(BaseModel):
 
 
 def as_adjustment(row: ProgrammeAdjustment) -> Adjustment:
-    return Adjustment(
+    made = Adjustment(
         id=row.id, kind=row.kind, start=row.start_date, reason=row.reason, exercise_id=row.exercise_id,
         side=row.side, new_exercise_id=row.new_exercise_id, sets=row.sets, reps=row.reps, hold_s=row.hold_s,
         band=row.band, sessions_per_week=row.sessions_per_week, note=row.note, coach=row.coach_name,
         made_at=row.created_at,
     )  # fmt: skip
+    return replace(made, words=made.summary(load_catalog()))
 
 
 def for_programme(db: Session, programme: Programme) -> list[Adjustment]:
@@ -198,15 +199,18 @@ def _running(programme: Programme):
     return parse_profile(programme.profile_snapshot).running
 
 
-def options(db: Session, actor: User, runner_id: int, exercise_id: str, today: dt.date) -> list[SwapOption]:
-    """What the coach may swap the exercise for (plans/adjust.swap_options), leaving out the exercises
-    the programme already has from today on."""
-    from hipcoach.store.prescriptions import current_plan
+def options(db: Session, actor: User, runner_id: int, today: dt.date) -> dict[str, list[SwapOption]]:
+    """For each exercise of the runner's latest programme from today on, what a coach may swap it for
+    (plans/adjust.swap_options), leaving out the exercises the programme already has then. The runner
+    and a linked coach may read it; only the coach may make the swap."""
+    from hipcoach.store.prescriptions import current_plan  # it reads this module's rows
 
-    programme = _target(db, actor, runner_id)
-    catalog = load_catalog()
-    if exercise_id not in catalog.exercises:
-        raise UserError(f"No exercise called {exercise_id!r}.", "Pick one of the programme's exercises.")
+    require_read(db, actor, runner_id)
+    programme = training.latest_programme(db, actor, runner_id)
+    if programme is None:
+        return {}
     plan = current_plan(db, actor, programme).stored
-    taken = {i.exercise_id for w in plan.weeks for s in w.sessions if s.date >= today for i in s.items}
-    return adjust.swap_options(catalog, exercise_id, sorted(taken))
+    ahead = [i.exercise_id for w in plan.weeks for s in w.sessions if s.date >= today for i in s.items]
+    taken = sorted(set(ahead))
+    catalog = load_catalog()
+    return {ex: adjust.swap_options(catalog, ex, taken) for ex in dict.fromkeys(ahead)}

@@ -111,6 +111,17 @@ class LoggedSetBrief(_Out):
     pain_during: int
 
 
+class CoachChangeOut(BaseModel):
+    """A coach's change to an exercise of the programme, as the runner's card shows it."""
+
+    kind: str
+    summary: str
+    reason: str
+    note: str
+    coach: str
+    start_date: dt.date
+
+
 class SessionItemOut(BaseModel):
     exercise_id: str = Field(description="what to do: the plan's exercise, or its regression after a swap")
     side: str
@@ -119,6 +130,9 @@ class SessionItemOut(BaseModel):
     action: Literal["start", "progress", "hold", "regress", "swap"]
     reason: str
     changed: bool
+    coach_changes: list[CoachChangeOut] = Field(
+        [], description="the coach's changes that made this item what it is, oldest first"
+    )
 
 
 class TrainingSessionOut(BaseModel):
