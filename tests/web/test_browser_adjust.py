@@ -1,6 +1,7 @@
 """A coach in a real browser (Debian's Chromium via Playwright, a real server) swaps an exercise of a
 linked runner's programme on the change page; the runner, signed in in the same browser, finds the new
-exercise on their next session's page with the coach's note and reason."""
+exercise on their next session's page with the coach's note and reason; neither page trips the
+Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 from hipcoach.catalog import load_catalog
 from tests.factories import profile_dict
 from tests.web.conftest import PASSWORD, screenshot, sign_up
+from tests.web.test_browser_csp import Watch
 
 TODAY = dt.date.today()
 
@@ -38,6 +40,7 @@ def test_a_coach_swaps_an_exercise_and_the_runners_session_page_shows_it(live_se
         upcoming = next(s for s in sessions if s["date"] >= TODAY.isoformat())
         old = next(i["exercise_id"] for i in upcoming["items"] if i["dose"]["side"] != "both")
 
+    watch = Watch(page)  # and nothing on these pages is refused by the Content-Security-Policy
     _sign_in(page, live_server, "coach@example.org")
     page.goto(f"{live_server}/coach/athletes/{runner.id}")
     page.locator("#adjust-link").click()
@@ -54,6 +57,7 @@ def test_a_coach_swaps_an_exercise_and_the_runners_session_page_shows_it(live_se
     expect(page.locator("#adjust-done")).to_be_visible()
     expect(page.locator("#adjust-history tr[data-kind='swap']")).to_have_count(1)
     screenshot(page, "adjust-1-coach")
+    watch.check("adjust")
 
     _sign_in(page, live_server, "runner@example.org")
     page.goto(f"{live_server}/sessions/{upcoming['uid']}")
@@ -65,3 +69,5 @@ def test_a_coach_swaps_an_exercise_and_the_runners_session_page_shows_it(live_se
     expect(new_card.locator(".coach-reason")).to_contain_text("the old one hurt the front of the hip")
     expect(page.locator(f"#card-{old}-left")).to_have_count(0)
     screenshot(page, "adjust-2-runner")
+    watch.check("adjusted-session")
+    assert watch.documents and all(policy for _, policy in watch.documents)

@@ -182,7 +182,8 @@ def _doses(change: AdjustmentIn, start: dt.date, current, catalog, rules) -> lis
 
 
 def _engine_doses(current, exercise_id: str, side: str | None, start: dt.date) -> dict:
-    """Side -> the dose the engine prescribes for the exercise at the first session from `start`."""
+    """Side -> the dose the engine prescribes for the plan's exercise (its slot: the engine may have
+    swapped it for its regression) at the first session from `start`."""
     out = {}
     for week in current.stored.weeks:
         for session in week.sessions:
@@ -190,7 +191,7 @@ def _engine_doses(current, exercise_id: str, side: str | None, start: dt.date) -
                 continue
             adapted = current.adaptation.session(session.uid)
             for a in adapted.items if adapted else ():
-                if a.exercise_id == exercise_id and side in (None, a.dose.side):
+                if a.slot == exercise_id and side in (None, a.dose.side):
                     out.setdefault(a.dose.side, a.dose)
     return out
 

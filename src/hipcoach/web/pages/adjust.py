@@ -35,8 +35,8 @@ FIELDS = (
 
 
 def _exercises(current, today: dt.date) -> list[dict]:
-    """Each exercise of the programme from today on, in the order of its first session then, with the
-    dose the engine prescribes there on each side."""
+    """Each exercise of the programme from today on (the plan's, which a change names), in the order of
+    its first session then, with the dose the engine prescribes there on each side."""
     catalog = load_catalog()
     found: dict[str, dict] = {}
     for week in current.stored.weeks:
@@ -46,11 +46,14 @@ def _exercises(current, today: dt.date) -> list[dict]:
             adapted = current.adaptation.session(session.uid)
             for a in adapted.items if adapted else ():
                 ex = found.setdefault(
-                    a.exercise_id,
-                    {"id": a.exercise_id, "name": catalog.exercise(a.exercise_id).name, "doses": {},
-                     "from": session.date, "band": catalog.exercise(a.exercise_id).load == "band"},
+                    a.slot,
+                    {"id": a.slot, "name": catalog.exercise(a.slot).name, "doses": {}, "from": session.date,
+                     "band": catalog.exercise(a.slot).load == "band"},
                 )  # fmt: skip
-                ex["doses"].setdefault(a.dose.side, describe_dose(a.dose))
+                done = describe_dose(a.dose)
+                if a.exercise_id != a.slot:  # the engine stepped back to the regression for pain
+                    done = f"on the {catalog.exercise(a.exercise_id).name.lower()} for now, {done}"
+                ex["doses"].setdefault(a.dose.side, done)
     return list(found.values())
 
 
