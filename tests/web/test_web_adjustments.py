@@ -124,6 +124,8 @@ def test_an_unlinked_coach_and_the_runner_are_refused_and_nothing_is_kept(team):
     assert team.as_(team.bob).post(f"/coach/athletes/{team.rita.id}/adjust", data=form).status_code == 404
     # a change without a reason, or starting yesterday, is refused too
     assert _api(team, team.ann, "post", url, json={**body, "reason": ""}).status_code == 422
+    assert _api(team, team.ann, "post", url, json={**body, "reason": "why \ud800"}).status_code == 422
+    assert _api(team, team.ann, "post", url, json={**body, "kind": "swap"}).status_code == 422  # swap to?
     yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
     assert _api(team, team.ann, "post", url, json={**body, "start_date": yesterday}).status_code == 409
     assert _api(team, team.ann, "get", url).json() == []
