@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 
 import pytest
@@ -31,8 +32,9 @@ def team(tmp_path):
         yield t
 
 
-def _api(team, person, method, url, **kw):
-    return getattr(team.as_(person), method)(url, headers={"X-CSRF-Token": person.csrf}, **kw)
+def _api(team, person, method, url, headers_extra=None, **kw):
+    headers = {"X-CSRF-Token": person.csrf, **(headers_extra or {})}
+    return getattr(team.as_(person), method)(url, headers=headers, **kw)
 
 
 def _sessions(team):
@@ -124,7 +126,9 @@ def test_an_unlinked_coach_and_the_runner_are_refused_and_nothing_is_kept(team):
     assert team.as_(team.bob).post(f"/coach/athletes/{team.rita.id}/adjust", data=form).status_code == 404
     # a change without a reason, or starting yesterday, is refused too
     assert _api(team, team.ann, "post", url, json={**body, "reason": ""}).status_code == 422
-    assert _api(team, team.ann, "post", url, json={**body, "reason": "why \ud800"}).status_code == 422
+    lone = json.dumps({**body, "reason": "why \ud800"})  # escaped as JSON allows; no str can hold it
+    sent = _api(team, team.ann, "post", url, content=lone, headers_extra={"content-type": "application/json"})
+    assert sent.status_code == 422
     assert _api(team, team.ann, "post", url, json={**body, "kind": "swap"}).status_code == 422  # swap to?
     yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
     assert _api(team, team.ann, "post", url, json={**body, "start_date": yesterday}).status_code == 409
