@@ -154,3 +154,24 @@ def test_swap_options_offer_regressions_and_progressions_first(catalog):
     assert rest and all(o.relation == "same aim" for o in rest)
     assert "bilateral-bridge" not in [o.exercise_id for o in options]
     assert "standing-band-hip-flexion" not in [o.exercise_id for o in options]  # hip flexors: another aim
+
+
+def test_a_swap_across_laterality_makes_one_item_of_the_two_sides_and_back(catalog, rules, plan):
+    """A one-sided exercise swapped for a two-legged one becomes one 'both legs' item, and back."""
+    s = _sessions(plan)
+    to_both = Adjustment(id=1, kind="swap", start=s[1].date, reason="simpler", exercise_id="clamshell",
+                         new_exercise_id="squat", sets=2, reps=8, hold_s=0)  # fmt: skip
+    adjusted = apply(plan, [to_both], catalog, rules)
+    items = _items(adjusted.plan, s[1].date)
+    assert ("squat", "both") in items and not any(ex == "clamshell" for ex, _ in items)
+    assert len(items) == len(_items(plan, s[1].date)) - 1
+    back = Adjustment(id=2, kind="swap", start=s[2].date, reason="ready", exercise_id="squat",
+                      new_exercise_id="clamshell", sets=3, reps=10, hold_s=2, band="red")  # fmt: skip
+    adjusted = apply(plan, [to_both, back], catalog, rules)
+    # the painful side (the profile's right) first again, as the plan had it
+    assert _items(adjusted.plan, s[2].date)[:2] == [("clamshell", "right"), ("clamshell", "left")]
+    assert {(b.exercise_id, b.side, b.start) for b in adjusted.baselines} == {
+        ("squat", "both", s[1].date),
+        ("clamshell", "left", s[2].date),
+        ("clamshell", "right", s[2].date),
+    }

@@ -183,10 +183,12 @@ def _apply_one(plan: Plan, weeks, adj: Adjustment, catalog: Catalog, rules: Rule
             r.why, r.changes = f"{why}: {adj.reason}", [*r.changes, adj]
             keys.add(r.dose.side)
         return [Baseline(ex.id, side, adj.start, _first_dose(rows, side), why) for side in sorted(keys)]
-    return _swap(ahead, ex, adj, catalog, rules, why)
+    return _swap(plan, ahead, ex, adj, catalog, rules, why)
 
 
-def _swap(ahead: list[_Day], ex: Exercise, adj: Adjustment, catalog, rules, why) -> list[Baseline]:
+def _swap(
+    plan: Plan, ahead: list[_Day], ex: Exercise, adj: Adjustment, catalog, rules, why
+) -> list[Baseline]:
     new = catalog.exercise(adj.new_exercise_id)
     if new.id == ex.id:
         raise AdjustmentError(f"That is the {ex.name.lower()} already.")
@@ -199,6 +201,7 @@ def _swap(ahead: list[_Day], ex: Exercise, adj: Adjustment, catalog, rules, why)
         )
     _check_dose(adj, new)
     sides = ("both",) if new.laterality == "bilateral" else ("left", "right")
+    emphasis = plan.affected_side or plan.weaker_side
     made: dict[str, Dose] = {}
     for d in ahead:
         out, done = [], False
@@ -208,7 +211,8 @@ def _swap(ahead: list[_Day], ex: Exercise, adj: Adjustment, catalog, rules, why)
                 continue
             if done:  # the other side of the old exercise: the new one's rows are in already
                 continue
-            order = sides if len(sides) == 1 or r.dose.side != "right" else ("right", "left")
+            first = r.dose.side if r.dose.side != "both" else emphasis  # the emphasised side first
+            order = sides if len(sides) == 1 or first != "right" else ("right", "left")
             for side in order:
                 dose = swap_dose(new, side, adj, rules)
                 made.setdefault(side, dose)
