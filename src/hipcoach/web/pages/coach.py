@@ -109,14 +109,14 @@ def athlete_page(request: Request, athlete_id: Id, user: PageUser):
         summary = progress(db, user, athlete_id, today)
         latest_screening = screening.latest_screening(db, user, athlete_id)
         history = coaching.athlete_triage(db, user, athlete_id, today)
-        changes = [(r, as_adjustment(r)) for r in adjustments.history(db, user, athlete_id)]
+        programme_changes = [(r, as_adjustment(r)) for r in adjustments.history(db, user, athlete_id)]
     weeks = _weeks(current, sets_by_day, today) if current else []
     off_plan = sorted(sets_by_day.items())  # days with sets but no session of the programme
     return render(
         request, "coach_athlete.html", user=user, athlete=athlete, signals=signals, **WINDOW,
         programme=programme, weeks=weeks, off_plan=off_plan, checkins=sorted(checkins, key=lambda c: c.date),
         analyses=recent, screening=latest_screening, triage=history, **progress_view(summary),
-        changes=changes,
+        programme_changes=programme_changes,
     )  # fmt: skip
 
 
