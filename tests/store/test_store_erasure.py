@@ -11,7 +11,7 @@ from hipcoach.plans.red_flags import RED_FLAG_IDS
 from hipcoach.store import accounts, erasure, jobs, password_reset, training, videos
 from hipcoach.store.errors import Forbidden, NotFound
 from hipcoach.store.inputs import CheckInIn, SetLogIn
-from hipcoach.store.models import Base, CoachLink, Invitation, TriageSeen, User
+from hipcoach.store.models import Base, CoachLink, Invitation, ProgrammeAdjustment, TriageSeen, User
 from hipcoach.store.screening import record_screening
 from tests.factories import profile_dict
 
@@ -21,7 +21,10 @@ def _fill(db, runner, coach, data_dir, n: int) -> int:
     with its analysis folder and screen result, a token, a session, a reset link, a coach's seen mark."""
     yesterday = dt.date.today() - dt.timedelta(days=1)
     training.save_profile(db, runner, profile_dict(start_date=(yesterday - dt.timedelta(days=7)).isoformat()))
-    training.create_programme(db, runner)
+    programme = training.create_programme(db, runner)
+    db.add(ProgrammeAdjustment(programme_id=programme.id, user_id=runner.id, coach_id=coach.id,
+                               coach_name=coach.display_name, kind="note", start_date=yesterday,
+                               exercise_id="clamshell", note="slowly", reason="form"))  # fmt: skip
     for i in range(3):
         entry = SetLogIn(client_key=f"erase-{n}-{i}xx", date=yesterday, exercise_id="clamshell", side="left",
                          set_number=i + 1, reps=10, pain_during=2)  # fmt: skip

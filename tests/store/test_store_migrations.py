@@ -102,7 +102,7 @@ def test_upgrade_from_0002_keeps_corrections_and_adds_the_screenings_table(db_ur
     assert "screenings" in inspect(engine).get_table_names()
     columns = {c["name"] for c in inspect(engine).get_columns("set_logs")}
     assert {"replaced_at", "replaces_id"} <= columns
-    assert current_revision(engine) == head_revision(engine) == "0008"
+    assert current_revision(engine) == head_revision(engine) == "0009"
     engine.dispose()
 
 
@@ -127,4 +127,17 @@ def test_upgrade_from_0005_adds_the_password_resets_table_and_downgrade_removes_
     }
     command.downgrade(alembic_config(engine), "0005")
     assert "password_resets" not in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_upgrade_from_0008_adds_the_programme_adjustments_table_and_downgrade_removes_it(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0008")
+    assert "programme_adjustments" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert {"kind", "start_date", "reason", "note", "coach_name"} <= {
+        c["name"] for c in inspect(engine).get_columns("programme_adjustments")
+    }
+    command.downgrade(alembic_config(engine), "0008")
+    assert "programme_adjustments" not in inspect(engine).get_table_names()
     engine.dispose()

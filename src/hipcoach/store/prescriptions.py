@@ -8,6 +8,10 @@ edited in place: a new set or a correction is a new row, a removal only marks th
 what changed since the kept result is the rows with a higher id, the rows newly marked replaced and the
 check-ins that differ; the replay resumes from the earliest day among them (nearly always today), and
 starts over only when rows went missing.
+
+A coach's changes (store/adjustments.py) are applied to the stored plan before the replay (plans/
+adjust.py), so the engine works from the adjusted plan. Changes are only ever added, each from a
+day on: a new one makes the replay resume from its start day (sessions before it are untouched).
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hipcoach.catalog import load_catalog
+from hipcoach.plans import adjust
 from hipcoach.plans.adapt import Adaptation, adapt, adapted_plan, resume
+from hipcoach.plans.profile import parse_profile
 from hipcoach.plans.programme import Plan
 from hipcoach.plans.rules import load_rules
-from hipcoach.store import training
+from hipcoach.store import adjustments, training
 from hipcoach.store.access import require_read
-from hipcoach.store.models import CheckIn, Programme, SetLog, User
+from hipcoach.store.models import CheckIn, Programme, ProgrammeAdjustment, SetLog, User
 
 # Check-ins from this long before the programme's start still give its first "pain before".
 _LOOKBACK = dt.timedelta(days=14)
@@ -35,8 +41,16 @@ _CACHE_SIZE = 512
 
 @dataclass
 class CurrentPlan:
-    stored: Plan  # as made
+    stored: Plan  # as made, with the coach's changes applied (the sessions and their planned doses)
     adaptation: Adaptation
+    original: Plan | None = None  # as made, before any change
+    adjusted: adjust.AdjustedPlan | None = None  # the changes per item, for the cards and the history
+
+    def __post_init__(self) -> None:
+        if self.original is None:
+            self.original = self.stored
+        if self.adjusted is None:
+            self.adjusted = adjust.AdjustedPlan(plan=self.stored)
 
     @cached_property
     def plan(self) -> Plan:
@@ -56,6 +70,7 @@ class _Kept:
     state: _LogState
     checkins: tuple[tuple[dt.date, int], ...]
     current: CurrentPlan
+    changes: tuple[int, int]  # the programme's adjustments: how many, and the highest id
 
 
 def current_plan(db: Session, actor: User, programme: Programme) -> CurrentPlan:
@@ -74,6 +89,12 @@ def current_plan(db: Session, actor: User, programme: Programme) -> CurrentPlan:
             SetLog.user_id == runner
         )
     ).one()
+    changed, last_change = db.execute(
+        select(func.count(ProgrammeAdjustment.id), func.max(ProgrammeAdjustment.id)).where(
+            ProgrammeAdjustment.programme_id == programme.id
+        )
+    ).one()
+    changes = (changed, last_change or 0)
     key = (str(db.get_bind().url), programme.id, programme.created_at)
     with _LOCK:
         kept = _CACHE.get(key)
@@ -82,25 +103,61 @@ def current_plan(db: Session, actor: User, programme: Programme) -> CurrentPlan:
         last_id or 0,
         replaced_rows,
     )
-    if unchanged and kept.checkins == checkins:
+    if unchanged and kept.checkins == checkins and kept.changes == changes:
         return kept.current
     state = _LogState(rows, last_id or 0, _replaced(db, runner))
-    stored = training.programme_plan(db, actor, programme)
+    original = training.programme_plan(db, actor, programme)
     catalog, rules = load_catalog(), load_rules()
-    since = _first_changed_day(db, runner, kept, state, checkins) if kept else None
+    if kept and kept.changes == changes:
+        adjusted = kept.current.adjusted
+    else:
+        adjusted = _adjusted(db, programme, original, catalog, rules)
+    since = None
+    if kept:
+        logs_same = unchanged and kept.checkins == checkins
+        since = dt.date.max if logs_same else _first_changed_day(db, runner, kept, state, checkins)
+        if since is not None and kept.changes != changes:
+            since = _first_changed_adjustment(db, programme, kept.changes, changes, since)
+    stored = adjusted.plan
+    extra = (adjusted.baselines, adjusted.changes)
     if since is None:
         sets = training.list_set_logs(db, actor, runner, since=programme.start_date)
-        adaptation = adapt(stored, sets, dict(checkins), catalog, rules)
+        adaptation = adapt(stored, sets, dict(checkins), catalog, rules, *extra)
     else:
         sets = training.list_set_logs(db, actor, runner, since=max(since, programme.start_date))
-        adaptation = resume(kept.current.adaptation, since, stored, sets, dict(checkins), catalog, rules)
-    current = CurrentPlan(stored=stored, adaptation=adaptation)
+        adaptation = resume(
+            kept.current.adaptation, since, stored, sets, dict(checkins), catalog, rules, *extra
+        )
+    current = CurrentPlan(stored=stored, adaptation=adaptation, original=original, adjusted=adjusted)
     with _LOCK:  # pages run in worker threads
         _CACHE.pop(key, None)
-        _CACHE[key] = _Kept(state, checkins, current)
+        _CACHE[key] = _Kept(state, checkins, current, changes)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
     return current
+
+
+def _adjusted(db: Session, programme: Programme, original: Plan, catalog, rules) -> adjust.AdjustedPlan:
+    made = adjustments.for_programme(db, programme)
+    if not made:
+        return adjust.AdjustedPlan(plan=original)
+    running = (
+        parse_profile(programme.profile_snapshot).running if any(a.kind == "sessions" for a in made) else None
+    )
+    return adjust.apply(original, made, catalog, rules, running)
+
+
+def _first_changed_adjustment(db: Session, programme: Programme, old, new, since: dt.date) -> dt.date | None:
+    """`since`, or the start day of a change made after the kept replay when that is earlier; None
+    (start over) when changes went missing, as what they did is unknown."""
+    added = db.execute(
+        select(func.count(ProgrammeAdjustment.id), func.min(ProgrammeAdjustment.start_date)).where(
+            ProgrammeAdjustment.programme_id == programme.id, ProgrammeAdjustment.id > old[1]
+        )
+    ).one()
+    if new[0] != old[0] + added[0] or added[1] is None:
+        return None
+    return min(since, added[1])
 
 
 def _replaced(db: Session, runner: int) -> frozenset[int]:

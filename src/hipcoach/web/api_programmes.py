@@ -20,6 +20,7 @@ from hipcoach.store.prescriptions import CurrentPlan, current_plan
 from hipcoach.web.deps import DB, Actor, Id, Tx
 from hipcoach.web.problems import problems
 from hipcoach.web.schemas import (
+    CoachChangeOut,
     LoggedSetBrief,
     ProgrammeIn,
     ProgrammeOut,
@@ -194,12 +195,24 @@ def programme_session(programme_id: Id, uid: str, actor: Actor, db: DB) -> Train
                         SessionItemOut(
                             exercise_id=a.exercise_id, side=a.dose.side, dose=a.dose, planned_dose=a.planned,
                             action=a.action, reason=a.reason, changed=a.changed,
+                            coach_changes=[_coach_change(c) for c in a.coach],
                         )
                         for a in adapted.items
                     ],
                     logged=[LoggedSetBrief.model_validate(s, from_attributes=True) for s in logged],
                 )  # fmt: skip
     raise NotFound(f"Programme {programme_id} has no session {uid!r}.")
+
+
+def _coach_change(c) -> CoachChangeOut:
+    return CoachChangeOut(
+        kind=c.kind,
+        summary=c.summary(load_catalog()),
+        reason=c.reason,
+        note=c.note,
+        coach=c.coach,
+        start_date=c.start,
+    )
 
 
 def _current(db: DB, actor: Actor, programme_id: Id) -> CurrentPlan:

@@ -15,7 +15,15 @@ from hipcoach.jobs.queue import make_huey, make_queue
 from hipcoach.jobs.sweep import Sweeper
 from hipcoach.jobs.worker import Worker
 from hipcoach.store.database import Database
-from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
+from hipcoach.web import (
+    api_accounts,
+    api_adjustments,
+    api_backup,
+    api_coaching,
+    api_logs,
+    api_programmes,
+    api_videos,
+)
 from hipcoach.web.body_text import refuse_lone_surrogates
 from hipcoach.web.errors import install_error_handlers
 from hipcoach.web.json_types import refuse_loose_types
@@ -23,6 +31,7 @@ from hipcoach.web.live_assets import install_live_assets
 from hipcoach.web.live_socket import router as live_socket_router
 from hipcoach.web.login_guard import login_url_for
 from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runner, session, today, videos
+from hipcoach.web.pages import adjust as adjust_pages
 from hipcoach.web.pages import live as live_page
 from hipcoach.web.pages.deletion import router as deletion_pages
 from hipcoach.web.pages.error_page import too_large_answer
@@ -67,7 +76,15 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         dependencies=[Depends(refuse_lone_surrogates), Depends(refuse_loose_types)],
     )
     app.state.settings, app.state.database, app.state.jobs = settings, database, queue
-    for module in (api_accounts, api_programmes, api_logs, api_coaching, api_videos, api_backup):
+    for module in (
+        api_accounts,
+        api_programmes,
+        api_logs,
+        api_coaching,
+        api_videos,
+        api_backup,
+        api_adjustments,
+    ):
         app.include_router(module.router)
     for router in (
         auth.router, runner.router, today.router, session.router, checkins.router, coach.router,
@@ -82,6 +99,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
     app.include_router(live_socket_router)
     install_live_assets(app)  # before /static: /static/vendor/tasks-vision is the npm folder
     app.include_router(invitation_pages)  # pending invitations and /join/<code>
+    app.include_router(adjust_pages.router)  # a coach changing an athlete's programme
     app.mount(
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
     )

@@ -113,6 +113,17 @@ class LoggedSetBrief(_Out):
     analysis_id: int | None = Field(None, description="the analysis that counted the set (camera-counted)")
 
 
+class CoachChangeOut(BaseModel):
+    """A coach's change to an exercise of the programme, as the runner's card shows it."""
+
+    kind: str
+    summary: str
+    reason: str
+    note: str
+    coach: str
+    start_date: dt.date
+
+
 class SessionItemOut(BaseModel):
     exercise_id: str = Field(description="what to do: the plan's exercise, or its regression after a swap")
     side: str
@@ -121,6 +132,9 @@ class SessionItemOut(BaseModel):
     action: Literal["start", "progress", "hold", "regress", "swap"]
     reason: str
     changed: bool
+    coach_changes: list[CoachChangeOut] = Field(
+        [], description="the coach's changes that made this item what it is, oldest first"
+    )
 
 
 class TrainingSessionOut(BaseModel):

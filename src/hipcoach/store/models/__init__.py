@@ -1,6 +1,7 @@
 """Every table, importable from one place (Alembic and the queries use this)."""
 
 from hipcoach.store.models.accounts import ApiToken, CoachLink, Invitation, LoginSession, PasswordReset, User
+from hipcoach.store.models.adjustments import ProgrammeAdjustment
 from hipcoach.store.models.base import Base
 from hipcoach.store.models.media import Analysis, Screen, Video
 from hipcoach.store.models.screening import Screening
@@ -17,6 +18,7 @@ __all__ = [
     "LoginSession",
     "PasswordReset",
     "Programme",
+    "ProgrammeAdjustment",
     "RunnerProfile",
     "Screen",
     "Screening",

@@ -18,7 +18,8 @@ from hipcoach.catalog import load_catalog
 from hipcoach.plans.progress import describe_dose
 from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
 from hipcoach.plans.rules import load_rules
-from hipcoach.store import coaching, prescriptions, screening, training, videos
+from hipcoach.store import adjustments, coaching, prescriptions, screening, training, videos
+from hipcoach.store.adjustments import as_adjustment
 from hipcoach.store.progress import progress
 from hipcoach.web.deps import Id
 from hipcoach.web.pages import invitations
@@ -108,12 +109,14 @@ def athlete_page(request: Request, athlete_id: Id, user: PageUser):
         summary = progress(db, user, athlete_id, today)
         latest_screening = screening.latest_screening(db, user, athlete_id)
         history = coaching.athlete_triage(db, user, athlete_id, today)
+        programme_changes = [(r, as_adjustment(r)) for r in adjustments.history(db, user, athlete_id)]
     weeks = _weeks(current, sets_by_day, today) if current else []
     off_plan = sorted(sets_by_day.items())  # days with sets but no session of the programme
     return render(
         request, "coach_athlete.html", user=user, athlete=athlete, signals=signals, **WINDOW,
         programme=programme, weeks=weeks, off_plan=off_plan, checkins=sorted(checkins, key=lambda c: c.date),
         analyses=recent, screening=latest_screening, triage=history, **progress_view(summary),
+        programme_changes=programme_changes,
     )  # fmt: skip
 
 
