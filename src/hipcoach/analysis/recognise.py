@@ -5,6 +5,10 @@ views, the movement signature in analysers.toml), so recognising an exercise is 
 whether the clip fits and how well; there is no second model of the exercises to drift from the first.
 A candidate "matches" exactly when analysing the clip as that exercise would be accepted; its score
 (0-1, 0.5 at the edge of acceptance) grows with how far the reps keep inside the signature's bounds.
+
+`--exercise auto` (CLI) and "recognise it" (web upload) analyse a clip as its best match; a clip
+analysed as a chosen exercise also gets the recognition, so the report can warn when the clip looks
+more like another exercise than the one chosen.
 """
 
 from __future__ import annotations
@@ -16,9 +20,13 @@ from hipcoach.analysis.coach import Prepared, movement, prepare
 from hipcoach.analysis.matching import MARGIN_CAP
 from hipcoach.analysis.specs import load_specs
 from hipcoach.catalog import load_catalog
+from hipcoach.errors import UserError
 from hipcoach.motion.posetrack import PoseTrack
 
 SCHEMA = "hipcoach.recognition/1"
+AUTO = "auto"  # the exercise id that asks for recognition
+TOP = 3  # candidates shown to the user
+KEYS = ("id", "name", "score", "matches", "reps", "reason")  # of a candidate, in a report
 
 
 @dataclass(frozen=True)
@@ -26,20 +34,66 @@ class Recognition:
     best: str | None  # the exercise id, or None when no analyser accepts the clip
     candidates: list[dict[str, Any]]  # every analyser, best first: id, name, score, matches, reps, reason
 
-    def report(self, track: PoseTrack, view: str) -> dict[str, Any]:
-        names = load_catalog().exercises
+    def note(self) -> str:
         if self.best:
-            note = f"This clip shows a {names[self.best].name.lower()}."
-        else:
-            note = "This clip does not look like any exercise the video coach can analyse."
+            return f"This clip shows a {load_catalog().exercises[self.best].name.lower()}."
+        return "This clip does not look like any exercise the video coach can analyse."
+
+    def report(self, track: PoseTrack, view: str) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA,
             "source": {"name": track.source_name, "sha256": track.source_sha256},
             "view": view,
             "exercise": self.best,
-            "note": note,
+            "note": self.note(),
             "candidates": self.candidates,
         }
+
+    def summary(self, chosen: str | None = None) -> dict[str, Any]:
+        """The block an analysis report carries (`report["recognition"]`): how the clip was recognised
+        (chosen None: `--exercise auto`) or, for a chosen exercise, whether it looks like another one."""
+        out: dict[str, Any] = {
+            "mode": AUTO if chosen is None else "chosen",
+            "exercise": self.best,
+            "note": self.note(),
+            "candidates": [{k: c[k] for k in KEYS} for c in self.candidates[:TOP]],
+            "warning": None,
+        }
+        if chosen is not None and self.best is not None and self.best != chosen:
+            names = load_catalog().exercises
+            mine = next((c for c in self.candidates if c["id"] == chosen), None)
+            best = self.candidates[0]
+            also = f" (score {mine['score']:.2f})" if mine else ""
+            out["warning"] = (
+                f"This clip looks more like a {best['name'].lower()} (score {best['score']:.2f}) than the "
+                f"{names[chosen].name.lower()} chosen{also}. Check the exercise chosen; the counts below "
+                f"read it as a {names[chosen].name.lower()}."
+            )
+        return out
+
+    def no_match_message(self) -> tuple[str, str]:
+        """(message, hint) for a clip that is none of the catalogue's exercises."""
+        near = [c for c in self.candidates if c["score"] > 0][:TOP]
+        closest = "; ".join(f"{c['name'].lower()} {c['score']:.2f} ({_why(c)})" for c in near)
+        message = self.note() + (f" Closest: {closest}." if closest else " No exercise's movement was found.")
+        hint = (
+            "Film one of the catalogue's exercises (`hipcoach exercises` lists them), or give --exercise "
+            "ID to analyse it as a particular one and see why it does not fit."
+        )
+        return message, hint
+
+
+REASONS = {
+    "wrong_posture": "wrong posture",
+    "wrong_view": "not measurable from this camera",
+    "no_movement": "no rep found",
+    "both_legs_move": "both legs move",
+    "wrong_movement": "the movement differs",
+}
+
+
+def _why(c: dict[str, Any]) -> str:
+    return "matches" if c["matches"] else REASONS.get(c["reason"], c["reason"] or "no match")
 
 
 def _score(fit: float) -> float:
@@ -72,3 +126,12 @@ def recognise(prep: Prepared) -> Recognition:
 def recognise_track(track: PoseTrack) -> Recognition:
     """Raises UserError for a track with nobody in it."""
     return recognise(prepare(track))
+
+
+class NotRecognised(UserError):
+    """`--exercise auto` on a clip that is none of the catalogue's exercises; the recognition is kept."""
+
+    def __init__(self, recognition: Recognition, report: dict[str, Any]):
+        super().__init__(*recognition.no_match_message())
+        self.recognition = recognition
+        self.report = report

@@ -7,6 +7,7 @@ Progress is reported as (stage, fraction) with stages "pose", "analyse" and "vid
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -75,13 +76,27 @@ def analyse_to_folder(
     threads: int | None = None,
 ) -> dict[str, Any]:
     """Analyse `source` (video or .npz track) as `exercise_id` into `out_dir`; returns the JSON report.
-    Raises NotMatching (after writing the report) when the clip does not show the exercise."""
-    from hipcoach.analysis.coach import analyse_track, spec_for
+    `exercise_id` "auto" analyses it as the exercise it is recognised as. Either way the report carries
+    the recognition (`report["recognition"]`, with a warning when a chosen exercise is not the clip's
+    best match). Raises NotMatching (after writing the report) when the clip does not show the exercise,
+    NotRecognised (after writing the recognition) when with "auto" it shows none of them."""
+    from hipcoach.analysis.coach import analyse_track, prepare, spec_for
+    from hipcoach.analysis.recognise import AUTO, NotRecognised, recognise
 
-    spec_for(exercise_id)  # an unknown exercise fails before any slow work
+    auto = exercise_id == AUTO
+    if not auto:
+        spec_for(exercise_id)  # an unknown exercise fails before any slow work
     track, made_from = load_or_estimate(Path(source), progress, threads)
     video = video or made_from
-    result = analyse_track(track, exercise_id)
+    prep = prepare(track)
+    recognition = recognise(prep)
+    if auto and recognition.best is None:
+        report = recognition.report(track, prep.view.view)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "recognition.json").write_text(json.dumps(report, indent=2))
+        raise NotRecognised(recognition, report)
+    result = analyse_track(track, recognition.best if auto else exercise_id, prepared=prep)
+    result.report["recognition"] = recognition.summary(None if auto else exercise_id)
     title = _title(result.report)
     matched = result.report["status"] == "ok"
     report = _finish(
