@@ -13,8 +13,10 @@ more like another exercise than the one chosen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+import numpy as np
 
 from hipcoach.analysis.coach import Prepared, movement, prepare
 from hipcoach.analysis.matching import MARGIN_CAP
@@ -135,3 +137,61 @@ class NotRecognised(UserError):
         super().__init__(*recognition.no_match_message())
         self.recognition = recognition
         self.report = report
+
+
+def _fits(track: PoseTrack, exercise_id: str | None) -> tuple[bool, float]:
+    """(matches, fit) of one person's track as `exercise_id`, or as its best match (None: auto)."""
+    try:
+        prep = prepare(track)
+    except UserError:
+        return False, float("-inf")
+    if exercise_id is None:
+        moves = [movement(prep, ex) for ex in load_specs()]
+    else:
+        moves = [movement(prep, exercise_id)]
+    best = max(moves, key=lambda m: (m.mismatch is None, m.fit))
+    return best.mismatch is None, best.fit
+
+
+def follow_exerciser(people: list[PoseTrack], exercise_id: str | None) -> tuple[PoseTrack, dict[str, Any]]:
+    """With several people in view: the track of the one doing `exercise_id` (None: whichever exercise
+    fits best), and what was decided (meta["followed"]). Each person seen without a break is scored by
+    whether their movement is accepted as the exercise and how well it fits its signature, then by how
+    much they move (a helper holding the exerciser still barely moves); segments of the same exerciser
+    found again after a break are joined, someone seen at the same time never is."""
+    from hipcoach.motion.person import merge_segments, motion_amount
+
+    seen = [p for p in people if p.detected.sum() >= 5]
+    if not seen:
+        raise UserError(
+            "Nobody was found in this clip.",
+            "Film with the whole body in view, head to feet, in good light, and try again.",
+        )
+    keys = []
+    for p in seen:
+        matches, fit = _fits(p, exercise_id)
+        keys.append((matches, fit if matches else 0.0, motion_amount(p.landmarks)))
+    order = sorted(range(len(seen)), key=lambda i: keys[i], reverse=True)
+    matching = [i for i in order if keys[i][0]] or order[:1]
+    pick = merge_segments([p.detected.astype(np.int32) - 1 for p in seen], matching)
+    arrays = ("landmarks", "presence", "world")
+    lms, pres, world = (np.full_like(getattr(seen[0], a), np.nan) for a in arrays)
+    for i in set(pick[pick >= 0].tolist()):
+        rows = pick == i
+        lms[rows], pres[rows], world[rows] = (getattr(seen[i], a)[rows] for a in arrays)
+    followed = {
+        "people": len(seen),
+        "segments": [
+            {
+                "frames": int(p.detected.sum()),
+                "matches": keys[i][0],
+                "motion": round(keys[i][2], 3),
+                "followed": bool((pick == i).any()),
+            }
+            for i, p in enumerate(seen)
+        ],
+    }
+    from hipcoach.motion.person import person_jumps
+
+    meta = dict(seen[0].meta) | {"followed": followed, "person_jumps": person_jumps(lms, seen[0].timestamps)}
+    return replace(seen[0], landmarks=lms, presence=pres, world=world, meta=meta), followed

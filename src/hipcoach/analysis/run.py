@@ -48,6 +48,23 @@ def load_or_estimate(
     return estimate_video(source, progress=report, threads=threads), source
 
 
+def _follow_exerciser(
+    source: Path, track: PoseTrack, exercise_id: str | None, progress: Progress | None, threads: int | None
+) -> PoseTrack:
+    """Several people were seen: find the pose again keeping everyone, and follow the one doing the
+    exercise (analysis.recognise.follow_exerciser) rather than whoever the one-person tracker locked on."""
+    from hipcoach.analysis.recognise import follow_exerciser
+    from hipcoach.motion.pose import estimate_video
+
+    report = (lambda done, total: progress("pose", done / max(total, 1))) if progress else None
+    people: list[PoseTrack] = []
+    seen = min(int(track.meta["people_seen"]), 3)
+    estimate_video(source, progress=report, threads=threads, max_people=seen, people=people)
+    followed, _ = follow_exerciser(people, exercise_id)
+    followed.meta["people_seen"] = max(seen, int(followed.meta.get("people_seen") or 0))
+    return followed
+
+
 def _finish(result: Result, out_dir: Path, title: str, video, track, unit: str, progress) -> dict[str, Any]:
     from hipcoach.reports.folder import write_folder
 
@@ -87,6 +104,8 @@ def analyse_to_folder(
     if not auto:
         spec_for(exercise_id)  # an unknown exercise fails before any slow work
     track, made_from = load_or_estimate(Path(source), progress, threads)
+    if made_from is not None and (track.meta.get("people_seen") or 0) > 1:
+        track = _follow_exerciser(made_from, track, None if auto else exercise_id, progress, threads)
     video = video or made_from
     prep = prepare(track)
     recognition = recognise(prep)
