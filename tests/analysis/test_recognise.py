@@ -10,16 +10,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from benchmarks.bench_recognise import synthetic_track
+from benchmarks.bench_recognise import REAL, synthetic_track
 from benchmarks.coach_grid import cases
-from benchmarks.confusion_grid import REAL_CLIPS
 from hipcoach.analysis.coach import prepare
 from hipcoach.analysis.recognise import recognise
 from hipcoach.motion.synthetic import generate
 from tests.factories import run_cli
-
-# The README's four single-leg stance cameras: balancing on one leg, no exercise of the catalogue.
-REAL = REAL_CLIPS | {"single_leg_stance_cam03.mp4": None, "single_leg_stance_cam04.mp4": None}
 
 
 def test_auto_prints_the_candidates_and_analyses_the_clip_as_the_exercise_it_shows(tmp_path):
