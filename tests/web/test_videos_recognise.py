@@ -12,6 +12,7 @@ from hipcoach.analysis import recognise as recognise_module
 from hipcoach.motion.synthetic import generate
 from hipcoach.web.app import create_app
 from tests.web.conftest import csrf_in, make_settings, sign_up_through_pages
+from tests.web.test_pages_live import runner  # noqa: F401 - a runner with a programme and its sessions
 
 
 @pytest.fixture
@@ -80,3 +81,12 @@ def test_the_api_accepts_auto_as_an_exercise(runner_page):
     check_target("exercise", "auto")
     with pytest.raises(Exception, match="not an exercise id"):
         check_target("exercise", "nope")
+
+
+def test_a_session_step_links_to_the_upload_with_its_exercise_chosen(runner):  # noqa: F811
+    client, uid, n, item, _ = runner
+    step = client.get(f"/sessions/{uid}/guided/{n}").text
+    link = f"/videos?exercise={item['exercise_id']}"
+    assert f'href="{link}" data-video-link' in step
+    page = client.get(link).text
+    assert f'value="exercise:{item["exercise_id"]}" selected' in page and 'id="from-step"' in page
