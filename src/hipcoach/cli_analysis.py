@@ -60,7 +60,26 @@ def _rep_table(report: dict[str, Any]) -> Table:
     return table
 
 
+def _print_recognition(rec: dict[str, Any]) -> None:
+    """What `--exercise auto` recognised (or a chosen exercise's warning), with the top candidates."""
+    from hipcoach.analysis.recognise import REASONS
+
+    if rec.get("mode") == "chosen" and not rec.get("warning"):
+        return
+    table = Table(title=rec["note"], title_justify="left")
+    for col in ("candidate", "score", "matches", "reps"):
+        table.add_column(col, justify="left" if col == "candidate" else "right")
+    for c in rec["candidates"]:
+        matches = "yes" if c["matches"] else REASONS.get(c.get("reason"), "no")
+        table.add_row(c["name"], f"{c['score']:.2f}", matches, str(c["reps"]))
+    out.print(table)
+    if rec.get("warning"):
+        err.print(f"Warning: {rec['warning']}", highlight=False, markup=False)
+
+
 def _print_analysis(report: dict[str, Any], folder: Path) -> None:
+    if report.get("recognition"):
+        _print_recognition(report["recognition"])
     s = report["summary"]
     out.print(_rep_table(report))
     parts = [f"{side} {s[f'reps_{side}']}" for side in ("left", "right") if s[f"reps_{side}"]]
@@ -116,14 +135,23 @@ def register(app: typer.Typer) -> None:
             metavar="VIDEO",
             help="Video of the exercise, a pose track (.npz) or an OpenPose keypoint folder.",
         ),
-        exercise: str = typer.Option(..., "--exercise", "-e", help="Catalogue id, e.g. clamshell."),
+        exercise: str = typer.Option(
+            ...,
+            "--exercise",
+            "-e",
+            help="Catalogue id, e.g. clamshell, or auto: recognise which exercise the clip shows.",
+        ),
         output: Path = typer.Option(None, "-o", "--output", help="Report folder [VIDEO.analysis]."),
         video: Path = typer.Option(None, "--video", help="With a .npz track: the video to annotate."),
         json_out: bool = typer.Option(False, "--json", help="Print the JSON report to stdout."),
         no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video (faster)."),
         threads: int = typer.Option(None, "--threads", min=1, max=8, help="Pose inference threads."),
     ) -> None:
-        """Count reps per side, measure range and holds, and flag form faults, into a report folder."""
+        """Count reps per side, measure range and holds, and flag form faults, into a report folder.
+
+        With --exercise auto the clip is first recognised (top candidates and their scores are printed)
+        and analysed as the exercise it shows; a clip that shows none of them stops with that message."""
+        from hipcoach.analysis.recognise import NotRecognised
         from hipcoach.analysis.run import NotMatching, analyse_to_folder
 
         folder = output or source.with_suffix(".analysis")
@@ -136,6 +164,12 @@ def register(app: typer.Typer) -> None:
         except NotMatching as exc:
             if json_out:
                 typer.echo(json.dumps(exc.report, indent=2))
+            raise
+        except NotRecognised as exc:
+            if json_out:
+                typer.echo(json.dumps(exc.report, indent=2))
+            else:
+                _print_recognition(exc.recognition.summary())
             raise
         if json_out:
             typer.echo(json.dumps(report, indent=2))

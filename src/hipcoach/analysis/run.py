@@ -7,6 +7,7 @@ Progress is reported as (stage, fraction) with stages "pose", "analyse" and "vid
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,23 @@ def load_or_estimate(
     return estimate_video(source, progress=report, threads=threads), source
 
 
+def _follow_exerciser(
+    source: Path, track: PoseTrack, exercise_id: str | None, progress: Progress | None, threads: int | None
+) -> PoseTrack:
+    """Several people were seen: find the pose again keeping everyone, and follow the one doing the
+    exercise (analysis.recognise.follow_exerciser) rather than whoever the one-person tracker locked on."""
+    from hipcoach.analysis.recognise import follow_exerciser
+    from hipcoach.motion.pose import estimate_video
+
+    report = (lambda done, total: progress("pose", done / max(total, 1))) if progress else None
+    people: list[PoseTrack] = []
+    seen = min(int(track.meta["people_seen"]), 3)
+    estimate_video(source, progress=report, threads=threads, max_people=seen, people=people)
+    followed, _ = follow_exerciser(people, exercise_id)
+    followed.meta["people_seen"] = max(seen, int(followed.meta.get("people_seen") or 0))
+    return followed
+
+
 def _finish(result: Result, out_dir: Path, title: str, video, track, unit: str, progress) -> dict[str, Any]:
     from hipcoach.reports.folder import write_folder
 
@@ -75,13 +93,29 @@ def analyse_to_folder(
     threads: int | None = None,
 ) -> dict[str, Any]:
     """Analyse `source` (video or .npz track) as `exercise_id` into `out_dir`; returns the JSON report.
-    Raises NotMatching (after writing the report) when the clip does not show the exercise."""
-    from hipcoach.analysis.coach import analyse_track, spec_for
+    `exercise_id` "auto" analyses it as the exercise it is recognised as. Either way the report carries
+    the recognition (`report["recognition"]`, with a warning when a chosen exercise is not the clip's
+    best match). Raises NotMatching (after writing the report) when the clip does not show the exercise,
+    NotRecognised (after writing the recognition) when with "auto" it shows none of them."""
+    from hipcoach.analysis.coach import analyse_track, prepare, spec_for
+    from hipcoach.analysis.recognise import AUTO, NotRecognised, recognise
 
-    spec_for(exercise_id)  # an unknown exercise fails before any slow work
+    auto = exercise_id == AUTO
+    if not auto:
+        spec_for(exercise_id)  # an unknown exercise fails before any slow work
     track, made_from = load_or_estimate(Path(source), progress, threads)
+    if made_from is not None and (track.meta.get("people_seen") or 0) > 1:
+        track = _follow_exerciser(made_from, track, None if auto else exercise_id, progress, threads)
     video = video or made_from
-    result = analyse_track(track, exercise_id)
+    prep = prepare(track)
+    recognition = recognise(prep)
+    if auto and recognition.best is None:
+        report = recognition.report(track, prep.view.view)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "recognition.json").write_text(json.dumps(report, indent=2))
+        raise NotRecognised(recognition, report)
+    result = analyse_track(track, recognition.best if auto else exercise_id, prepared=prep)
+    result.report["recognition"] = recognition.summary(None if auto else exercise_id)
     title = _title(result.report)
     matched = result.report["status"] == "ok"
     report = _finish(

@@ -6,6 +6,8 @@ import itertools
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,14 @@ import numpy as np
 from hipcoach.errors import UserError
 from hipcoach.motion.camera_motion import CameraMotion
 from hipcoach.motion.landmarks import N_LANDMARKS
-from hipcoach.motion.person import person_jumps
+from hipcoach.motion.person import (
+    PEOPLE_CHECK_S,
+    PEOPLE_CONFIDENCE,
+    link_people,
+    people_in_view,
+    person_jumps,
+    segment_arrays,
+)
 from hipcoach.motion.pose_model import PoseEstimator
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.video import Frame, check_limits, iter_frames, probe, sha256
@@ -62,12 +71,16 @@ def estimate_video(
     end: float | None = None,
     prefetch: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    people: list[PoseTrack] | None = None,
 ) -> PoseTrack:
     """Run BlazePose over a video and return its PoseTrack (NaN where no person was found).
 
     stride > 1 runs the model on every stride-th frame and fills the frames between by linear
     interpolation (the benchmark measures what that costs in accuracy); 1 runs it on every frame.
     progress(frames_done, frames_expected) is called after each frame.
+    With max_people 1 the people in a frame are counted about once a second (meta["people_seen"], for the
+    "several people" warning); with more, `people` (a list, if given) receives one track per person seen
+    without a break (motion.person.link_people), for the analysis to follow the exerciser among them.
     """
     if stride < 1:
         raise UserError(f"stride must be 1 or more, not {stride}.", "Use 1 to run the model on every frame.")
@@ -89,19 +102,37 @@ def estimate_video(
     inferred: list[int] = []
     held: Frame | None = None  # the latest skipped frame, run at the end if the video ends on it
     camera, next_camera_check = CameraMotion(), 0.0
-    with PoseEstimator(model, threads=threads, max_people=max_people) as estimator:
+    everyone: list[list] = []  # per frame, everyone found (max_people > 1)
+    # With one person followed, a second model counts everyone in a frame now and then (IMAGE mode).
+    counter = (
+        PoseEstimator(model, threads=1, max_people=3, min_confidence=PEOPLE_CONFIDENCE, still_images=True)
+        if max_people == 1
+        else None
+    )
+    counts, next_people_check = [], 0.0
+    confidence = 0.5 if max_people == 1 else PEOPLE_CONFIDENCE
+    with (
+        PoseEstimator(model, threads=threads, max_people=max_people, min_confidence=confidence) as estimator,
+        counter or nullcontext(),
+    ):
         for n, frame in enumerate(frames):
             if n >= len(lms):  # the header under-counted: grow by half
                 grow = len(lms) // 2 + 1
                 lms, pres, world = (np.concatenate([a, np.full((grow, *a.shape[1:]), np.nan, a.dtype)])
                                     for a in (lms, pres, world))  # fmt: skip
             times.append(frame.time)
+            everyone.append([])
             if frame.converted or n == 0:  # converted: chosen by the rgb predicate above
                 result = estimator.process(frame.image, frame.time)
                 inferred.append(n)
                 held = None
                 if result is not None:
                     lms[n], pres[n], world[n] = result
+                everyone[n] = estimator.people if max_people > 1 else []
+                if counter is not None and frame.time >= next_people_check:
+                    counter.process(frame.image, frame.time)
+                    counts.append(len(counter.people))
+                    next_people_check = frame.time + PEOPLE_CHECK_S
                 if frame.time >= next_camera_check:  # about twice a second
                     size = frame.image.shape[1::-1]  # (width, height) as decoded, scaled down
                     camera.add(frame.image, lms[n, :, :2] * size if result is not None else None)
@@ -118,7 +149,7 @@ def estimate_video(
                 lms[n], pres[n], world[n] = result
         model_id = estimator.model_id
         threads_used = estimator.threads
-        people_seen = estimator.people_seen if max_people > 1 else None
+        people_seen = estimator.people_seen if max_people > 1 else people_in_view(counts)
     if not times:
         raise UserError(
             f"{path.name} has no frames between {start:g} s and {end if end is not None else 'its end'} "
@@ -131,7 +162,7 @@ def estimate_video(
         for a in (lms, pres, world):
             interpolate_between(a, np.asarray(inferred))
     timestamps = np.asarray(times, np.float64)
-    return PoseTrack(
+    track = PoseTrack(
         landmarks=lms,
         presence=pres,
         world=world,
@@ -155,6 +186,16 @@ def estimate_video(
             "camera_shift": round(camera.max_shift, 4) if camera.samples else None,
         },
     )
+    if people is not None and max_people > 1:
+        for seg in link_people(everyone[:t], timestamps):
+            arrays = segment_arrays(everyone[:t], seg)
+            if stride > 1:
+                for a in arrays:
+                    interpolate_between(a, np.asarray(inferred))
+            p_lms, p_pres, p_world = arrays
+            meta = track.meta | {"person_jumps": person_jumps(p_lms, timestamps)}
+            people.append(replace(track, landmarks=p_lms, presence=p_pres, world=p_world, meta=meta))
+    return track
 
 
 def interpolate_between(values: np.ndarray, known: np.ndarray) -> None:

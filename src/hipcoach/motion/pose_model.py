@@ -114,7 +114,10 @@ def _load_model(model: str | Path | None) -> tuple[bytes, str]:
 
 
 class PoseEstimator:
-    """BlazePose in video (tracking) mode. Feed upright RGB frames in time order; use as a context manager."""
+    """BlazePose in video (tracking) mode. Feed upright RGB frames in time order; use as a context manager.
+
+    still_images: every frame on its own (IMAGE mode: the detector always runs), used to count the people
+    in a frame now and then beside a one-person tracker (pose.estimate_video)."""
 
     def __init__(
         self,
@@ -123,6 +126,7 @@ class PoseEstimator:
         threads: int | None = None,
         max_people: int = 1,
         min_confidence: float = 0.5,
+        still_images: bool = False,
     ) -> None:
         mp = _mediapipe()
         from mediapipe.calculators.tensor import inference_calculator_pb2
@@ -144,7 +148,7 @@ class PoseEstimator:
         data, self.model_id = _load_model(model)
         options = vision.PoseLandmarkerOptions(
             base_options=_Options(model_asset_buffer=data),
-            running_mode=vision.RunningMode.VIDEO,
+            running_mode=vision.RunningMode.IMAGE if still_images else vision.RunningMode.VIDEO,
             num_poses=max_people,
             min_pose_detection_confidence=min_confidence,
             min_pose_presence_confidence=min_confidence,
@@ -158,10 +162,14 @@ class PoseEstimator:
                 f"The pose model could not be loaded ({exc}).", "Check the --model file."
             ) from exc
         self._mp = mp
+        self._still = still_images
         self._last_ms = -1
         self._calls = 0
         self._previous: np.ndarray | None = None  # [33, 2] of the person followed
         self.people_seen = 0  # most people found in one frame (only > 1 when max_people > 1)
+        # Everyone found in the latest frame: (landmarks [33,4], presence [33], world [33,3]) each, so a
+        # caller can follow someone else than the person nearest the one followed so far (motion.person).
+        self.people: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def __enter__(self) -> PoseEstimator:
         return self
@@ -177,13 +185,16 @@ class PoseEstimator:
         ms = max(round(t * 1000), self._last_ms + 1)  # VIDEO mode needs strictly increasing integer ms
         self._last_ms = ms
         mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=image)
+        detect = self._landmarker.detect if self._still else self._landmarker.detect_for_video
+        args = (mp_image,) if self._still else (mp_image, ms)
         if self._calls < 2:  # the first inferences print native notices too
             with _quiet_native_stderr():
-                result = self._landmarker.detect_for_video(mp_image, ms)
+                result = detect(*args)
         else:
-            result = self._landmarker.detect_for_video(mp_image, ms)
+            result = detect(*args)
         self._calls += 1
         if not result.pose_landmarks:
+            self.people = []
             return None
         people = [
             np.array([(p.x, p.y, p.z, p.visibility, p.presence) for p in person], np.float32)
@@ -192,5 +203,6 @@ class PoseEstimator:
         self.people_seen = max(self.people_seen, len(people))
         k = pick_person([p[:, :2] for p in people], self._previous)
         self._previous = people[k][:, :2]
-        world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[k]], np.float32)
-        return people[k][:, :4], people[k][:, 4], world
+        worlds = [np.array([(p.x, p.y, p.z) for p in w], np.float32) for w in result.pose_world_landmarks]
+        self.people = [(p[:, :4], p[:, 4], w) for p, w in zip(people, worlds, strict=True)]
+        return self.people[k]

@@ -36,7 +36,10 @@ def upload(
     tx: Tx,
     file: Annotated[UploadFile, File(description="a phone or webcam video")],
     kind: Annotated[Literal["exercise", "screen"], Form()],
-    target: Annotated[str, Form(description="exercise id, or single-leg-squat / running for a screen")],
+    target: Annotated[
+        str,
+        Form(description="exercise id (auto: recognise it from the video), or single-leg-squat / running"),
+    ],
     keep_video: Annotated[bool, Form()] = False,
 ) -> AnalysisOut:
     """Store the upload and queue its analysis; poll GET /analyses/{id} for progress."""
@@ -120,7 +123,7 @@ def delete_analysis(request: Request, analysis_id: Id, actor: Actor, tx: Tx) -> 
 def check_target(kind: str, target: str) -> None:
     if kind == "screen" and target not in videos.SCREEN_TESTS:
         raise UserError(f"target must be one of {', '.join(videos.SCREEN_TESTS)} for a screen.")
-    if kind == "exercise" and target not in load_catalog().exercises:
+    if kind == "exercise" and target != "auto" and target not in load_catalog().exercises:
         raise UserError(f"target {target!r} is not an exercise id; `hipcoach exercises` lists them.")
 
 

@@ -32,7 +32,8 @@ def _choices() -> list[tuple[str, str, str]]:
     from hipcoach.analysis.specs import load_specs  # the analyser specs pull in the kinematics module
 
     exercises = load_catalog().exercises
-    rows = [("Exercise", f"exercise:{i}", exercises[i].name) for i in load_specs() if i in exercises]
+    rows = [("Exercise", "exercise:auto", "Recognise it from the video")]
+    rows += [("Exercise", f"exercise:{i}", exercises[i].name) for i in load_specs() if i in exercises]
     return rows + [("Hip stability screen", f"screen:{t}", name) for t, name in SCREEN_NAMES.items()]
 
 
@@ -46,8 +47,13 @@ def _videos_page(request: Request, user, values: dict, errors: dict, status: int
 
 
 @router.get(UPLOAD_PAGE_PATH)
-def videos_page(request: Request, user: PageUser, deleted: str = ""):
-    return _videos_page(request, user, {"keep_video": ""}, {}, deleted=deleted == "1")
+def videos_page(request: Request, user: PageUser, deleted: str = "", exercise: str = ""):
+    """`?exercise=ID` (the link on a session step) pre-selects that exercise; otherwise the default is to
+    recognise the exercise from the video."""
+    choice = f"exercise:{exercise}"
+    from_step = any(value == choice for _, value, _ in _choices()) and exercise != "auto"
+    values = {"keep_video": "", "target": choice if from_step else "exercise:auto", "from_step": from_step}
+    return _videos_page(request, user, values, {}, deleted=deleted == "1")
 
 
 @router.post(UPLOAD_PAGE_PATH)
