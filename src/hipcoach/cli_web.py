@@ -68,10 +68,10 @@ def register(app: typer.Typer) -> None:
         ),
     ):
         """Start the web app and API (OpenAPI at /openapi.json); the first start sets up the database."""
+        from hipcoach.settings import Settings
         from hipcoach.web.app import create_app
         from hipcoach.web.mail import smtp_from_env
         from hipcoach.web.serving import serve as serve_app
-        from hipcoach.web.settings import Settings
 
         settings = Settings(
             data_dir=data or default_data_dir(),
@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
     ):
         """Analyse uploaded videos from the shared queue until stopped (Ctrl-C finishes the job in hand)."""
         from hipcoach.jobs.standalone import run_worker
-        from hipcoach.web.settings import Settings
+        from hipcoach.settings import Settings
 
         settings = Settings(
             data_dir=data or default_data_dir(),

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.formats import unregister_string_format
 
+from hipcoach.settings import Settings
 from hipcoach.store import accounts, training
 from hipcoach.web.app import create_app
-from hipcoach.web.settings import Settings
 from tests.factories import profile_dict
 
 

@@ -8,8 +8,8 @@ import threading
 from hipcoach.jobs.analysis import default_analyser
 from hipcoach.jobs.queue import make_huey, make_queue
 from hipcoach.jobs.worker import Worker
+from hipcoach.settings import Settings
 from hipcoach.store.database import Database
-from hipcoach.web.settings import Settings
 
 
 def run_worker(settings: Settings, analyser_for=default_analyser, workers: int = 1) -> None:

@@ -14,6 +14,7 @@ from hipcoach.jobs.analysis import default_analyser
 from hipcoach.jobs.queue import make_huey, make_queue
 from hipcoach.jobs.sweep import Sweeper
 from hipcoach.jobs.worker import Worker
+from hipcoach.settings import Settings
 from hipcoach.store.database import Database
 from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
 from hipcoach.web.body_text import refuse_lone_surrogates
@@ -31,7 +32,6 @@ from hipcoach.web.pages.invitations import router as invitation_pages
 from hipcoach.web.pages.password_reset import router as password_reset_pages
 from hipcoach.web.pages.render import SignInFirst
 from hipcoach.web.security_headers import install_security_headers
-from hipcoach.web.settings import Settings
 from hipcoach.web.upload_limit import UploadLimit
 
 

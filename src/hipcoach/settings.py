@@ -1,14 +1,21 @@
-"""Where the web app keeps its data and how big an upload may be; one object handed to create_app."""
+"""Where hipcoach keeps its data, how big an upload may be, how the job queue runs: one object for the
+web app (create_app) and the worker process (jobs/standalone.py) alike.
+
+It lives outside hipcoach.web so the job queue does not import the web package to learn its settings.
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hipcoach.errors import UserError
 from hipcoach.store.db import sqlite_url
-from hipcoach.web.mail import SmtpSettings
+
+if TYPE_CHECKING:  # a type only: importing it would import the web package
+    from hipcoach.web.mail import SmtpSettings
 
 DEFAULT_UPLOAD_LIMIT = 500 * 1024 * 1024  # a few minutes of 1080p phone video
 DEFAULT_BACKUP_LIMIT = 20 * 1024 * 1024  # a backup: years of daily logging come to a few MiB
