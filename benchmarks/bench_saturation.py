@@ -135,8 +135,9 @@ class VideoLoad:
 
 def line(name: str, f: dict) -> str:
     share = f["shed"] / f["n"] * 100 if f["n"] else 0.0
+    served = (f["n"] - f["shed"]) / f["seconds"]
     return (
-        f"{name:<20} n={f['n']:6.0f}  {(f['n'] - f['shed']) / f['seconds']:4.0f} served/s  p50 {f['p50']:7.1f}  "
+        f"{name:<20} n={f['n']:6.0f}  {served:4.0f} served/s  p50 {f['p50']:7.1f}  "
         f"p99 {f['p99']:7.1f}  max {f['max']:7.1f} ms  503 {share:5.1f}%  other non-2xx {f['other']:.0f}  "
         f"timeouts {f['timeout']:.0f}"
     )

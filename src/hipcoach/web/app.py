@@ -35,6 +35,7 @@ from hipcoach.web.pages.exercises import router as exercise_pages
 from hipcoach.web.pages.invitations import router as invitation_pages
 from hipcoach.web.pages.password_reset import router as password_reset_pages
 from hipcoach.web.pages.render import SignInFirst
+from hipcoach.web.problems import document_everywhere
 from hipcoach.web.security_headers import install_security_headers
 from hipcoach.web.upload_limit import UploadLimit
 
@@ -50,6 +51,18 @@ def shed_limits(settings: Settings) -> ShedLimits:
         max_active=settings.max_active_requests or default.max_active,
         max_waiting=default.max_waiting if waiting is None else waiting,
     )
+
+
+def document_app_wide(app: FastAPI) -> None:
+    """The OpenAPI document with the answers every API operation can give (problems.document_everywhere)."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            document_everywhere(generate())  # FastAPI keeps it in app.openapi_schema
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
@@ -113,6 +126,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         return RedirectResponse(login_url_for(request), status_code=303)
 
     install_error_handlers(app)
+    document_app_wide(app)
     app.add_middleware(
         UploadLimit,
         limit=settings.upload_limit_bytes,
