@@ -166,6 +166,8 @@ def test_cases_the_fuzzer_found_stay_fixed(app):
     # a path written out in full is its own resource, though /invitations/{invitation_id} matches it
     r = client.options("/api/v1/invitations/accept", headers=bearer)
     assert r.status_code == 405 and r.headers["Allow"] == "POST"
+    r = client.delete("/api/v1/invitations/accept", headers=bearer)  # no invitation id: not that route
+    assert r.status_code == 405 and r.headers["Allow"] == "POST"
     r = client.patch("/api/v1/invitations/7", headers=bearer)
     assert r.status_code == 405 and r.headers["Allow"] == "DELETE"
     # a number is not a date (pydantic would read 0 as 1970-01-01)
