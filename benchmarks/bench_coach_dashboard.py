@@ -79,8 +79,8 @@ def main() -> None:
 
     from fastapi.testclient import TestClient
 
+    from hipcoach.settings import Settings
     from hipcoach.web.app import create_app
-    from hipcoach.web.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp) / "data", database_url=args.database_url, immediate_jobs=True)

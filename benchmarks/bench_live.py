@@ -118,7 +118,7 @@ def browser(clips: list[str]) -> None:
     import uvicorn
 
     from hipcoach.web.app import create_app
-    from hipcoach.web.settings import Settings
+    from hipcoach.settings import Settings
     from tests.web.test_browser_live import CLIPS as STEPS
     from tests.web.test_browser_live import LiveRun, runner_on, step_of, to_y4m
 

@@ -28,9 +28,9 @@ def register(app: typer.Typer) -> None:
         hours: float = typer.Option(24.0, min=0.1, max=168.0, help="how long the link works"),
     ):
         """Print a one-time link that lets the account's owner choose a new password."""
+        from hipcoach.settings import Settings
         from hipcoach.store import password_reset
         from hipcoach.store.database import Database
-        from hipcoach.web.settings import Settings
 
         settings = Settings(data_dir=data or default_data_dir(), database_url=database_url)
         base = public_url or os.environ.get("HIPCOACH_PUBLIC_URL") or "http://127.0.0.1:8000"

@@ -66,12 +66,20 @@ def register(app: typer.Typer) -> None:
         secure_cookies: bool = typer.Option(
             False, help="served behind HTTPS: Secure session cookie and Strict-Transport-Security"
         ),
+        max_active_requests: int | None = typer.Option(
+            None,
+            min=1,
+            help="requests handled at once; past them and the waiting ones, 503 (default: 4 a core)",
+        ),
+        max_waiting_requests: int | None = typer.Option(
+            None, min=0, help="requests waiting for a turn, at most 2 s each (default: 8 a core)"
+        ),
     ):
         """Start the web app and API (OpenAPI at /openapi.json); the first start sets up the database."""
+        from hipcoach.settings import Settings
         from hipcoach.web.app import create_app
         from hipcoach.web.mail import smtp_from_env
         from hipcoach.web.serving import serve as serve_app
-        from hipcoach.web.settings import Settings
 
         settings = Settings(
             data_dir=data or default_data_dir(),
@@ -80,6 +88,8 @@ def register(app: typer.Typer) -> None:
             upload_limit_bytes=upload_limit_mb * 2**20,
             embedded_worker=embedded_worker,
             secure_cookies=secure_cookies,
+            max_active_requests=max_active_requests,
+            max_waiting_requests=max_waiting_requests,
             smtp=smtp_from_env(os.environ),  # the HIPCOACH_SMTP_* variables (see hipcoach.web.mail)
             public_url=os.environ.get("HIPCOACH_PUBLIC_URL") or None,
         )
@@ -107,7 +117,7 @@ def register(app: typer.Typer) -> None:
     ):
         """Analyse uploaded videos from the shared queue until stopped (Ctrl-C finishes the job in hand)."""
         from hipcoach.jobs.standalone import run_worker
-        from hipcoach.web.settings import Settings
+        from hipcoach.settings import Settings
 
         settings = Settings(
             data_dir=data or default_data_dir(),

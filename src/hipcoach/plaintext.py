@@ -20,7 +20,7 @@ import re
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 # Bidirectional formatting characters that reorder what follows them (LRE, RLE, PDF, LRO, RLO, LRI,
 # RLI, FSI, PDI). The plain direction marks (U+200E, U+200F) reorder nothing and are kept.
@@ -66,6 +66,17 @@ def email_address(value: str) -> str:
     return address
 
 
-OneLine = Annotated[str, AfterValidator(one_line)]
-NoteText = Annotated[str, AfterValidator(note_text)]
-EmailAddress = Annotated[str, AfterValidator(email_address)]
+# The same rules as JSON Schema patterns, so OpenAPI says what is refused (a client, or a fuzzer reading
+# the document, can tell a valid value before sending it): no control character but tab and line breaks,
+# no text-direction control; a name has something besides spaces; an address is as _EMAIL reads it.
+_HIDDEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+ONE_LINE_PATTERN = rf"^[^{_HIDDEN}]*[^\s{_HIDDEN}][^{_HIDDEN}]*$"
+NOTE_PATTERN = rf"^[^{_HIDDEN}]*$"
+_NO = r"@\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+EMAIL_PATTERN = rf"^\s*[^{_NO}]{{1,64}}@([^{_NO}.]+\.)+[^{_NO}.\d][^{_NO}.]*\s*$"
+
+OneLine = Annotated[str, AfterValidator(one_line), Field(json_schema_extra={"pattern": ONE_LINE_PATTERN})]
+NoteText = Annotated[str, AfterValidator(note_text), Field(json_schema_extra={"pattern": NOTE_PATTERN})]
+EmailAddress = Annotated[
+    str, AfterValidator(email_address), Field(json_schema_extra={"pattern": EMAIL_PATTERN})
+]

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from hipcoach.jobs.standalone import run_worker
-from hipcoach.web.settings import Settings
+from hipcoach.settings import Settings
 
 STEPS, STEP_S = 20, 0.15
 

@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hipcoach.plans.red_flags import RED_FLAG_IDS
+from hipcoach.settings import Settings
 from hipcoach.web.app import create_app
-from hipcoach.web.settings import Settings
 from tests.factories import profile_dict
 
 

@@ -25,7 +25,23 @@ BACKUP_PATH = "/api/v1/backup"
 _BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": {"type": "object", "description": "hipcoach.backup/1"}}},
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": "a file GET /backup wrote (hipcoach.backup/1): its profile, programmes, "
+                    "set_logs and checkins in this API's own formats, checked whole before anything is saved",
+                    "required": ["schema_version"],
+                    "properties": {
+                        "schema_version": {"const": "hipcoach.backup/1"},
+                        "profile": {"type": ["object", "null"]},
+                        "programmes": {"type": "array", "items": {"type": "object"}},
+                        "set_logs": {"type": "array", "items": {"type": "object"}},
+                        "checkins": {"type": "array", "items": {"type": "object"}},
+                    },
+                }
+            }
+        },
     }
 }
 

@@ -49,7 +49,7 @@ def pending_invitations(request: Request, actor: Actor, db: DB) -> list[Invitati
     return [_invitation_out(request, p.invitation, p.code) for p in mine]
 
 
-@router.delete("/invitations/{invitation_id}", status_code=204, responses=problems(401, 403, 404, 422))
+@router.delete("/invitations/{invitation_id:int}", status_code=204, responses=problems(401, 403, 404, 422))
 def revoke_invitation(invitation_id: Id, actor: Actor, tx: Tx) -> None:
     """Withdraw a pending invitation: its link and code are refused from now on."""
     with tx() as db:

@@ -23,6 +23,14 @@ UPLOAD_PATH = "/api/v1/analyses"
 RESULT_FILES = {"annotated.mp4": "video/mp4", "reps.csv": "text/csv", "signal.png": "image/png"}
 
 
+def _targets() -> list[str]:
+    """Every target a kind can take (exercise ids, then the screens); check_target pairs them."""
+    return [
+        *sorted(load_catalog().exercises),
+        *(t for t in videos.SCREEN_TESTS if t not in load_catalog().exercises),
+    ]
+
+
 @router.post(
     "/analyses",
     status_code=202,
@@ -34,11 +42,18 @@ def upload(
     background: BackgroundTasks,
     actor: Actor,
     tx: Tx,
-    file: Annotated[UploadFile, File(description="a phone or webcam video")],
+    file: Annotated[
+        UploadFile, File(description="a phone or webcam video", json_schema_extra={"minLength": 1})
+    ],
     kind: Annotated[Literal["exercise", "screen"], Form()],
     target: Annotated[
         str,
-        Form(description="exercise id (auto: recognise it from the video), or single-leg-squat / running"),
+        Form(
+            min_length=1,
+            description="an exercise id (auto: recognise it from the video) for kind exercise; "
+            "single-leg-squat or running for kind screen",
+            json_schema_extra={"enum": ["auto", *_targets()]},
+        ),
     ],
     keep_video: Annotated[bool, Form()] = False,
 ) -> AnalysisOut:
@@ -111,7 +126,7 @@ def analysis_file(analysis_id: Id, name: str, actor: Actor, db: DB) -> FileRespo
     return FileResponse(path, media_type=RESULT_FILES[name])
 
 
-@router.delete("/analyses/{analysis_id}", status_code=204)
+@router.delete("/analyses/{analysis_id}", status_code=204, responses=problems(401, 403, 404, 422))
 def delete_analysis(request: Request, analysis_id: Id, actor: Actor, tx: Tx) -> None:
     """The runner's own video, its analysis, files and screen result; a job still running stops."""
     with tx() as db:

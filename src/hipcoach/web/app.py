@@ -1,19 +1,23 @@
-"""The app factory: one database, one job queue, the API routers, error handling and upload limits."""
+"""The app factory: one database, one job queue (its worker a child process), the API routers, error
+handling, upload limits and load shedding."""
 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from importlib import resources
+from typing import Literal
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 
 from hipcoach import __version__
 from hipcoach.jobs.analysis import default_analyser
 from hipcoach.jobs.queue import make_huey, make_queue
+from hipcoach.jobs.standalone import WorkerProcess
 from hipcoach.jobs.sweep import Sweeper
-from hipcoach.jobs.worker import Worker
+from hipcoach.settings import Settings
 from hipcoach.store.database import Database
 from hipcoach.web import (
     api_accounts,
@@ -29,6 +33,7 @@ from hipcoach.web.errors import install_error_handlers
 from hipcoach.web.json_types import refuse_loose_types
 from hipcoach.web.live_assets import install_live_assets
 from hipcoach.web.live_socket import router as live_socket_router
+from hipcoach.web.load_shed import LoadShed, ShedLimits
 from hipcoach.web.login_guard import login_url_for
 from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runner, session, today, videos
 from hipcoach.web.pages import adjust as adjust_pages
@@ -39,9 +44,34 @@ from hipcoach.web.pages.exercises import router as exercise_pages
 from hipcoach.web.pages.invitations import router as invitation_pages
 from hipcoach.web.pages.password_reset import router as password_reset_pages
 from hipcoach.web.pages.render import SignInFirst
+from hipcoach.web.problems import document_everywhere
 from hipcoach.web.security_headers import install_security_headers
-from hipcoach.web.settings import Settings
 from hipcoach.web.upload_limit import UploadLimit
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+def shed_limits(settings: Settings) -> ShedLimits:
+    """The settings' limits, each one not given following the cores."""
+    default, waiting = ShedLimits.for_cores(), settings.max_waiting_requests
+    return ShedLimits(
+        max_active=settings.max_active_requests or default.max_active,
+        max_waiting=default.max_waiting if waiting is None else waiting,
+    )
+
+
+def document_app_wide(app: FastAPI) -> None:
+    """The OpenAPI document with the answers every API operation can give (problems.document_everywhere)."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            document_everywhere(generate())  # FastAPI keeps it in app.openapi_schema
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
@@ -55,8 +85,9 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         worker, sweeper = None, Sweeper(database, settings.uploads_dir, settings.analyses_dir)
         sweeper.start()
         if settings.embedded_worker and not settings.immediate_jobs:
-            worker = Worker(database, queue, settings.lease_s, settings.requeue_queued_after_s)
+            worker = WorkerProcess(settings, analyser_for)  # a nicer process: cannot starve the web one
             worker.start()
+        app.state.worker = worker
         try:
             yield
         finally:
@@ -104,11 +135,16 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         "/static", StaticFiles(directory=str(resources.files("hipcoach.web").joinpath("static"))), "static"
     )
 
+    @app.get("/health", tags=["health"], summary="The process is up (never shed under load)")
+    async def health() -> Health:  # async: never waits for one of the threads busy with requests
+        return Health(status="ok")
+
     @app.exception_handler(SignInFirst)
     async def sign_in_first(request: Request, exc: SignInFirst) -> RedirectResponse:
         return RedirectResponse(login_url_for(request), status_code=303)
 
     install_error_handlers(app)
+    document_app_wide(app)
     app.add_middleware(
         UploadLimit,
         limit=settings.upload_limit_bytes,
@@ -122,5 +158,6 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         what="backup",
         overhead=0,
     )
+    app.add_middleware(LoadShed, limits=shed_limits(settings))  # outside the others: a 503 costs little
     install_security_headers(app, secure=settings.secure_cookies)  # on every answer, 500s included
     return app

@@ -47,14 +47,18 @@ def user_error_status(exc: UserError) -> int:
 
 def allowed_methods(request: Request) -> str:
     """Every method some route serves at this path: Starlette's 405 names only the first route's,
-    and FastAPI makes one route per method (GET and DELETE on the same path are two routes)."""
+    and FastAPI makes one route per method (GET and DELETE on the same path are two routes). Where a
+    route's path is this very path, only such routes count."""
     path, root = request.scope["path"], request.scope.get("root_path", "")
     path = path[len(root) :] if root and path.startswith(root + "/") else path
-    methods: set[str] = set()
+    by_path: dict[str, set[str]] = {}
     for route in iter_route_contexts(request.app.routes):
         regex = getattr(route, "path_regex", None)
         if route.methods and regex is not None and regex.match(path):
-            methods |= route.methods
+            by_path.setdefault(route.path, set()).update(route.methods)
+    # A path written out in full is its own resource: /invitations/accept (POST) is not one of the
+    # /invitations/{invitation_id} (DELETE), though that pattern matches it too (as OpenAPI reads it)
+    methods = by_path.get(path) or set().union(*by_path.values())
     order = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
     return ", ".join(sorted(methods, key=lambda m: (order.index(m) if m in order else len(order), m)))
 

@@ -46,6 +46,8 @@ WORDING: dict[int, str] = {
     413: "The body is larger than the server's limit for it.",
     422: "A field breaks a rule: `detail` names each field, or says which rule, and `hint` what to do.",
     429: "Too many tries lately; wait the seconds Retry-After gives.",
+    503: "The server is busy (more requests in hand than it can serve soon); nothing was changed. Wait "
+    "the seconds Retry-After gives and send it again.",
 }
 RETRY_AFTER = {
     "Retry-After": {"description": "seconds to wait before trying again", "schema": {"type": "integer"}}
@@ -58,6 +60,30 @@ def problems(*codes: int, said: dict[int, str] | None = None) -> dict[int | str,
     out: dict[int | str, dict[str, Any]] = {}
     for code in sorted({*codes, *said}):
         out[code] = {"model": Problem, "description": said.get(code, WORDING[code])}
-        if code == 429:
+        if code in (429, 503):
             out[code]["headers"] = RETRY_AFTER
     return out
+
+
+def document_everywhere(openapi: dict) -> dict:
+    """What any API operation can answer, whatever the route: 503 when the server sheds load
+    (web/load_shed.py, in front of every route), and 400 for a body that is not JSON (or not a form)
+    at all, for every operation that reads one. Added to the generated document, so a route added
+    later cannot leave them out."""
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for path, operations in openapi.get("paths", {}).items():
+        if not path.startswith("/api/"):
+            continue
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            wanted = [503] + ([400] if "requestBody" in operation else [])
+            for code in wanted:
+                responses.setdefault(
+                    str(code),
+                    {
+                        "description": WORDING[code],
+                        "content": {"application/json": {"schema": problem}},
+                        **({"headers": RETRY_AFTER} if code == 503 else {}),
+                    },
+                )
+    return openapi

@@ -1,14 +1,21 @@
-"""Where the web app keeps its data and how big an upload may be; one object handed to create_app."""
+"""Where hipcoach keeps its data, how big an upload may be, how the job queue runs: one object for the
+web app (create_app) and the worker process (jobs/standalone.py) alike.
+
+It lives outside hipcoach.web so the job queue does not import the web package to learn its settings.
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hipcoach.errors import UserError
 from hipcoach.store.db import sqlite_url
-from hipcoach.web.mail import SmtpSettings
+
+if TYPE_CHECKING:  # a type only: importing it would import the web package
+    from hipcoach.web.mail import SmtpSettings
 
 DEFAULT_UPLOAD_LIMIT = 500 * 1024 * 1024  # a few minutes of 1080p phone video
 DEFAULT_BACKUP_LIMIT = 20 * 1024 * 1024  # a backup: years of daily logging come to a few MiB
@@ -29,6 +36,10 @@ class Settings:
     requeue_queued_after_s: float = 600.0  # a queued job not started this long is enqueued again
     smtp: SmtpSettings | None = None  # None: no e-mail; the owner prints reset links (see web/mail.py)
     public_url: str | None = None  # the address people open, for links in e-mails; None: the request's
+    # Load shedding (web/load_shed.py): requests run at once and waiting for a turn; None: from the cores
+    max_active_requests: int | None = None
+    max_waiting_requests: int | None = None
+    worker_nice: int = 10  # the embedded worker's process runs this much nicer than the web process
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).expanduser().resolve()
@@ -38,6 +49,12 @@ class Settings:
             raise UserError(f"Cannot use {self.data_dir} as the data folder: {exc.strerror}") from None
         if self.upload_limit_bytes <= 0 or self.backup_limit_bytes <= 0:
             raise UserError("The upload and backup limits must be positive numbers of bytes.")
+        if (self.max_active_requests is not None and self.max_active_requests < 1) or (
+            self.max_waiting_requests is not None and self.max_waiting_requests < 0
+        ):
+            raise UserError("At least one request must be let in, and no fewer than none may wait.")
+        if not 0 <= self.worker_nice <= 19:
+            raise UserError("The worker's nice value is 0 (as the web process) to 19 (the lowest priority).")
 
     @property
     def db_url(self) -> str:
