@@ -102,7 +102,7 @@ def test_upgrade_from_0002_keeps_corrections_and_adds_the_screenings_table(db_ur
     assert "screenings" in inspect(engine).get_table_names()
     columns = {c["name"] for c in inspect(engine).get_columns("set_logs")}
     assert {"replaced_at", "replaces_id"} <= columns
-    assert current_revision(engine) == head_revision(engine) == "0008"
+    assert current_revision(engine) == head_revision(engine) == "0009"
     engine.dispose()
 
 

@@ -3,6 +3,7 @@
 from hipcoach.store.models.accounts import ApiToken, CoachLink, Invitation, LoginSession, PasswordReset, User
 from hipcoach.store.models.base import Base
 from hipcoach.store.models.media import Analysis, Screen, Video
+from hipcoach.store.models.notes import Note
 from hipcoach.store.models.screening import Screening
 from hipcoach.store.models.training import CheckIn, Programme, RunnerProfile, SetLog
 from hipcoach.store.models.triage import TriageSeen
@@ -15,6 +16,7 @@ __all__ = [
     "CoachLink",
     "Invitation",
     "LoginSession",
+    "Note",
     "PasswordReset",
     "Programme",
     "RunnerProfile",

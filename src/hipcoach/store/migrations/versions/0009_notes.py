@@ -1,0 +1,46 @@
+"""Notes between a runner and a coach: one short thread per linked pair, each note read by the other.
+
+Revision ID: 0009
+Revises: 0008
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import hipcoach.store.types
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("athlete_id", sa.Integer(), nullable=False),
+        sa.Column("coach_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("body", sa.String(length=1000), nullable=False),
+        sa.Column("created_at", hipcoach.store.types.UTCDateTime(), nullable=False),
+        sa.Column("read_at", hipcoach.store.types.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["athlete_id"], ["users.id"], name=op.f("fk_notes_athlete_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["coach_id"], ["users.id"], name=op.f("fk_notes_coach_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["users.id"], name=op.f("fk_notes_author_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),
+    )
+    with op.batch_alter_table("notes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notes_coach_id"), ["coach_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notes_author_id"), ["author_id"], unique=False)
+        batch_op.create_index("ix_notes_athlete_id_coach_id", ["athlete_id", "coach_id", "id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_table("notes")
