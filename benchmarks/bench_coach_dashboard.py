@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import statistics
 import sys
 import tempfile
@@ -89,7 +90,8 @@ def main() -> None:
             t0 = time.perf_counter()
             email = seed(database, args.athletes)
             print(f"seeded {args.athletes} athletes x {WEEKS} weeks in {time.perf_counter() - t0:.0f} s")
-            r = client.post("/login", data={"email": email, "password": "long enough pw"})
+            csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/login").text).group(1)
+            r = client.post("/login", data={"email": email, "password": "long enough pw", "csrf_token": csrf})
             assert r.is_success, r.text
             for _ in range(5):
                 page = client.get("/coach")

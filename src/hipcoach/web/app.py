@@ -15,7 +15,15 @@ from hipcoach.jobs.queue import make_huey, make_queue
 from hipcoach.jobs.sweep import Sweeper
 from hipcoach.jobs.worker import Worker
 from hipcoach.store.database import Database
-from hipcoach.web import api_accounts, api_backup, api_coaching, api_logs, api_programmes, api_videos
+from hipcoach.web import (
+    api_accounts,
+    api_backup,
+    api_coaching,
+    api_logs,
+    api_notes,
+    api_programmes,
+    api_videos,
+)
 from hipcoach.web.body_text import refuse_lone_surrogates
 from hipcoach.web.errors import install_error_handlers
 from hipcoach.web.json_types import refuse_loose_types
@@ -67,7 +75,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         dependencies=[Depends(refuse_lone_surrogates), Depends(refuse_loose_types)],
     )
     app.state.settings, app.state.database, app.state.jobs = settings, database, queue
-    for module in (api_accounts, api_programmes, api_logs, api_coaching, api_videos, api_backup):
+    for module in (api_accounts, api_programmes, api_logs, api_coaching, api_videos, api_backup, api_notes):
         app.include_router(module.router)
     for router in (
         auth.router, runner.router, today.router, session.router, checkins.router, coach.router,
