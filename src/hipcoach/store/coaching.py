@@ -10,10 +10,12 @@ from typing import NamedTuple
 from sqlalchemy import Row, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from hipcoach.errors import UserError
 from hipcoach.plans.programme import Plan
 from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
 from hipcoach.plans.rules import load_rules
-from hipcoach.store import training
+from hipcoach.reports.clinic_pdf import ClinicRecord, NoteLine, ScreenLine
+from hipcoach.store import notes, training
 from hipcoach.store.access import can_read_runner, require_coach, require_runner
 from hipcoach.store.errors import NotFound
 from hipcoach.store.invitations import INVITATION_DAYS, accept_invitation, create_invitation  # noqa: F401
@@ -28,7 +30,9 @@ from hipcoach.store.models import (
     TriageSeen,
     User,
 )
+from hipcoach.store.screening import list_screenings
 from hipcoach.store.training import latest_programme, list_checkins, logged_sets, programme_plan
+from hipcoach.store.videos import list_screens
 from hipcoach.tracking import triage
 from hipcoach.tracking.summary import LoggedSet, SetsAgainstPlan, window_adherence
 
@@ -328,3 +332,43 @@ def mark_seen(db: Session, actor: User, athlete_id: int, key: str, today: dt.dat
     db.add(row)
     db.flush()
     return row
+
+
+REPORT_MAX_DAYS = 366  # a clinic report covers a block of rehab, not a whole history at once
+
+
+def clinic_record(db: Session, actor: User, athlete_id: int, since: dt.date, until: dt.date):
+    """What the clinic report (reports/clinic_pdf) shows for one linked athlete over the days asked
+    for: screens, sets, next-morning pain, the latest plan, the referral and the pair's notes. Only the
+    athlete's linked coach may ask; the days must be in order and at most REPORT_MAX_DAYS long."""
+    user = athlete(db, actor, athlete_id)
+    if until < since or (until - since).days >= REPORT_MAX_DAYS:
+        raise UserError(
+            f"A report covers 1 to {REPORT_MAX_DAYS} days, the first on or before the last.",
+            "Choose the dates again.",
+        )
+    sets = [s for s in logged_sets(db, actor, athlete_id, since=since) if s.date <= until]
+    mornings = {c.date: c.pain for c in list_checkins(db, actor, athlete_id, since=since) if c.date <= until}
+    programme = latest_programme(db, actor, athlete_id)
+    screens = [
+        ScreenLine(s.created_at.date(), s.test, s.summary.get("measure", s.test), s.summary.get("left"),
+                   s.summary.get("right"), s.summary.get("needs_work_side"))
+        for s in list_screens(db, actor, athlete_id)
+        if since <= s.created_at.date() <= until
+    ]  # fmt: skip
+    referral = None
+    for s in list_screenings(db, actor, athlete_id):
+        if since <= s.created_at.date() <= until and s.referral:
+            kind = "urgent" if s.urgent else "routine"
+            referral = f"{s.created_at.date().isoformat()} ({kind}): {' '.join(s.reasons)}"
+            break  # newest first: the latest in the days
+    names = {user.id: user.display_name, actor.id: actor.display_name}
+    thread = [
+        NoteLine(n.created_at, names[n.author_id], n.body)
+        for n in notes.in_range(db, actor, athlete_id, since, until)
+    ]
+    return ClinicRecord(
+        athlete=user.display_name, coach=actor.display_name, since=since, until=until, screens=screens,
+        sets=sets, mornings=mornings, plan=programme_plan(db, actor, programme) if programme else None,
+        notes=thread, referral=referral,
+    )  # fmt: skip

@@ -12,13 +12,14 @@ import datetime as dt
 from collections import defaultdict
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from hipcoach.catalog import load_catalog
 from hipcoach.plans.progress import describe_dose
 from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
 from hipcoach.plans.rules import load_rules
+from hipcoach.reports.clinic_pdf import clinic_pdf
 from hipcoach.store import coaching, notes, prescriptions, screening, training, videos
 from hipcoach.store.models.notes import NOTE_MAX_CHARS
 from hipcoach.store.progress import progress
@@ -142,6 +143,18 @@ def post_note(request: Request, athlete_id: Id, user: PageUser, form: CheckedFor
         coaching.athlete(db, user, athlete_id)
         note = notes.post(db, user, athlete_id, body)
     return RedirectResponse(f"/coach/athletes/{athlete_id}#note-{note.id}", status_code=303)
+
+
+@router.get("/coach/athletes/{athlete_id}/report.pdf")
+def clinic_report(request: Request, athlete_id: Id, user: PageUser, since: dt.date, until: dt.date):
+    """The athlete's progress report for a clinic file, for the days chosen on the athlete page."""
+    with request.app.state.database.transaction(write=False) as db:
+        record = coaching.clinic_record(db, user, athlete_id, since, until)
+    pdf = clinic_pdf(record, dt.date.today())
+    name = f"hipcoach-report-{athlete_id}-{since.isoformat()}-{until.isoformat()}.pdf"
+    return Response(
+        pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @router.post("/coach/athletes/{athlete_id}/remove")
