@@ -128,3 +128,19 @@ def test_upgrade_from_0005_adds_the_password_resets_table_and_downgrade_removes_
     command.downgrade(alembic_config(engine), "0005")
     assert "password_resets" not in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_upgrade_from_0008_adds_notes_and_the_dashboard_index_and_downgrade_restores_0005s(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0008")
+    assert "notes" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert {"athlete_id", "coach_id", "author_id", "body", "read_at"} <= {
+        c["name"] for c in inspect(engine).get_columns("notes")
+    }
+    assert "ix_set_logs_dashboard" in {i["name"] for i in inspect(engine).get_indexes("set_logs")}
+    command.downgrade(alembic_config(engine), "0008")
+    assert "notes" not in inspect(engine).get_table_names()
+    indexes = {i["name"] for i in inspect(engine).get_indexes("set_logs")}
+    assert "ix_set_logs_user_id_date" in indexes and "ix_set_logs_dashboard" not in indexes
+    engine.dispose()

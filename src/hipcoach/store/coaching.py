@@ -34,7 +34,7 @@ from hipcoach.store.screening import list_screenings
 from hipcoach.store.training import latest_programme, list_checkins, logged_sets, programme_plan
 from hipcoach.store.videos import list_screens
 from hipcoach.tracking import triage
-from hipcoach.tracking.summary import LoggedSet, SetsAgainstPlan, window_adherence
+from hipcoach.tracking.summary import SetsAgainstPlan, slot_adherence, window_adherence
 
 
 def athletes(db: Session, actor: User) -> list[User]:
@@ -149,6 +149,7 @@ def _records(db: Session, people: list[User], today: dt.date):
     """Everything the triage and the athlete table read, for these athletes, in a fixed number of
     queries. The caller has checked that the actor may read each of them."""
     ids = [u.id for u in people]
+    rows = db.connection().execute  # plain rows: the ORM's per-row handling was most of the read time
     since = today - dt.timedelta(days=SIGNAL_DAYS - 1)
     current = (SetLog.user_id.in_(ids), SetLog.replaced_at.is_(None), SetLog.date <= today)
     slot_key = (SetLog.user_id, SetLog.date, SetLog.exercise_id, SetLog.side)
@@ -158,20 +159,20 @@ def _records(db: Session, people: list[User], today: dt.date):
         .group_by(*slot_key)
     )
     slots: dict[int, list[triage.SlotRow]] = defaultdict(list)
-    for user_id, *slot in db.execute(slot_query):
+    for user_id, *slot in rows(slot_query):
         slots[user_id].append(triage.SlotRow(*slot))
     limit = min(MAX_RUNNING_PAIN, load_rules().max_pain_during)  # the flags' and the triage's limits
     painful_cols = (SetLog.user_id, SetLog.id, SetLog.date, SetLog.exercise_id, SetLog.side,
                     SetLog.set_number, SetLog.pain_during)  # fmt: skip
     painful_query = select(*painful_cols).where(*current, SetLog.date >= since, SetLog.pain_during > limit)
     painful: dict[int, list[triage.SetRow]] = defaultdict(list)
-    for user_id, *row in db.execute(painful_query.order_by(SetLog.id)):
+    for user_id, *row in rows(painful_query.order_by(SetLog.id)):
         painful[user_id].append(triage.SetRow(*row))
     checkins: dict[int, list[triage.CheckInRow]] = defaultdict(list)
     check_query = select(CheckIn.user_id, CheckIn.id, CheckIn.date, CheckIn.pain, CheckIn.note).where(
         CheckIn.user_id.in_(ids), CheckIn.date >= since, CheckIn.date <= today
     )
-    for r in db.execute(check_query.order_by(CheckIn.date)):
+    for r in rows(check_query.order_by(CheckIn.date)):
         checkins[r.user_id].append(triage.CheckInRow(r.id, r.date, r.pain, r.note))
     programmes = list(db.scalars(select(Programme).where(Programme.id.in_(_latest_per_user(Programme, ids)))))
     referrals = {
@@ -226,9 +227,9 @@ def _signals(sets, checkins, plan: Plan | None, today: dt.date) -> Signals:
         c.pain > MAX_RUNNING_PAIN for c in checkins
     )
     done = None
-    if plan is not None:  # window_adherence counts sets per day, exercise and side: one stands for each
-        per_set = [[LoggedSet(s.date, s.exercise_id, s.side, 0, 0.0, s.worst_pain)] * s.sets for s in window]
-        done = window_adherence(plan, (x for group in per_set for x in group), since, today)
+    if plan is not None:  # the same counts window_adherence makes of the sets, read grouped
+        per_slot = defaultdict(int, {(s.date, s.exercise_id, s.side): s.sets for s in window})
+        done = slot_adherence(plan, per_slot, since, today)
     return Signals(sum(s.sets for s in window), flags, done)
 
 
@@ -247,7 +248,7 @@ def board(db: Session, actor: User, today: dt.date, latest_videos: int = 10) -> 
     newest_query = select(Analysis.id, Analysis.user_id, Analysis.target, Analysis.status).where(
         Analysis.id.in_(_latest_per_user(Analysis, ids))
     )  # columns only: a report's JSON can be large and the athlete's line shows only its name and status
-    newest = {a.user_id: a for a in db.execute(newest_query)}
+    newest = {a.user_id: a for a in db.connection().execute(newest_query)}
     recent = list(
         db.scalars(
             select(Analysis)

@@ -1,4 +1,6 @@
-"""Notes between a runner and a coach: one short thread per linked pair, each note read by the other.
+"""Notes between a runner and a coach: one short thread per linked pair, each note read by the other;
+and the coach dashboard's index on set_logs widened to every column its read uses (an index-only read,
+in group order), replacing the (user_id, date) one of 0005.
 
 Revision ID: 0009
 Revises: 0008
@@ -13,6 +15,7 @@ revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
+DASHBOARD_COLUMNS = ["user_id", "date", "exercise_id", "side", "replaced_at", "pain_during", "id"]
 
 
 def upgrade() -> None:
@@ -40,7 +43,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_notes_coach_id"), ["coach_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_notes_author_id"), ["author_id"], unique=False)
         batch_op.create_index("ix_notes_athlete_id_coach_id", ["athlete_id", "coach_id", "id"], unique=False)
+    with op.batch_alter_table("set_logs", schema=None) as batch_op:
+        batch_op.drop_index("ix_set_logs_user_id_date")
+        batch_op.create_index("ix_set_logs_dashboard", DASHBOARD_COLUMNS, unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("set_logs", schema=None) as batch_op:
+        batch_op.drop_index("ix_set_logs_dashboard")
+        batch_op.create_index("ix_set_logs_user_id_date", ["user_id", "date"], unique=False)
     op.drop_table("notes")
