@@ -127,6 +127,11 @@ class Board(NamedTuple):
     latest_videos: list[tuple[User, Analysis]]  # the newest across all athletes, newest first
 
 
+def _week_before(day: dt.date) -> dt.date:
+    """The Monday of the ISO week before `day`'s: the earliest day triage.weekly_rise reads for it."""
+    return day - dt.timedelta(days=day.weekday() + 7)
+
+
 def _latest_per_user(model, ids: list[int], *where):
     """The ids of each user's newest row of `model` (a correlated maximum, one query)."""
     return select(func.max(model.id)).where(model.user_id.in_(ids), *where).group_by(model.user_id)
@@ -153,13 +158,20 @@ def _records(db: Session, people: list[User], today: dt.date):
     since = today - dt.timedelta(days=SIGNAL_DAYS - 1)
     current = (SetLog.user_id.in_(ids), SetLog.replaced_at.is_(None), SetLog.date <= today)
     slot_key = (SetLog.user_id, SetLog.date, SetLog.exercise_id, SetLog.side)
-    slot_query = (
-        select(*slot_key, func.count(SetLog.id), func.max(SetLog.pain_during), func.max(SetLog.id))
-        .where(*current, SetLog.date >= today - _RISE_LOOKBACK)
-        .group_by(*slot_key)
-    )
+    slot_query = select(*slot_key, func.count(SetLog.id), func.max(SetLog.pain_during), func.max(SetLog.id))
     slots: dict[int, list[triage.SlotRow]] = defaultdict(list)
-    for user_id, *slot in rows(slot_query):
+    for user_id, *slot in rows(slot_query.where(*current, SetLog.date >= since).group_by(*slot_key)):
+        slots[user_id].append(triage.SlotRow(*slot))
+    # Days before the window matter only to the rise in pain, which compares the ISO week of the latest
+    # day logged in the window with the week before: read them only for the athletes whose week before
+    # begins before the window (no recent log), in one more query (run even when it names nobody, so
+    # the count of queries stays the same).
+    earlier = [u for u in ids if slots[u] and _week_before(max(s.date for s in slots[u])) < since]
+    before_query = slot_query.where(
+        SetLog.user_id.in_(earlier), SetLog.replaced_at.is_(None), SetLog.date < since,
+        SetLog.date >= today - _RISE_LOOKBACK,
+    ).group_by(*slot_key)  # fmt: skip
+    for user_id, *slot in rows(before_query):
         slots[user_id].append(triage.SlotRow(*slot))
     limit = min(MAX_RUNNING_PAIN, load_rules().max_pain_during)  # the flags' and the triage's limits
     painful_cols = (SetLog.user_id, SetLog.id, SetLog.date, SetLog.exercise_id, SetLog.side,
