@@ -109,7 +109,6 @@ def recent_signals(db: Session, actor: User, athlete_id: int, today: dt.date) ->
 # The dashboard: every linked athlete's triage and signals read in a fixed number of queries (one per
 # kind of record, for all athletes at once), not a batch per athlete: with 50 athletes a batch each
 # was hundreds of round trips per page.
-_RISE_LOOKBACK = dt.timedelta(days=SIGNAL_DAYS - 1 + 14)  # the window, and the week before its first
 
 
 class AthleteRow(NamedTuple):
@@ -166,10 +165,11 @@ def _records(db: Session, people: list[User], today: dt.date):
     # day logged in the window with the week before: read them only for the athletes whose week before
     # begins before the window (no recent log), in one more query (run even when it names nobody, so
     # the count of queries stays the same).
-    earlier = [u for u in ids if slots[u] and _week_before(max(s.date for s in slots[u])) < since]
+    starts = {u: _week_before(max(s.date for s in slots[u])) for u in ids if slots[u]}
+    earlier = [u for u, start in starts.items() if start < since]
+    first = min((starts[u] for u in earlier), default=since)  # days older than every week-before: unread
     before_query = slot_query.where(
-        SetLog.user_id.in_(earlier), SetLog.replaced_at.is_(None), SetLog.date < since,
-        SetLog.date >= today - _RISE_LOOKBACK,
+        SetLog.user_id.in_(earlier), SetLog.replaced_at.is_(None), SetLog.date < since, SetLog.date >= first,
     ).group_by(*slot_key)  # fmt: skip
     for user_id, *slot in rows(before_query):
         slots[user_id].append(triage.SlotRow(*slot))
