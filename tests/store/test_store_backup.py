@@ -159,3 +159,38 @@ def test_one_key_for_two_different_sets_in_the_file_is_refused(database, people)
     fine = backup_file(10)
     fine["set_logs"].append(_set(3))  # the same set twice: saved once
     assert import_backup_in_batches(database, a, fine).set_logs == 10
+
+
+def test_notes_are_exported_both_ways_and_only_the_runners_own_come_back_to_a_linked_coach(database, people):
+    from hipcoach.store import coaching, notes
+    from hipcoach.store.backup import export_backup
+    from hipcoach.store.models import Note
+
+    runner, coach = people["runner_a"], people["coach_a"]
+    with database.transaction() as db:
+        notes.post(db, coach, runner.id, "Ease off the hops")
+        notes.post(db, runner, coach.id, "Will do\nthanks")
+    with database.transaction(write=False) as db:
+        exported = export_backup(db, runner)
+    assert [(n["coach_email"], n["author"], n["body"]) for n in exported["notes"]] == [
+        ("ca@example.org", "coach", "Ease off the hops"),
+        ("ca@example.org", "runner", "Will do\nthanks"),
+    ]
+    forged = copy.deepcopy(exported)
+    forged["notes"].append({**exported["notes"][0], "body": "Coach says: double the dose"})
+    forged["notes"].append({**exported["notes"][1], "coach_email": "cb@example.org", "body": "to B"})
+    with database.transaction() as db:
+        db.query(Note).delete()
+    with database.transaction() as db:
+        assert import_backup(db, runner, forged).notes == 1  # the runner's note to a linked coach only
+    with database.transaction() as db:
+        assert import_backup(db, runner, forged).notes == 0  # again: nothing twice
+    with database.transaction(write=False) as db:
+        assert [(n.author_id, n.body) for n in notes.thread(db, coach, runner.id)] == [
+            (runner.id, "Will do\nthanks")
+        ]
+        assert coaching.coaches(db, runner)[0].id == coach.id
+    bad = copy.deepcopy(exported)
+    bad["notes"][0]["body"] = "x\x1b"
+    with pytest.raises(UserError), database.transaction() as db:
+        import_backup(db, runner, bad)

@@ -113,3 +113,23 @@ def test_mark_seen_keeps_to_linked_coaches_and_hides_the_item(database):
         assert item.key not in {i.key for i in history.open}
         with pytest.raises(NotFound):
             coaching.athlete_triage(db, stranger, item.athlete_id, TODAY)
+
+
+def test_a_rise_in_pain_against_a_week_before_the_window_is_still_found(database):
+    """The days before the window are read only for the week before an athlete's latest logged day:
+    here that day is the window's first, so its week before lies wholly before the window."""
+    since = TODAY - dt.timedelta(days=coaching.SIGNAL_DAYS - 1)
+    week_before = since - dt.timedelta(days=since.weekday() + 7)
+    with database.transaction() as db:
+        coach = create_user(db, "rise-coach@example.org", "long enough pw", "Coach", "coach")
+        runner = create_user(db, "rise@example.org", "long enough pw", "Riser", "runner")
+        _, code = coaching.create_invitation(db, coach)
+        coaching.accept_invitation(db, runner, code)
+        for day, pain in ((week_before, 1), (week_before + dt.timedelta(days=2), 1), (since, 5)):
+            entry = SetLogIn(client_key=uuid.uuid4().hex, date=day, exercise_id="clamshell", side="left",
+                             set_number=1, reps=10, pain_during=pain)  # fmt: skip
+            training.log_set(db, runner, entry)
+    with database.transaction(write=False) as db:
+        items = coaching.board(db, coach, TODAY).today
+    rising = [i for i in items if i.kind == "pain_rising"]
+    assert len(rising) == 1 and rising[0].date == since, [i.kind for i in items]

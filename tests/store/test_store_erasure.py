@@ -11,14 +11,15 @@ from hipcoach.plans.red_flags import RED_FLAG_IDS
 from hipcoach.store import accounts, erasure, jobs, password_reset, training, videos
 from hipcoach.store.errors import Forbidden, NotFound
 from hipcoach.store.inputs import CheckInIn, SetLogIn
-from hipcoach.store.models import Base, CoachLink, Invitation, ProgrammeAdjustment, TriageSeen, User
+from hipcoach.store.models import Base, CoachLink, Invitation, Note, ProgrammeAdjustment, TriageSeen, User
 from hipcoach.store.screening import record_screening
 from tests.factories import profile_dict
 
 
 def _fill(db, runner, coach, data_dir, n: int) -> int:
     """A runner with a bit of everything: profile, programme, sets, a check-in, a screening, an upload
-    with its analysis folder and screen result, a token, a session, a reset link, a coach's seen mark."""
+    with its analysis folder and screen result, a token, a session, a reset link, a coach's seen mark,
+    a note each way."""
     yesterday = dt.date.today() - dt.timedelta(days=1)
     training.save_profile(db, runner, profile_dict(start_date=(yesterday - dt.timedelta(days=7)).isoformat()))
     programme = training.create_programme(db, runner)
@@ -48,6 +49,8 @@ def _fill(db, runner, coach, data_dir, n: int) -> int:
     password_reset.create_reset(db, runner.email)
     db.add(TriageSeen(coach_id=coach.id, athlete_id=runner.id, item_key=f"pain:{n}", kind="pain",
                       item_date=yesterday, title="Pain 7", link="/coach"))  # fmt: skip
+    db.add(Note(athlete_id=runner.id, coach_id=coach.id, author_id=coach.id, body="Ease off the hops"))
+    db.add(Note(athlete_id=runner.id, coach_id=coach.id, author_id=runner.id, body="Will do"))
     db.flush()
     return analysis.id
 

@@ -102,7 +102,7 @@ def test_upgrade_from_0002_keeps_corrections_and_adds_the_screenings_table(db_ur
     assert "screenings" in inspect(engine).get_table_names()
     columns = {c["name"] for c in inspect(engine).get_columns("set_logs")}
     assert {"replaced_at", "replaces_id"} <= columns
-    assert current_revision(engine) == head_revision(engine) == "0009"
+    assert current_revision(engine) == head_revision(engine) == "0010"
     engine.dispose()
 
 
@@ -140,4 +140,20 @@ def test_upgrade_from_0008_adds_the_programme_adjustments_table_and_downgrade_re
     }
     command.downgrade(alembic_config(engine), "0008")
     assert "programme_adjustments" not in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_upgrade_from_0009_adds_notes_and_the_dashboard_index_and_downgrade_restores_0005s(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0009")
+    assert "notes" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert {"athlete_id", "coach_id", "author_id", "body", "read_at"} <= {
+        c["name"] for c in inspect(engine).get_columns("notes")
+    }
+    assert "ix_set_logs_dashboard" in {i["name"] for i in inspect(engine).get_indexes("set_logs")}
+    command.downgrade(alembic_config(engine), "0009")
+    assert "notes" not in inspect(engine).get_table_names()
+    indexes = {i["name"] for i in inspect(engine).get_indexes("set_logs")}
+    assert "ix_set_logs_user_id_date" in indexes and "ix_set_logs_dashboard" not in indexes
     engine.dispose()

@@ -3,6 +3,11 @@
 Import is safe to repeat: set logs match on their client keys, check-ins on their date (a saved
 check-in is kept), programmes on their plan id and plan; a profile is restored only when none is saved.
 
+Notes with coaches are exported both ways. On import only the runner's own notes come back, into the
+thread with a coach they are linked to now (matched by the coach's email), each once: a coach's words
+are not taken from a file the runner could have edited, and a thread with someone no longer linked
+stays closed.
+
 The whole file is checked before anything is written (every plan names exercises in the catalogue,
 every date is one a programme could have), so a bad file changes nothing. A backup may hold years of
 sets, tens of thousands of rows: `import_backup_in_batches` writes them a bounded batch per
@@ -16,21 +21,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.iso_date import IsoDate
+from hipcoach.plaintext import NoteText
 from hipcoach.plans.profile import parse_profile, sensible_start
 from hipcoach.plans.programme import Plan
 from hipcoach.store.access import require_runner
+from hipcoach.store.coaching import coaches
 from hipcoach.store.database import Database
 from hipcoach.store.errors import Conflict
 from hipcoach.store.inputs import CheckInIn, SetLogIn
-from hipcoach.store.models import CheckIn, Programme, RunnerProfile, SetLog, User
+from hipcoach.store.models import CheckIn, Note, Programme, RunnerProfile, SetLog, User
+from hipcoach.store.models.notes import NOTE_MAX_CHARS
 from hipcoach.store.training import _SAME_SET, list_checkins, list_programmes, list_set_logs, save_profile
 from hipcoach.store.videos import list_analyses
 
@@ -48,6 +57,21 @@ class BackupCheckIn(CheckInIn):
     date: IsoDate
 
 
+class BackupNote(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    coach_email: str = Field(max_length=254)
+    author: Literal["runner", "coach"]
+    body: NoteText = Field(max_length=NOTE_MAX_CHARS)
+    created_at: AwareDatetime
+
+    @field_validator("body")
+    @classmethod
+    def _not_empty(cls, value: str) -> str:
+        if not value:
+            raise ValueError("is empty")
+        return value
+
+
 class Backup(BaseModel):
     model_config = ConfigDict(extra="ignore")
     schema_version: str = Field(pattern=r"^hipcoach\.backup/1$")
@@ -55,6 +79,7 @@ class Backup(BaseModel):
     programmes: list[BackupProgramme] = []
     set_logs: list[dict] = []
     checkins: list[BackupCheckIn] = []
+    notes: list[BackupNote] = []
 
 
 class ImportCounts(BaseModel):
@@ -62,6 +87,7 @@ class ImportCounts(BaseModel):
     programmes: int = 0
     set_logs: int = 0
     checkins: int = 0
+    notes: int = 0
 
 
 def export_backup(db: Session, actor: User) -> dict:
@@ -85,7 +111,18 @@ def export_backup(db: Session, actor: User) -> dict:
             {"kind": a.kind, "target": a.target, "status": a.status, "report": a.report}
             for a in list_analyses(db, actor, actor.id, limit=10_000)
         ],
+        "notes": _export_notes(db, actor),
     }
+
+
+def _export_notes(db: Session, actor: User) -> list[dict]:
+    """Every note of the runner's threads (with coaches linked now or before), oldest first."""
+    query = select(Note, User.email).join(User, User.id == Note.coach_id).where(Note.athlete_id == actor.id)
+    return [
+        {"coach_email": email, "author": "runner" if n.author_id == actor.id else "coach", "body": n.body,
+         "created_at": n.created_at.isoformat()}
+        for n, email in db.execute(query.order_by(Note.id))
+    ]  # fmt: skip
 
 
 @dataclass
@@ -252,8 +289,29 @@ def _import_records(db: Session, actor: User, checked: CheckedBackup) -> ImportC
             db.add(CheckIn(user_id=actor.id, date=c.date, pain=c.pain, note=c.note))
             saved_days.add(c.date)
             counts.checkins += 1
+    counts.notes = _import_notes(db, actor, checked.backup.notes)
     db.flush()
     return counts
+
+
+def _import_notes(db: Session, actor: User, entries: list[BackupNote]) -> int:
+    """The runner's own notes to coaches linked now; a note already in the thread is not added again."""
+    linked = {c.email.lower(): c.id for c in coaches(db, actor)}
+    saved = {
+        (n.coach_id, n.created_at, n.body)
+        for n in db.scalars(select(Note).where(Note.athlete_id == actor.id, Note.author_id == actor.id))
+    }
+    added = 0
+    for entry in entries:
+        coach_id = linked.get(entry.coach_email.lower())
+        key = (coach_id, entry.created_at.astimezone(dt.UTC), entry.body)
+        if entry.author != "runner" or coach_id is None or key in saved:
+            continue
+        db.add(Note(athlete_id=actor.id, coach_id=coach_id, author_id=actor.id, body=entry.body,
+                    created_at=entry.created_at, read_at=None))  # fmt: skip
+        saved.add(key)
+        added += 1
+    return added
 
 
 def _import_sets(db: Session, actor: User, batch: list[SetLogIn]) -> int:

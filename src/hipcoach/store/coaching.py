@@ -10,10 +10,12 @@ from typing import NamedTuple
 from sqlalchemy import Row, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from hipcoach.errors import UserError
 from hipcoach.plans.programme import Plan
 from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
 from hipcoach.plans.rules import load_rules
-from hipcoach.store import training
+from hipcoach.reports.clinic_pdf import ClinicRecord, NoteLine, ScreenLine
+from hipcoach.store import notes, training
 from hipcoach.store.access import can_read_runner, require_coach, require_runner
 from hipcoach.store.errors import NotFound
 from hipcoach.store.invitations import INVITATION_DAYS, accept_invitation, create_invitation  # noqa: F401
@@ -28,9 +30,11 @@ from hipcoach.store.models import (
     TriageSeen,
     User,
 )
+from hipcoach.store.screening import list_screenings
 from hipcoach.store.training import latest_programme, list_checkins, logged_sets, programme_plan
+from hipcoach.store.videos import list_screens
 from hipcoach.tracking import triage
-from hipcoach.tracking.summary import LoggedSet, SetsAgainstPlan, window_adherence
+from hipcoach.tracking.summary import SetsAgainstPlan, slot_adherence, window_adherence
 
 
 def athletes(db: Session, actor: User) -> list[User]:
@@ -105,7 +109,6 @@ def recent_signals(db: Session, actor: User, athlete_id: int, today: dt.date) ->
 # The dashboard: every linked athlete's triage and signals read in a fixed number of queries (one per
 # kind of record, for all athletes at once), not a batch per athlete: with 50 athletes a batch each
 # was hundreds of round trips per page.
-_RISE_LOOKBACK = dt.timedelta(days=SIGNAL_DAYS - 1 + 14)  # the window, and the week before its first
 
 
 class AthleteRow(NamedTuple):
@@ -121,6 +124,11 @@ class Board(NamedTuple):
     rows: list[AthleteRow]
     today: list[triage.Item]  # not yet seen, most urgent first
     latest_videos: list[tuple[User, Analysis]]  # the newest across all athletes, newest first
+
+
+def _week_before(day: dt.date) -> dt.date:
+    """The Monday of the ISO week before `day`'s: the earliest day triage.weekly_rise reads for it."""
+    return day - dt.timedelta(days=day.weekday() + 7)
 
 
 def _latest_per_user(model, ids: list[int], *where):
@@ -145,29 +153,38 @@ def _records(db: Session, people: list[User], today: dt.date):
     """Everything the triage and the athlete table read, for these athletes, in a fixed number of
     queries. The caller has checked that the actor may read each of them."""
     ids = [u.id for u in people]
+    rows = db.connection().execute  # plain rows: the ORM's per-row handling was most of the read time
     since = today - dt.timedelta(days=SIGNAL_DAYS - 1)
     current = (SetLog.user_id.in_(ids), SetLog.replaced_at.is_(None), SetLog.date <= today)
     slot_key = (SetLog.user_id, SetLog.date, SetLog.exercise_id, SetLog.side)
-    slot_query = (
-        select(*slot_key, func.count(SetLog.id), func.max(SetLog.pain_during), func.max(SetLog.id))
-        .where(*current, SetLog.date >= today - _RISE_LOOKBACK)
-        .group_by(*slot_key)
-    )
+    slot_query = select(*slot_key, func.count(SetLog.id), func.max(SetLog.pain_during), func.max(SetLog.id))
     slots: dict[int, list[triage.SlotRow]] = defaultdict(list)
-    for user_id, *slot in db.execute(slot_query):
+    for user_id, *slot in rows(slot_query.where(*current, SetLog.date >= since).group_by(*slot_key)):
+        slots[user_id].append(triage.SlotRow(*slot))
+    # Days before the window matter only to the rise in pain, which compares the ISO week of the latest
+    # day logged in the window with the week before: read them only for the athletes whose week before
+    # begins before the window (no recent log), in one more query (run even when it names nobody, so
+    # the count of queries stays the same).
+    starts = {u: _week_before(max(s.date for s in slots[u])) for u in ids if slots[u]}
+    earlier = [u for u, start in starts.items() if start < since]
+    first = min((starts[u] for u in earlier), default=since)  # days older than every week-before: unread
+    before_query = slot_query.where(
+        SetLog.user_id.in_(earlier), SetLog.replaced_at.is_(None), SetLog.date < since, SetLog.date >= first,
+    ).group_by(*slot_key)  # fmt: skip
+    for user_id, *slot in rows(before_query):
         slots[user_id].append(triage.SlotRow(*slot))
     limit = min(MAX_RUNNING_PAIN, load_rules().max_pain_during)  # the flags' and the triage's limits
     painful_cols = (SetLog.user_id, SetLog.id, SetLog.date, SetLog.exercise_id, SetLog.side,
                     SetLog.set_number, SetLog.pain_during)  # fmt: skip
     painful_query = select(*painful_cols).where(*current, SetLog.date >= since, SetLog.pain_during > limit)
     painful: dict[int, list[triage.SetRow]] = defaultdict(list)
-    for user_id, *row in db.execute(painful_query.order_by(SetLog.id)):
+    for user_id, *row in rows(painful_query.order_by(SetLog.id)):
         painful[user_id].append(triage.SetRow(*row))
     checkins: dict[int, list[triage.CheckInRow]] = defaultdict(list)
     check_query = select(CheckIn.user_id, CheckIn.id, CheckIn.date, CheckIn.pain, CheckIn.note).where(
         CheckIn.user_id.in_(ids), CheckIn.date >= since, CheckIn.date <= today
     )
-    for r in db.execute(check_query.order_by(CheckIn.date)):
+    for r in rows(check_query.order_by(CheckIn.date)):
         checkins[r.user_id].append(triage.CheckInRow(r.id, r.date, r.pain, r.note))
     programmes = list(db.scalars(select(Programme).where(Programme.id.in_(_latest_per_user(Programme, ids)))))
     referrals = {
@@ -222,9 +239,9 @@ def _signals(sets, checkins, plan: Plan | None, today: dt.date) -> Signals:
         c.pain > MAX_RUNNING_PAIN for c in checkins
     )
     done = None
-    if plan is not None:  # window_adherence counts sets per day, exercise and side: one stands for each
-        per_set = [[LoggedSet(s.date, s.exercise_id, s.side, 0, 0.0, s.worst_pain)] * s.sets for s in window]
-        done = window_adherence(plan, (x for group in per_set for x in group), since, today)
+    if plan is not None:  # the same counts window_adherence makes of the sets, read grouped
+        per_slot = defaultdict(int, {(s.date, s.exercise_id, s.side): s.sets for s in window})
+        done = slot_adherence(plan, per_slot, since, today)
     return Signals(sum(s.sets for s in window), flags, done)
 
 
@@ -243,7 +260,7 @@ def board(db: Session, actor: User, today: dt.date, latest_videos: int = 10) -> 
     newest_query = select(Analysis.id, Analysis.user_id, Analysis.target, Analysis.status).where(
         Analysis.id.in_(_latest_per_user(Analysis, ids))
     )  # columns only: a report's JSON can be large and the athlete's line shows only its name and status
-    newest = {a.user_id: a for a in db.execute(newest_query)}
+    newest = {a.user_id: a for a in db.connection().execute(newest_query)}
     recent = list(
         db.scalars(
             select(Analysis)
@@ -328,3 +345,43 @@ def mark_seen(db: Session, actor: User, athlete_id: int, key: str, today: dt.dat
     db.add(row)
     db.flush()
     return row
+
+
+REPORT_MAX_DAYS = 366  # a clinic report covers a block of rehab, not a whole history at once
+
+
+def clinic_record(db: Session, actor: User, athlete_id: int, since: dt.date, until: dt.date):
+    """What the clinic report (reports/clinic_pdf) shows for one linked athlete over the days asked
+    for: screens, sets, next-morning pain, the latest plan, the referral and the pair's notes. Only the
+    athlete's linked coach may ask; the days must be in order and at most REPORT_MAX_DAYS long."""
+    user = athlete(db, actor, athlete_id)
+    if until < since or (until - since).days >= REPORT_MAX_DAYS:
+        raise UserError(
+            f"A report covers 1 to {REPORT_MAX_DAYS} days, the first on or before the last.",
+            "Choose the dates again.",
+        )
+    sets = [s for s in logged_sets(db, actor, athlete_id, since=since) if s.date <= until]
+    mornings = {c.date: c.pain for c in list_checkins(db, actor, athlete_id, since=since) if c.date <= until}
+    programme = latest_programme(db, actor, athlete_id)
+    screens = [
+        ScreenLine(s.created_at.date(), s.test, s.summary.get("measure", s.test), s.summary.get("left"),
+                   s.summary.get("right"), s.summary.get("needs_work_side"))
+        for s in list_screens(db, actor, athlete_id)
+        if since <= s.created_at.date() <= until
+    ]  # fmt: skip
+    referral = None
+    for s in list_screenings(db, actor, athlete_id):
+        if since <= s.created_at.date() <= until and s.referral:
+            kind = "urgent" if s.urgent else "routine"
+            referral = f"{s.created_at.date().isoformat()} ({kind}): {' '.join(s.reasons)}"
+            break  # newest first: the latest in the days
+    names = {user.id: user.display_name, actor.id: actor.display_name}
+    thread = [
+        NoteLine(n.created_at, names[n.author_id], n.body)
+        for n in notes.in_range(db, actor, athlete_id, since, until)
+    ]
+    return ClinicRecord(
+        athlete=user.display_name, coach=actor.display_name, since=since, until=until, screens=screens,
+        sets=sets, mornings=mornings, plan=programme_plan(db, actor, programme) if programme else None,
+        notes=thread, referral=referral,
+    )  # fmt: skip

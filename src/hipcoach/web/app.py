@@ -25,6 +25,7 @@ from hipcoach.web import (
     api_backup,
     api_coaching,
     api_logs,
+    api_notes,
     api_programmes,
     api_videos,
 )
@@ -115,6 +116,7 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         api_videos,
         api_backup,
         api_adjustments,
+        api_notes,
     ):
         app.include_router(module.router)
     for router in (

@@ -4,6 +4,7 @@ from hipcoach.store.models.accounts import ApiToken, CoachLink, Invitation, Logi
 from hipcoach.store.models.adjustments import ProgrammeAdjustment
 from hipcoach.store.models.base import Base
 from hipcoach.store.models.media import Analysis, Screen, Video
+from hipcoach.store.models.notes import Note
 from hipcoach.store.models.screening import Screening
 from hipcoach.store.models.training import CheckIn, Programme, RunnerProfile, SetLog
 from hipcoach.store.models.triage import TriageSeen
@@ -16,6 +17,7 @@ __all__ = [
     "CoachLink",
     "Invitation",
     "LoginSession",
+    "Note",
     "PasswordReset",
     "Programme",
     "ProgrammeAdjustment",

@@ -12,14 +12,17 @@ import datetime as dt
 from collections import defaultdict
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from hipcoach.catalog import load_catalog
 from hipcoach.plans.progress import describe_dose
 from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
 from hipcoach.plans.rules import load_rules
-from hipcoach.store import adjustments, coaching, prescriptions, screening, training, videos
+from hipcoach.reports.clinic_pdf import clinic_pdf
+from hipcoach.store import adjustments, coaching, notes, prescriptions, screening, training, videos
 from hipcoach.store.adjustments import as_adjustment
+from hipcoach.store.models.notes import NOTE_MAX_CHARS
 from hipcoach.store.progress import progress
 from hipcoach.web.deps import Id
 from hipcoach.web.pages import invitations
@@ -36,10 +39,11 @@ def _dashboard(request: Request, user, made: int | None = None, removed: str | N
     with request.app.state.database.transaction(write=False) as db:
         board = coaching.board(db, user, dt.date.today(), LATEST_VIDEOS)
         pending = invitations.pending_view(request, db, user)
+        unread = notes.unread_counts(db, user)
     return render(
         request, "coach.html", user=user, rows=board.rows, videos=board.latest_videos, made=made,
         removed=removed, triage=board.today, limit=load_rules().max_pain_during, pending=pending,
-        revoked=revoked, **WINDOW,
+        revoked=revoked, unread=unread, **WINDOW,
     )  # fmt: skip
 
 
@@ -93,8 +97,9 @@ def _weeks(current, sets_by_day: dict, today: dt.date) -> list[dict]:
 
 
 @router.get("/coach/athletes/{athlete_id}")
-def athlete_page(request: Request, athlete_id: Id, user: PageUser):
-    """A linked athlete's programme, logs, check-ins, videos, screens, adherence and triage history."""
+def athlete_page(request: Request, athlete_id: Id, user: PageUser, note_error: str = ""):
+    """A linked athlete's programme, logs, check-ins, videos, screens, adherence, triage history and the
+    notes between the two. Opening the page reads the athlete's new notes: they show marked once."""
     today = dt.date.today()
     with request.app.state.database.transaction(write=False) as db:
         athlete = coaching.athlete(db, user, athlete_id)
@@ -110,6 +115,11 @@ def athlete_page(request: Request, athlete_id: Id, user: PageUser):
         latest_screening = screening.latest_screening(db, user, athlete_id)
         history = coaching.athlete_triage(db, user, athlete_id, today)
         programme_changes = [(r, as_adjustment(r)) for r in adjustments.history(db, user, athlete_id)]
+        thread = notes.thread(db, user, athlete_id)
+    unread = {n.id for n in thread if notes.is_unread(n, user)}
+    if unread:
+        with request.app.state.database.transaction() as db:
+            notes.mark_read(db, user, athlete_id)
     weeks = _weeks(current, sets_by_day, today) if current else []
     off_plan = sorted(sets_by_day.items())  # days with sets but no session of the programme
     return render(
@@ -117,7 +127,37 @@ def athlete_page(request: Request, athlete_id: Id, user: PageUser):
         programme=programme, weeks=weeks, off_plan=off_plan, checkins=sorted(checkins, key=lambda c: c.date),
         analyses=recent, screening=latest_screening, triage=history, **progress_view(summary),
         programme_changes=programme_changes,
+        thread=thread, unread_ids=unread, note_error=note_error == "1", note_max=NOTE_MAX_CHARS,
+        report_from=today - dt.timedelta(weeks=12), report_to=today,
     )  # fmt: skip
+
+
+@router.post("/coach/athletes/{athlete_id}/notes")
+def post_note(request: Request, athlete_id: Id, user: PageUser, form: CheckedForm):
+    """A note to the athlete, then back to the thread (a redirect: reloading does not send it twice).
+    A refused note (empty, too long, hidden characters) comes back as a message; nothing is sent."""
+    try:
+        body = notes.NoteIn(body=str(form.get("body", "")))
+    except ValidationError:
+        with request.app.state.database.transaction(write=False) as db:
+            coaching.athlete(db, user, athlete_id)  # an unlinked coach learns nothing more than a 404
+        return RedirectResponse(f"/coach/athletes/{athlete_id}?note_error=1#notes", status_code=303)
+    with request.app.state.database.transaction() as db:
+        coaching.athlete(db, user, athlete_id)
+        note = notes.post(db, user, athlete_id, body)
+    return RedirectResponse(f"/coach/athletes/{athlete_id}#note-{note.id}", status_code=303)
+
+
+@router.get("/coach/athletes/{athlete_id}/report.pdf")
+def clinic_report(request: Request, athlete_id: Id, user: PageUser, since: dt.date, until: dt.date):
+    """The athlete's progress report for a clinic file, for the days chosen on the athlete page."""
+    with request.app.state.database.transaction(write=False) as db:
+        record = coaching.clinic_record(db, user, athlete_id, since, until)
+    pdf = clinic_pdf(record, dt.date.today())
+    name = f"hipcoach-report-{athlete_id}-{since.isoformat()}-{until.isoformat()}.pdf"
+    return Response(
+        pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @router.post("/coach/athletes/{athlete_id}/remove")
