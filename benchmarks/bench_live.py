@@ -117,8 +117,8 @@ def browser(clips: list[str]) -> None:
 
     import uvicorn
 
-    from hipcoach.web.app import create_app
     from hipcoach.settings import Settings
+    from hipcoach.web.app import create_app
     from tests.web.test_browser_live import CLIPS as STEPS
     from tests.web.test_browser_live import LiveRun, runner_on, step_of, to_y4m
 
