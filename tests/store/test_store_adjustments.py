@@ -166,3 +166,34 @@ def test_fewer_sessions_per_week_from_today(database, people, programme):
         assert len(later) <= 1
         for s in later:
             assert current.adaptation.session(s.uid) is not None
+
+
+def test_adherence_and_the_dashboard_read_the_plan_as_changed_not_as_generated(database, people, programme):
+    """A swapped exercise is what the runner is asked to do from its day: the plan that adherence, the
+    dashboard and the live page read has it, so sets of it are not counted as sets missed."""
+    from hipcoach.store.prescriptions import followed_plan
+
+    runner, coach = people["runner_a"], people["coach_a"]
+    _, adapted = _next_session(_current(database, runner, programme))
+    old = _per_side(adapted).exercise_id
+    with database.transaction(write=False) as db:
+        new = adjustments.options(db, coach, runner.id, TODAY)[old][0].exercise_id
+    change = AdjustmentIn(kind="swap", exercise_id=old, new_exercise_id=new, reason="sore knee")
+    with database.transaction() as db:
+        adjustments.adjust_programme(db, coach, runner.id, change, TODAY)
+
+    def exercises(plan, upcoming):
+        return [
+            (s.uid, sorted(i.exercise_id for i in s.items))
+            for w in plan.weeks
+            for s in w.sessions
+            if (s.date >= TODAY) == upcoming
+        ]
+
+    with database.transaction(write=False) as db:
+        row = training.get_programme(db, coach, programme)
+        generated, followed = training.programme_plan(db, coach, row), followed_plan(db, coach, row)
+    stored = _current(database, runner, programme).stored
+    assert exercises(followed, True) == exercises(stored, True) != exercises(generated, True)
+    assert all(old not in ids for _, ids in exercises(followed, True))
+    assert exercises(followed, False) == exercises(generated, False)  # the past is as it was

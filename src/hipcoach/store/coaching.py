@@ -30,8 +30,9 @@ from hipcoach.store.models import (
     TriageSeen,
     User,
 )
+from hipcoach.store.prescriptions import followed_plan, followed_plans
 from hipcoach.store.screening import list_screenings
-from hipcoach.store.training import latest_programme, list_checkins, logged_sets, programme_plan
+from hipcoach.store.training import latest_programme, list_checkins, logged_sets
 from hipcoach.store.videos import list_screens
 from hipcoach.tracking import triage
 from hipcoach.tracking.summary import SetsAgainstPlan, slot_adherence, window_adherence
@@ -102,7 +103,7 @@ def recent_signals(db: Session, actor: User, athlete_id: int, today: dt.date) ->
     programme = latest_programme(db, actor, athlete_id)
     done = None
     if programme is not None:
-        done = window_adherence(programme_plan(db, actor, programme), sets, since, today)
+        done = window_adherence(followed_plan(db, actor, programme), sets, since, today)
     return Signals(len(sets), flags, done)
 
 
@@ -146,7 +147,9 @@ def _plans(db: Session, programmes: list[Programme]) -> dict[int, tuple[Programm
     stored = {}
     if missing:
         stored = dict(db.execute(select(Programme.id, Programme.plan).where(Programme.id.in_(missing))).all())
-    return {p.user_id: (p, training._parsed_plan(keys[p.id], lambda p=p: stored[p.id])) for p in programmes}
+    generated = [(p, training._parsed_plan(keys[p.id], lambda p=p: stored[p.id])) for p in programmes]
+    followed = followed_plans(db, generated)  # with the coaches' changes, as the runners see them
+    return {p.user_id: (p, plan) for (p, _), plan in zip(generated, followed, strict=True)}
 
 
 def _records(db: Session, people: list[User], today: dt.date):
@@ -382,6 +385,6 @@ def clinic_record(db: Session, actor: User, athlete_id: int, since: dt.date, unt
     ]
     return ClinicRecord(
         athlete=user.display_name, coach=actor.display_name, since=since, until=until, screens=screens,
-        sets=sets, mornings=mornings, plan=programme_plan(db, actor, programme) if programme else None,
+        sets=sets, mornings=mornings, plan=followed_plan(db, actor, programme) if programme else None,
         notes=thread, referral=referral,
     )  # fmt: skip

@@ -19,6 +19,7 @@ from hipcoach.store import training
 from hipcoach.store.access import require_runner
 from hipcoach.store.errors import NotFound
 from hipcoach.store.models import Analysis, User
+from hipcoach.store.prescriptions import followed_plan
 from hipcoach.store.types import utcnow
 
 
@@ -29,7 +30,7 @@ def add_live_set(
     (flushed, so its id is known). Raises NotFound when the session is not in the actor's programme."""
     require_runner(actor, "count sets with the camera")
     programme = training.latest_programme(db, actor, actor.id)
-    plan = training.programme_plan(db, actor, programme) if programme is not None else None
+    plan = followed_plan(db, actor, programme) if programme is not None else None
     session = None
     if plan is not None:
         session = next((s for w in plan.weeks for s in w.sessions if s.uid == session_uid), None)

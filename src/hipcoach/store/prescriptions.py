@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -138,13 +139,37 @@ def current_plan(db: Session, actor: User, programme: Programme) -> CurrentPlan:
 
 
 def _adjusted(db: Session, programme: Programme, original: Plan, catalog, rules) -> adjust.AdjustedPlan:
-    made = adjustments.for_programme(db, programme)
+    return _apply(programme, original, adjustments.for_programme(db, programme), catalog, rules)
+
+
+def _apply(programme: Programme, original: Plan, made, catalog, rules) -> adjust.AdjustedPlan:
     if not made:
         return adjust.AdjustedPlan(plan=original)
     running = (
         parse_profile(programme.profile_snapshot).running if any(a.kind == "sessions" for a in made) else None
     )
     return adjust.apply(original, made, catalog, rules, running)
+
+
+def followed_plans(db: Session, plans: list[tuple[Programme, Plan]]) -> list[Plan]:
+    """The plans the runners follow: each programme's generated plan with its coach's changes applied,
+    without the replay of logs (adherence and session lookups need the sessions, not the doses). One
+    query for all the programmes, so the coach dashboard's count of queries stays fixed. The caller has
+    checked access."""
+    made = defaultdict(list)
+    if plans:
+        query = select(ProgrammeAdjustment).where(
+            ProgrammeAdjustment.programme_id.in_([p.id for p, _ in plans])
+        )
+        for row in db.scalars(query.order_by(ProgrammeAdjustment.id)):
+            made[row.programme_id].append(adjustments.as_adjustment(row))
+    catalog, rules = load_catalog(), load_rules()
+    return [_apply(p, plan, made[p.id], catalog, rules).plan for p, plan in plans]
+
+
+def followed_plan(db: Session, actor: User, programme: Programme) -> Plan:
+    """The one programme's plan as its runner follows it (see followed_plans), for a reader of it."""
+    return followed_plans(db, [(programme, training.programme_plan(db, actor, programme))])[0]
 
 
 def _first_changed_adjustment(db: Session, programme: Programme, old, new, since: dt.date) -> dt.date | None:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from hipcoach.store.camera_logs import CountedSet, camera_counted
 from hipcoach.store.models import User
-from hipcoach.store.training import latest_programme, list_checkins, logged_sets, programme_plan
+from hipcoach.store.prescriptions import followed_plan
+from hipcoach.store.training import latest_programme, list_checkins, logged_sets
 from hipcoach.store.videos import list_screens
 from hipcoach.tracking.summary import (
     Asymmetry,
@@ -125,7 +126,7 @@ def progress(db: Session, actor: User, runner_id: int, today: dt.date) -> Progre
     sets = logged_sets(db, actor, runner_id)
     morning = {c.date: c.pain for c in list_checkins(db, actor, runner_id)}
     programme = latest_programme(db, actor, runner_id)
-    weeks = adherence(programme_plan(db, actor, programme), sets, today) if programme else []
+    weeks = adherence(followed_plan(db, actor, programme), sets, today) if programme else []
     screens = [
         ScreenPoint(analysis_id=s.analysis_id, test=s.test, date=s.created_at.date(), summary=s.summary)
         for s in list_screens(db, actor, runner_id)
