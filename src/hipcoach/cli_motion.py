@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
         end: float = typer.Option(None, "--end", help="Stop at this second."),
         model: Path = typer.Option(None, "--model", help="A BlazePose .task bundle [built-in full model]."),
         threads: int = typer.Option(
-            None, "--threads", min=1, max=8, help="Inference threads [2 when the machine is idle, else 1]."
+            None, "--threads", min=1, max=8, help="Inference threads [chosen by timing the first frames]."
         ),
     ) -> None:
         """Find the person's 33 body landmarks in every frame of a video and save them as a pose track."""

@@ -9,10 +9,19 @@ import urllib.request
 import numpy as np
 import pytest
 
+from hipcoach.motion import pose_model
 from hipcoach.motion.landmarks import INDEX, N_LANDMARKS
 from hipcoach.motion.person import person_jumps, pick_person
 from hipcoach.motion.pose import estimate_video, interpolate_between
-from hipcoach.motion.pose_model import PoseEstimator, default_threads, wheel_bundle
+from hipcoach.motion.pose_model import (
+    PoseEstimator,
+    choose_threads,
+    cpu_pressure,
+    default_threads,
+    should_demote,
+    usable_cpus,
+    wheel_bundle,
+)
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.quality import check_quality
 from hipcoach.motion.video import probe, sha256
@@ -157,13 +166,43 @@ def test_interpolated_frames_match_a_straight_line_move():
 
 
 @pytest.mark.parametrize(
-    ("cores", "load", "expected"), [(2, 0.1, 2), (2, 0.9, 1), (2, 7.0, 1), (1, 0.0, 1), (8, 3.0, 2)]
+    ("cpus", "pressure", "one", "two", "expected"),
+    [
+        (1, 0.0, None, None, 1),  # one usable CPU: never two threads
+        (1, None, 0.02, 0.01, 1),
+        (2, 0.0, None, None, 2),  # idle, nothing measured yet: try two
+        (2, None, None, None, 2),  # no PSI on this kernel
+        (2, 95.0, None, None, 1),  # oversubscribed already
+        (2, 0.0, 0.020, 0.013, 2),  # measured: two clearly faster
+        (2, 0.0, 0.020, 0.019, 1),  # measured: two barely faster, not worth the spinning
+        (2, 0.0, 0.060, 0.250, 1),  # two threads fighting a neighbour: 4 frames/s against 17
+        (8, 95.0, 0.020, 0.012, 2),  # a measurement outranks the pressure guess
+    ],
 )
-def test_two_inference_threads_only_when_two_cores_are_free(monkeypatch, cores, load, expected):
-    # XNNPACK's spinning workers collapse on a busy machine, so a second thread is used only when idle.
-    monkeypatch.setattr(os, "cpu_count", lambda: cores)
-    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
-    assert default_threads() == expected
+def test_threads_follow_the_measurement_then_the_cpus_and_pressure(cpus, pressure, one, two, expected):
+    assert choose_threads(cpus, pressure, one, two) == expected
+
+
+def test_a_two_thread_run_that_slows_well_below_one_thread_drops_to_one():
+    assert should_demote(recent_two=0.25, probe_one=0.05)  # 4 frames/s against 20
+    assert not should_demote(recent_two=0.04, probe_one=0.05)
+
+
+def test_default_threads_reads_affinity_and_pressure(monkeypatch, tmp_path):
+    psi = tmp_path / "cpu"
+    psi.write_text(
+        "some avg10=88.50 avg60=40.00 avg300=10.00 total=1\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
+    )
+    assert cpu_pressure(str(psi)) == 88.5
+    assert cpu_pressure(str(tmp_path / "absent")) is None
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    assert usable_cpus() == 2
+    monkeypatch.setattr(pose_model, "cpu_pressure", lambda: 88.5)
+    assert default_threads() == 1
+    monkeypatch.setattr(pose_model, "cpu_pressure", lambda: 1.0)
+    assert default_threads() == 2
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {3})  # pinned to one CPU of many
+    assert default_threads() == 1
 
 
 @pytest.mark.slow
@@ -173,3 +212,18 @@ def test_a_span_with_frame_skipping_starts_and_ends_with_model_output(data_dir):
     assert track.timestamps[0] == pytest.approx(1.0333, abs=1e-3) and track.timestamps[-1] <= 2.0
     assert track.detected.all()  # no NaN at either end of the span
     assert track.meta["start"] == 1.02 and track.meta["stride"] == 3
+
+
+@pytest.mark.slow
+def test_left_to_choose_the_estimator_times_both_thread_counts_and_keeps_tracking(
+    monkeypatch, data_dir, clip_frames
+):
+    monkeypatch.setattr(pose_model, "cpu_pressure", lambda: 0.0)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    frames = clip_frames(data_dir / "clips" / "single_leg_squat_front_hyva_ja_paha2.mp4", start=30, count=12)
+    with PoseEstimator() as estimator:
+        results = [estimator.process(f, i / 30) for i, f in enumerate(frames)]
+    assert all(r is not None for r in results), "a person in every frame, probe or not"
+    assert estimator.threads in (1, 2)
+    assert estimator.thread_log[0] == "first guess: 2" and "measured" in estimator.thread_log[1]
+    assert estimator.thread_log[1].endswith(f": {estimator.threads}")

@@ -118,6 +118,7 @@ def estimate_video(
                 lms[n], pres[n], world[n] = result
         model_id = estimator.model_id
         threads_used = estimator.threads
+        thread_log = estimator.thread_log
         people_seen = estimator.people_seen if max_people > 1 else None
     if not times:
         raise UserError(
@@ -145,6 +146,7 @@ def estimate_video(
         meta={
             "api": "mediapipe-tasks PoseLandmarker, VIDEO mode",
             "threads": threads_used,
+            "thread_choice": thread_log,
             "stride": stride,
             "max_people": max_people,
             "start": start,

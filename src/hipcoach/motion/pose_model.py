@@ -11,7 +11,12 @@ rather than the legacy `mp.solutions.pose` (measured here and in ../shared/notes
   threads it infers ~1.5x faster than the default single thread (notes: 113 vs 90 frames/s at 720p;
   here 63-86 vs 41-46). The legacy graph offers no such knob. But XNNPACK's workers spin while waiting,
   so on a busy machine 2 threads collapse (measured here at load 7 on 2 cores: 1 frame/s with 2 threads,
-  9-17 with 1): `default_threads` uses 2 only when the cores are otherwise idle.
+  9-17 with 1). So the thread count is measured, not guessed (`choose_threads`): the CPUs this process
+  may use (`os.sched_getaffinity`) and the kernel's CPU pressure (PSI) give a first guess, then the first
+  frames are run with both 1 and 2 threads, alternately, and the faster is kept; a 2-thread run that later
+  slows to well below the 1-thread speed (a neighbour started) drops to 1 thread. The 1-minute load
+  average was the old guide: it stays high for a minute after any other work and it cannot tell a
+  neighbour that leaves one core free from one that takes both.
 - It outlives 0.10.21: 0.10.30+ and 1.x (numpy 2) keep only the Tasks API, and the same kind of bundle
   runs lite/heavy models taken from the npm `@mediapipe/pose` package (pass `model=path.task`). The
   legacy API runs only the full model offline (complexity 0 and 2 try to download).
@@ -24,7 +29,9 @@ import contextlib
 import hashlib
 import io
 import os
+import statistics
 import sys
+import time
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -93,14 +100,57 @@ def wheel_bundle() -> tuple[bytes, str]:
     return buf.getvalue(), f"blazepose-full/mediapipe-{mp.__version__}/{digest}"
 
 
-def default_threads() -> int:
-    """XNNPACK threads to use: 2 when two cores are free (1-minute load average), else 1 (see above)."""
-    cores = os.cpu_count() or 1
+# PSI "some avg10": share of the last 10 s in which some runnable task waited for a CPU. Above this the
+# cores are oversubscribed already and a second XNNPACK thread (which spins while waiting) only adds to it.
+BUSY_PRESSURE = 40.0
+PROBE_FRAMES = 5  # frames timed with each thread count at the start (after the first, which warms up)
+TWO_MUST_BEAT = 0.85  # 2 threads are kept only if at most this share of the 1-thread time per frame
+DEMOTE_SLOWER = 1.5  # a 2-thread run whose recent frames take this many times the 1-thread probe drops to 1
+WATCH_FRAMES = 15  # recent frames the demotion looks at (and how often it looks)
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (a container or `taskset` may give fewer than the machine has)."""
     try:
-        load = os.getloadavg()[0]
-    except OSError:  # pragma: no cover - platforms without a load average
-        load = 0.0
-    return 2 if cores >= 2 and load <= cores - 2 + 0.5 else 1
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - platforms without affinity
+        return os.cpu_count() or 1
+
+
+def cpu_pressure(path: str = "/proc/pressure/cpu") -> float | None:
+    """The kernel's CPU pressure, "some avg10" in percent, or None where PSI is absent or unreadable."""
+    try:
+        line = Path(path).read_text().splitlines()[0]
+        return float(dict(f.split("=") for f in line.split()[1:])["avg10"])
+    except (OSError, IndexError, KeyError, ValueError):
+        return None
+
+
+def choose_threads(
+    cpus: int, pressure: float | None, one: float | None = None, two: float | None = None
+) -> int:
+    """XNNPACK threads from the readings: `cpus` usable, PSI `pressure` (%), and if measured, the median
+    seconds a frame took with one and with two threads. A measurement outranks the guesses: 2 threads
+    only when they were clearly faster; without one, 2 when the process has two CPUs and they are not
+    already oversubscribed."""
+    if cpus < 2:
+        return 1
+    if one is not None and two is not None:
+        return 2 if two <= TWO_MUST_BEAT * one else 1
+    if pressure is not None and pressure >= BUSY_PRESSURE:
+        return 1
+    return 2
+
+
+def should_demote(recent_two: float, probe_one: float) -> bool:
+    """A 2-thread run whose recent median seconds/frame is well above the 1-thread probe's drops to 1:
+    a neighbour has taken a core and XNNPACK's spinning workers are fighting it."""
+    return recent_two > DEMOTE_SLOWER * probe_one
+
+
+def default_threads() -> int:
+    """The first guess, before any frame is timed (see `choose_threads`)."""
+    return choose_threads(usable_cpus(), cpu_pressure())
 
 
 def _load_model(model: str | Path | None) -> tuple[bytes, str]:
@@ -114,7 +164,11 @@ def _load_model(model: str | Path | None) -> tuple[bytes, str]:
 
 
 class PoseEstimator:
-    """BlazePose in video (tracking) mode. Feed upright RGB frames in time order; use as a context manager."""
+    """BlazePose in video (tracking) mode. Feed upright RGB frames in time order; use as a context manager.
+
+    threads=None chooses the XNNPACK thread count by measurement (module docstring, `choose_threads`);
+    `threads` then tells the count in use and `thread_log` how it was chosen.
+    """
 
     def __init__(
         self,
@@ -124,16 +178,30 @@ class PoseEstimator:
         max_people: int = 1,
         min_confidence: float = 0.5,
     ) -> None:
-        mp = _mediapipe()
+        self._mp = _mediapipe()
+        self._data, self.model_id = _load_model(model)
+        self._max_people, self._min_confidence = max_people, min_confidence
+        self.auto = threads is None
+        self.threads = threads or default_threads()
+        self.thread_log: list[str] = [f"{'first guess' if self.auto else 'given'}: {self.threads}"]
+        self._landmarker = self._create(self.threads)
+        self._other = None  # during the probe: a 1-thread landmarker fed the same frames
+        self._probe: dict[int, list[float]] = {1: [], 2: []}
+        self._probing = self.auto and self.threads == 2
+        self._recent: list[float] = []
+        self._one_time: float | None = None  # median seconds/frame with 1 thread, from the probe
+        self._last_ms = -1
+        self._calls = 0
+        self._previous: np.ndarray | None = None  # [33, 2] of the person followed
+        self.people_seen = 0  # most people found in one frame (only > 1 when max_people > 1)
+
+    def _create(self, threads: int):
         from mediapipe.calculators.tensor import inference_calculator_pb2
         from mediapipe.tasks.cc.core.proto import acceleration_pb2
         from mediapipe.tasks.python import vision
         from mediapipe.tasks.python.core import base_options
 
-        self.threads = threads or default_threads()
-        xnnpack = inference_calculator_pb2.InferenceCalculatorOptions.Delegate.Xnnpack(
-            num_threads=self.threads
-        )
+        xnnpack = inference_calculator_pb2.InferenceCalculatorOptions.Delegate.Xnnpack(num_threads=threads)
 
         class _Options(base_options.BaseOptions):
             def to_pb2(self):  # the public options cannot set XNNPACK's thread count
@@ -141,27 +209,21 @@ class PoseEstimator:
                 pb.acceleration.CopyFrom(acceleration_pb2.Acceleration(xnnpack=xnnpack))
                 return pb
 
-        data, self.model_id = _load_model(model)
         options = vision.PoseLandmarkerOptions(
-            base_options=_Options(model_asset_buffer=data),
+            base_options=_Options(model_asset_buffer=self._data),
             running_mode=vision.RunningMode.VIDEO,
-            num_poses=max_people,
-            min_pose_detection_confidence=min_confidence,
-            min_pose_presence_confidence=min_confidence,
-            min_tracking_confidence=min_confidence,
+            num_poses=self._max_people,
+            min_pose_detection_confidence=self._min_confidence,
+            min_pose_presence_confidence=self._min_confidence,
+            min_tracking_confidence=self._min_confidence,
         )
         try:
             with _quiet_native_stderr():
-                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+                return vision.PoseLandmarker.create_from_options(options)
         except RuntimeError as exc:
             raise UserError(
                 f"The pose model could not be loaded ({exc}).", "Check the --model file."
             ) from exc
-        self._mp = mp
-        self._last_ms = -1
-        self._calls = 0
-        self._previous: np.ndarray | None = None  # [33, 2] of the person followed
-        self.people_seen = 0  # most people found in one frame (only > 1 when max_people > 1)
 
     def __enter__(self) -> PoseEstimator:
         return self
@@ -171,17 +233,69 @@ class PoseEstimator:
 
     def close(self) -> None:
         self._landmarker.close()
+        if self._other is not None:
+            self._other.close()
+            self._other = None
+
+    def _detect(self, landmarker, mp_image, ms: int):
+        t = time.perf_counter()
+        if self._calls < 2:  # the first inferences print native notices too
+            with _quiet_native_stderr():
+                result = landmarker.detect_for_video(mp_image, ms)
+        else:
+            result = landmarker.detect_for_video(mp_image, ms)
+        return result, time.perf_counter() - t
+
+    def _timed_detect(self, mp_image, ms: int):
+        """Run the model; while probing, on both thread counts (alternating which goes first) and time
+        them; afterwards watch a 2-thread run for a collapse. The first call only warms up."""
+        if not self._probing:
+            result, took = self._detect(self._landmarker, mp_image, ms)
+            if self.auto and self.threads == 2 and self._one_time is not None:
+                self._watch(took)
+            return result
+        if self._calls == 0:
+            return self._detect(self._landmarker, mp_image, ms)[0]
+        if self._other is None:
+            self._other = self._create(1)
+            self._detect(self._other, mp_image, ms)  # its warm-up; its tracker starts here
+            return self._detect(self._landmarker, mp_image, ms)[0]
+        pair = [(2, self._landmarker), (1, self._other)]
+        if self._calls % 2:
+            pair.reverse()
+        results = {}
+        for n, landmarker in pair:
+            results[n], took = self._detect(landmarker, mp_image, ms)
+            self._probe[n].append(took)
+        if len(self._probe[1]) >= PROBE_FRAMES or self._probe[2][-1] > 5 * self._probe[1][-1]:
+            one, two = statistics.median(self._probe[1]), statistics.median(self._probe[2])
+            chosen = choose_threads(usable_cpus(), None, one, two)
+            self.thread_log.append(f"measured {1 / one:.0f} frames/s with 1, {1 / two:.0f} with 2: {chosen}")
+            self._one_time, self._probing = one, False
+            if chosen == 1:
+                self._landmarker.close()
+                self._landmarker, self.threads = self._other, 1
+            else:
+                self._other.close()
+            self._other = None
+        return results[2]
+
+    def _watch(self, took: float) -> None:
+        self._recent.append(took)
+        if len(self._recent) < WATCH_FRAMES:
+            return
+        recent, self._recent = statistics.median(self._recent), []
+        if should_demote(recent, self._one_time):
+            self.thread_log.append(f"2 threads slowed to {1 / recent:.0f} frames/s at call {self._calls}: 1")
+            self._landmarker.close()  # the new one starts by detecting: the person is found again
+            self._landmarker, self.threads = self._create(1), 1
 
     def process(self, image: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """Landmarks [33,4], presence [33], world [33,3] of the followed person at time t (s), or None."""
         ms = max(round(t * 1000), self._last_ms + 1)  # VIDEO mode needs strictly increasing integer ms
         self._last_ms = ms
         mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=image)
-        if self._calls < 2:  # the first inferences print native notices too
-            with _quiet_native_stderr():
-                result = self._landmarker.detect_for_video(mp_image, ms)
-        else:
-            result = self._landmarker.detect_for_video(mp_image, ms)
+        result = self._timed_detect(mp_image, ms)
         self._calls += 1
         if not result.pose_landmarks:
             return None
