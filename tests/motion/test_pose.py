@@ -227,3 +227,36 @@ def test_left_to_choose_the_estimator_times_both_thread_counts_and_keeps_trackin
     assert estimator.threads in (1, 2)
     assert estimator.thread_log[0] == "first guess: 2" and "measured" in estimator.thread_log[1]
     assert estimator.thread_log[1].endswith(f": {estimator.threads}")
+
+
+def test_a_cached_bundle_is_used_only_while_its_source_files_are_unchanged(tmp_path):
+    a, b = tmp_path / "a.tflite", tmp_path / "b.tflite"
+    a.write_bytes(b"detector")
+    b.write_bytes(b"landmarks")
+    key = pose_model.bundle_key((a, b), "0.10.21")
+    task = tmp_path / "cache" / "bundle.task"
+    pose_model._write_cached(task, key, b"zipped bundle", "blazepose-full/x")
+    assert pose_model._read_cached(task, key) == (b"zipped bundle", "blazepose-full/x")
+    assert pose_model._read_cached(task, pose_model.bundle_key((a, b), "0.10.30")) is None  # other wheel
+    os.utime(b, ns=(1, 1))  # reinstalled: same size, another mtime
+    assert pose_model._read_cached(task, pose_model.bundle_key((a, b), "0.10.21")) is None
+    b.write_bytes(b"landmarks, retrained")
+    assert pose_model.bundle_key((a, b), "0.10.21")["files"][1][1] == len(b"landmarks, retrained")
+    task.write_bytes(b"zipped")  # cut short
+    assert pose_model._read_cached(task, key) is None
+
+
+@pytest.mark.slow
+def test_the_wheel_bundle_is_built_once_then_read_back_from_the_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv(pose_model.CACHE_ENV, str(tmp_path))
+    wheel_bundle.cache_clear()
+    built = wheel_bundle()
+    assert len(list(tmp_path.glob("blazepose-full-*.task"))) == 1
+
+    def no_build(*_args):
+        raise AssertionError("built again although the cache holds it")
+
+    monkeypatch.setattr(pose_model, "_build_bundle", no_build)
+    wheel_bundle.cache_clear()
+    assert wheel_bundle() == built
+    wheel_bundle.cache_clear()

@@ -51,6 +51,29 @@ def _prefetch(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
                 thread.join(0.05)
 
 
+def _in_background(fn, *args) -> Callable[[], object]:
+    """Start fn(*args) in a thread; the returned function waits for its result (or raises its error)."""
+    out: list = []
+
+    def work() -> None:
+        try:
+            out.append((True, fn(*args)))
+        except BaseException as exc:  # handed to whoever asks for the result
+            out.append((False, exc))
+
+    thread = threading.Thread(target=work, name="hipcoach-hash", daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        ok, value = out[0]
+        if not ok:
+            raise value
+        return value
+
+    return result
+
+
 def estimate_video(
     path: str | Path,
     *,
@@ -74,7 +97,7 @@ def estimate_video(
     path = Path(path)
     info = probe(path)
     check_limits(info, start, end)
-    digest = sha256(path)
+    digest = _in_background(sha256, path)  # hashlib lets go of the GIL: it overlaps model load and decode
     expected = info.frame_count
     if end is not None or start:
         span = (min(end, info.duration) if end is not None else info.duration) - start
@@ -141,7 +164,7 @@ def estimate_video(
         fps=info.fps,
         rotation=info.rotation,
         model=model_id,
-        source_sha256=digest,
+        source_sha256=digest(),
         source_name=path.name,
         meta={
             "api": "mediapipe-tasks PoseLandmarker, VIDEO mode",
