@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from hipcoach.motion import pose_model
+from hipcoach.motion.frameskip import MAX_SKIP, frames_to_skip
 from hipcoach.motion.landmarks import INDEX, N_LANDMARKS
 from hipcoach.motion.person import person_jumps, pick_person
 from hipcoach.motion.pose import estimate_video, interpolate_between
@@ -260,3 +261,40 @@ def test_the_wheel_bundle_is_built_once_then_read_back_from_the_cache(monkeypatc
     wheel_bundle.cache_clear()
     assert wheel_bundle() == built
     wheel_bundle.cache_clear()
+
+
+def standing(dx: float = 0.0) -> np.ndarray:
+    """[33, 2] pixels of a person standing about 300 px tall, shifted right by dx."""
+    points = np.zeros((N_LANDMARKS, 2))
+    for side, x in (("left", 100.0), ("right", 140.0)):
+        for part, y in (("shoulder", 100), ("wrist", 200), ("hip", 250), ("knee", 330), ("ankle", 400)):
+            points[INDEX[f"{side}_{part}"]] = (x + dx, y)
+        for part in ("heel", "foot_index"):
+            points[INDEX[f"{side}_{part}"]] = (x + dx, 410)
+    return points
+
+
+def test_frames_are_skipped_only_while_the_body_is_still():
+    dt = 1 / 30
+    assert frames_to_skip(standing(), standing(), 2 * dt, dt) == MAX_SKIP  # a hold
+    assert frames_to_skip(standing(), standing(0.5), 2 * dt, dt) == MAX_SKIP  # 0.025 torso lengths/s: still
+    assert frames_to_skip(standing(), standing(6.0), dt, dt) == 0  # 1.2 torso lengths/s: a rep
+    slow = frames_to_skip(standing(), standing(2.5), dt, dt)  # 0.5 torso lengths/s (torso 150 px)
+    assert 0 < slow < MAX_SKIP
+    assert frames_to_skip(None, standing(), dt, dt) == 0  # first frame: motion unknown
+    assert frames_to_skip(standing(), None, dt, dt) == 0  # nobody found
+    knee_lost = standing()
+    knee_lost[INDEX["left_knee"]] = np.nan
+    assert frames_to_skip(standing(), knee_lost, dt, dt) == 0
+
+
+@pytest.mark.slow
+def test_skipping_while_still_runs_the_model_on_fewer_frames_and_ends_on_model_output(data_dir):
+    path = data_dir / "clips" / "bridge_bilateral_side_1rep.mp4"  # set-up and a hold: often still
+    full = estimate_video(path, skip_still=False)
+    skip = estimate_video(path, skip_still=True)
+    assert skip.meta["skip_still"] and skip.meta["inferred_share"] < 0.7
+    assert skip.n_frames == full.n_frames and skip.detected.all()
+    np.testing.assert_array_equal(skip.timestamps, full.timestamps)
+    error = np.linalg.norm(full.pixels()[:, LEGS] - skip.pixels()[:, LEGS], axis=-1)
+    assert np.median(error) < 0.005 * full.frame_size[1], f"median {np.median(error):.1f} px"

@@ -12,11 +12,16 @@ import numpy as np
 
 from hipcoach.errors import UserError
 from hipcoach.motion.camera_motion import CameraMotion
+from hipcoach.motion.frameskip import frames_to_skip
 from hipcoach.motion.landmarks import N_LANDMARKS
 from hipcoach.motion.person import person_jumps
 from hipcoach.motion.pose_model import PoseEstimator
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.video import Frame, check_limits, iter_frames, probe, sha256
+
+# Skipping frames while the body is still is on by default only while benchmarks/bench_skip.py finds
+# every real clip's counts, sides, holds and main-angle ranges unchanged with it (see the report there).
+SKIP_STILL_DEFAULT = False
 
 
 def _prefetch(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
@@ -81,6 +86,7 @@ def estimate_video(
     threads: int | None = None,
     max_people: int = 1,
     stride: int = 1,
+    skip_still: bool | None = None,
     start: float = 0.0,
     end: float | None = None,
     prefetch: bool = True,
@@ -90,6 +96,8 @@ def estimate_video(
 
     stride > 1 runs the model on every stride-th frame and fills the frames between by linear
     interpolation (the benchmark measures what that costs in accuracy); 1 runs it on every frame.
+    skip_still (with stride 1) skips up to a few frames at a time while the body is still and none while
+    it moves (`frameskip`); None takes `SKIP_STILL_DEFAULT`.
     progress(frames_done, frames_expected) is called after each frame.
     """
     if stride < 1:
@@ -102,7 +110,11 @@ def estimate_video(
     if end is not None or start:
         span = (min(end, info.duration) if end is not None else info.duration) - start
         expected = max(1, round(span * info.fps))
-    frames = iter_frames(path, start=start, end=end, rgb=lambda i: i % stride == 0, frame_threads=False)
+    adaptive = stride == 1 and (SKIP_STILL_DEFAULT if skip_still is None else skip_still)
+    # Frames the model runs on are converted to RGB in the decoding thread; with adaptive skipping
+    # that is decided as the frames arrive, so they are converted when first looked at.
+    wanted = (lambda _i: False) if adaptive else (lambda i: i % stride == 0)
+    frames = iter_frames(path, start=start, end=end, rgb=wanted, frame_threads=False)
     if prefetch:
         frames = _prefetch(frames)
     times: list[float] = []
@@ -112,6 +124,8 @@ def estimate_video(
     inferred: list[int] = []
     held: Frame | None = None  # the latest skipped frame, run at the end if the video ends on it
     camera, next_camera_check = CameraMotion(), 0.0
+    skip_left, seen_px, seen_t = 0, None, 0.0  # adaptive skipping: frames still to skip, last inferred
+    size_px = np.asarray(info.size, np.float32)
     with PoseEstimator(model, threads=threads, max_people=max_people) as estimator:
         for n, frame in enumerate(frames):
             if n >= len(lms):  # the header under-counted: grow by half
@@ -119,17 +133,23 @@ def estimate_video(
                 lms, pres, world = (np.concatenate([a, np.full((grow, *a.shape[1:]), np.nan, a.dtype)])
                                     for a in (lms, pres, world))  # fmt: skip
             times.append(frame.time)
-            if frame.converted or n == 0:  # converted: chosen by the rgb predicate above
+            run = skip_left == 0 if adaptive else (frame.converted or n == 0)  # converted: see `wanted`
+            if run:
                 result = estimator.process(frame.image, frame.time)
                 inferred.append(n)
                 held = None
                 if result is not None:
                     lms[n], pres[n], world[n] = result
+                if adaptive:
+                    px = lms[n, :, :2] * size_px if result is not None else None
+                    skip_left = frames_to_skip(seen_px, px, frame.time - seen_t, 1.0 / info.fps)
+                    seen_px, seen_t = px, frame.time
                 if frame.time >= next_camera_check:  # about twice a second
                     size = frame.image.shape[1::-1]  # (width, height) as decoded, scaled down
                     camera.add(frame.image, lms[n, :, :2] * size if result is not None else None)
                     next_camera_check = frame.time + 0.5
             else:
+                skip_left -= 1
                 held = frame
             if progress:
                 progress(n + 1, max(expected, n + 1))
@@ -151,7 +171,7 @@ def estimate_video(
         )
     t = len(times)
     lms, pres, world = lms[:t], pres[:t], world[:t]
-    if stride > 1:
+    if len(inferred) < t:
         for a in (lms, pres, world):
             interpolate_between(a, np.asarray(inferred))
     timestamps = np.asarray(times, np.float64)
@@ -171,6 +191,8 @@ def estimate_video(
             "threads": threads_used,
             "thread_choice": thread_log,
             "stride": stride,
+            "skip_still": adaptive,
+            "inferred_share": round(len(inferred) / t, 4),
             "max_people": max_people,
             "start": start,
             "stream_start": info.start_time,
