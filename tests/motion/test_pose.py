@@ -13,7 +13,7 @@ from hipcoach.motion import pose_model
 from hipcoach.motion.frameskip import MAX_SKIP, frames_to_skip
 from hipcoach.motion.landmarks import INDEX, N_LANDMARKS
 from hipcoach.motion.person import person_jumps, pick_person
-from hipcoach.motion.pose import estimate_video, interpolate_between
+from hipcoach.motion.pose import estimate_video, estimate_video_segments, interpolate_between, plan_segments
 from hipcoach.motion.pose_model import (
     PoseEstimator,
     choose_threads,
@@ -298,3 +298,26 @@ def test_skipping_while_still_runs_the_model_on_fewer_frames_and_ends_on_model_o
     np.testing.assert_array_equal(skip.timestamps, full.timestamps)
     error = np.linalg.norm(full.pixels()[:, LEGS] - skip.pixels()[:, LEGS], axis=-1)
     assert np.median(error) < 0.005 * full.frame_size[1], f"median {np.median(error):.1f} px"
+
+
+def test_segments_are_equal_none_shorter_than_the_minimum():
+    assert plan_segments(600.0, 4) == [(0.0, 150.0), (150.0, 300.0), (300.0, 450.0), (450.0, 600.0)]
+    assert plan_segments(100.0, 8, min_s=45.0) == [(0.0, 50.0), (50.0, 100.0)]
+    assert plan_segments(30.0, 8, min_s=45.0) == [(0.0, 30.0)]  # too short to split
+
+
+@pytest.mark.slow
+def test_a_segmented_run_counts_the_same_reps_as_one_process(data_dir, real_pose_track):
+    from hipcoach.analysis.coach import analyse_track
+
+    name = "single_leg_squat_front_hyva_ja_paha2.mp4"  # 29 s, 5 reps on the left then 5 on the right
+    whole = real_pose_track(name)
+    split = estimate_video_segments(data_dir / "clips" / name, workers=2, min_segment_s=10.0)
+    assert len(split.meta["segments"]) == 2
+    np.testing.assert_allclose(split.timestamps, whole.timestamps, atol=1e-6)  # every frame exactly once
+    assert split.detected.mean() >= 0.95 and split.meta["person_jumps"] == []
+    a, b = analyse_track(whole, "single-leg-squat").report, analyse_track(split, "single-leg-squat").report
+    sides = [[r["side"] for r in rep["reps"] if r["counted"]] for rep in (a, b)]
+    assert b["summary"]["reps_total"] == a["summary"]["reps_total"] and sides[1] == sides[0]
+    ranges = [[r["range_deg"] for r in rep["reps"] if r["counted"]] for rep in (a, b)]
+    np.testing.assert_allclose(ranges[1], ranges[0], atol=2.0)
