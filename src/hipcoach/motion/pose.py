@@ -20,7 +20,10 @@ from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.video import Frame, check_limits, iter_frames, probe, sha256
 
 # Skipping frames while the body is still is on by default only while benchmarks/bench_skip.py finds
-# every real clip's counts, sides, holds and main-angle ranges unchanged with it (see the report there).
+# every real clip's counts, sides, holds and main-angle ranges unchanged with it. It did not (2 Dec 2026):
+# clamshell_band_side_6right 6 reps became 5 + 1 partial, cg_clamshell 4 became 3 + 1, and rep ranges
+# moved 3-8 degrees on hyva3/hyva6/cg_singleLegHip, with the model on 47-96% of frames. So it is an option
+# (`skip_still=True`, `hipcoach pose --skip-still`), not the default.
 SKIP_STILL_DEFAULT = False
 
 
