@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CLIPS = ROOT.parent / "shared" / "data" / "clips"
 SOURCE = CLIPS / "single_leg_squat_front_hyva7.mp4"
-HIPCOACH = [sys.executable, "-m", "hipcoach.cli"]
+HIPCOACH = [str(Path(sys.executable).with_name("hipcoach"))]  # the console script, as a user runs it
 
 NAIVE = """
 import sys, cv2, mediapipe as mp
