@@ -69,12 +69,18 @@ def register(app: typer.Typer) -> None:
         end: float = typer.Option(None, "--end", help="Stop at this second."),
         model: Path = typer.Option(None, "--model", help="A BlazePose .task bundle [built-in full model]."),
         threads: int = typer.Option(
-            None, "--threads", min=1, max=8, help="Inference threads [2 when the machine is idle, else 1]."
+            None, "--threads", min=1, max=8, help="Inference threads [chosen by timing the first frames]."
+        ),
+        workers: int = typer.Option(
+            1, "--workers", min=0, max=64, help="Processes for a long video's time segments (0: one a CPU)."
+        ),
+        skip_still: bool = typer.Option(
+            False, "--skip-still", help="Skip frames while the body is still (faster; can change results)."
         ),
     ) -> None:
         """Find the person's 33 body landmarks in every frame of a video and save them as a pose track."""
         from hipcoach.motion import trackio
-        from hipcoach.motion.pose import estimate_video
+        from hipcoach.motion.pose import estimate_video, estimate_video_segments
         from hipcoach.motion.quality import check_quality
         from hipcoach.motion.video import probe
 
@@ -83,17 +89,15 @@ def register(app: typer.Typer) -> None:
         probe(video)  # a bad file fails here, before the model loads or a bar is drawn
         output = output or video.with_suffix(".pose.npz")
         _check_writable(output)
-        track = _run_with_bar(
-            "pose",
-            estimate_video,
-            path=video,
-            stride=stride,
-            max_people=people,
-            start=start,
-            end=end,
-            model=model,
-            threads=threads,
-        )
+        common = {"path": video, "skip_still": skip_still, "max_people": people, "model": model}
+        if workers != 1 and start == 0 and end is None and stride == 1:  # segments of the whole video
+            track = _run_with_bar(
+                "pose", estimate_video_segments, workers=workers or None, threads=threads, **common
+            )
+        else:
+            track = _run_with_bar(
+                "pose", estimate_video, stride=stride, start=start, end=end, threads=threads, **common
+            )
         found = track.detected.mean() if track.n_frames else 0.0
         if not track.detected.any():
             raise UserError(

@@ -199,3 +199,19 @@ def test_real_clips_probe_with_their_known_sizes(data_dir):
     assert probe(clips / "single_leg_squat_front_hyva7.mp4").size == (1280, 720)
     assert probe(clips / "single_leg_squat_front_hyva_ja_paha2.mp4").size == (406, 720)
     assert probe(clips / "single_leg_stance_cam02.mp4").codec == "vp9"
+
+
+@pytest.mark.parametrize(
+    "name", ["single_leg_squat_front_hyva_ja_paha2.mp4", "single_leg_squat_front_hyva2.mp4"]
+)
+def test_a_late_start_seeks_yet_yields_the_same_frames_as_decoding_through(data_dir, monkeypatch, name):
+    import hipcoach.motion.video as video
+
+    path = data_dir / "clips" / name  # hyva2's stream starts at 3.36 s: times stay from its first frame
+    seeked = [(f.index, f.time, f.image) for f in iter_frames(path, start=5.0, end=5.5)]
+    monkeypatch.setattr(video, "SEEK_AFTER_S", 1e9)
+    through = [(f.index, f.time, f.image) for f in iter_frames(path, start=5.0, end=5.5)]
+    assert len(seeked) == len(through) > 10
+    for (i, t, image), (j, u, other) in zip(seeked, through, strict=True):
+        assert (i, t) == (j, u)
+        np.testing.assert_array_equal(image, other)

@@ -14,6 +14,7 @@ import numpy as np
 
 from hipcoach.errors import UserError
 from hipcoach.motion.camera_motion import CameraMotion
+from hipcoach.motion.frameskip import frames_to_skip
 from hipcoach.motion.landmarks import N_LANDMARKS
 from hipcoach.motion.person import (
     PEOPLE_CHECK_S,
@@ -26,6 +27,16 @@ from hipcoach.motion.person import (
 from hipcoach.motion.pose_model import PoseEstimator
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.video import Frame, check_limits, iter_frames, probe, sha256
+
+# Skipping frames while the body is still is on by default only while benchmarks/bench_skip.py finds
+# every real clip's counts, sides, holds and main-angle ranges unchanged with it. It did not (2 Dec 2026):
+# clamshell_band_side_6right 6 reps became 5 + 1 partial, cg_clamshell 4 became 3 + 1, rep ranges moved
+# 3.1-5.7 degrees on hyva6, cg_singleLegHip, hyva_ja_paha2; spans 2.1-2.2 on hyva3, single_leg_bridge; a
+# cg_banded-walk hold 0.3 s; the model ran on 76% of 4,873 frames. Caution: single_leg_stance_cam02/03
+# moved 3.0 and 7.8 degrees with the model on 98-99% of frames, so part of what the 2-degree bar catches is
+# the tracker's own run-to-run noise (thread count, path): compare two every-frame runs first. An option
+# (`skip_still=True`, `hipcoach pose --skip-still`), not the default.
+SKIP_STILL_DEFAULT = False
 
 
 def _prefetch(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
@@ -60,6 +71,29 @@ def _prefetch(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
                 thread.join(0.05)
 
 
+def _in_background(fn, *args) -> Callable[[], object]:
+    """Start fn(*args) in a thread; the returned function waits for its result (or raises its error)."""
+    out: list = []
+
+    def work() -> None:
+        try:
+            out.append((True, fn(*args)))
+        except BaseException as exc:  # handed to whoever asks for the result
+            out.append((False, exc))
+
+    thread = threading.Thread(target=work, name="hipcoach-hash", daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        ok, value = out[0]
+        if not ok:
+            raise value
+        return value
+
+    return result
+
+
 def estimate_video(
     path: str | Path,
     *,
@@ -67,6 +101,7 @@ def estimate_video(
     threads: int | None = None,
     max_people: int = 1,
     stride: int = 1,
+    skip_still: bool | None = None,
     start: float = 0.0,
     end: float | None = None,
     prefetch: bool = True,
@@ -77,6 +112,8 @@ def estimate_video(
 
     stride > 1 runs the model on every stride-th frame and fills the frames between by linear
     interpolation (the benchmark measures what that costs in accuracy); 1 runs it on every frame.
+    skip_still (with stride 1) skips up to a few frames at a time while the body is still and none while
+    it moves (`frameskip`); None takes `SKIP_STILL_DEFAULT`.
     progress(frames_done, frames_expected) is called after each frame.
     With max_people 1 the people in a frame are counted about once a second (meta["people_seen"], for the
     "several people" warning); with more, `people` (a list, if given) receives one track per person seen
@@ -87,12 +124,16 @@ def estimate_video(
     path = Path(path)
     info = probe(path)
     check_limits(info, start, end)
-    digest = sha256(path)
+    digest = _in_background(sha256, path)  # hashlib lets go of the GIL: it overlaps model load and decode
     expected = info.frame_count
     if end is not None or start:
         span = (min(end, info.duration) if end is not None else info.duration) - start
         expected = max(1, round(span * info.fps))
-    frames = iter_frames(path, start=start, end=end, rgb=lambda i: i % stride == 0, frame_threads=False)
+    adaptive = stride == 1 and (SKIP_STILL_DEFAULT if skip_still is None else skip_still)
+    # Frames the model runs on are converted to RGB in the decoding thread; with adaptive skipping
+    # that is decided as the frames arrive, so they are converted when first looked at.
+    wanted = (lambda _i: False) if adaptive else (lambda i: i % stride == 0)
+    frames = iter_frames(path, start=start, end=end, rgb=wanted, frame_threads=False)
     if prefetch:
         frames = _prefetch(frames)
     times: list[float] = []
@@ -111,6 +152,8 @@ def estimate_video(
     )
     counts, next_people_check = [], 0.0
     confidence = 0.5 if max_people == 1 else PEOPLE_CONFIDENCE
+    skip_left, seen_px, seen_t = 0, None, 0.0  # adaptive skipping: frames still to skip, last inferred
+    size_px = np.asarray(info.size, np.float32)
     with (
         PoseEstimator(model, threads=threads, max_people=max_people, min_confidence=confidence) as estimator,
         counter or nullcontext(),
@@ -122,7 +165,8 @@ def estimate_video(
                                     for a in (lms, pres, world))  # fmt: skip
             times.append(frame.time)
             everyone.append([])
-            if frame.converted or n == 0:  # converted: chosen by the rgb predicate above
+            run = skip_left == 0 if adaptive else (frame.converted or n == 0)  # converted: see `wanted`
+            if run:
                 result = estimator.process(frame.image, frame.time)
                 inferred.append(n)
                 held = None
@@ -133,11 +177,16 @@ def estimate_video(
                     counter.process(frame.image, frame.time)
                     counts.append(len(counter.people))
                     next_people_check = frame.time + PEOPLE_CHECK_S
+                if adaptive:
+                    px = lms[n, :, :2] * size_px if result is not None else None
+                    skip_left = frames_to_skip(seen_px, px, frame.time - seen_t, 1.0 / info.fps)
+                    seen_px, seen_t = px, frame.time
                 if frame.time >= next_camera_check:  # about twice a second
                     size = frame.image.shape[1::-1]  # (width, height) as decoded, scaled down
                     camera.add(frame.image, lms[n, :, :2] * size if result is not None else None)
                     next_camera_check = frame.time + 0.5
             else:
+                skip_left -= 1
                 held = frame
             if progress:
                 progress(n + 1, max(expected, n + 1))
@@ -149,6 +198,7 @@ def estimate_video(
                 lms[n], pres[n], world[n] = result
         model_id = estimator.model_id
         threads_used = estimator.threads
+        thread_log = estimator.thread_log
         people_seen = estimator.people_seen if max_people > 1 else people_in_view(counts)
     if not times:
         raise UserError(
@@ -158,7 +208,7 @@ def estimate_video(
         )
     t = len(times)
     lms, pres, world = lms[:t], pres[:t], world[:t]
-    if stride > 1:
+    if len(inferred) < t:
         for a in (lms, pres, world):
             interpolate_between(a, np.asarray(inferred))
     timestamps = np.asarray(times, np.float64)
@@ -171,12 +221,15 @@ def estimate_video(
         fps=info.fps,
         rotation=info.rotation,
         model=model_id,
-        source_sha256=digest,
+        source_sha256=digest(),
         source_name=path.name,
         meta={
             "api": "mediapipe-tasks PoseLandmarker, VIDEO mode",
             "threads": threads_used,
+            "thread_choice": thread_log,
             "stride": stride,
+            "skip_still": adaptive,
+            "inferred_share": round(len(inferred) / t, 4),
             "max_people": max_people,
             "start": start,
             "stream_start": info.start_time,
@@ -211,3 +264,153 @@ def interpolate_between(values: np.ndarray, known: np.ndarray) -> None:
             continue
         w = (np.arange(a + 1, b) - a) / (b - a)
         flat[a + 1 : b] = (1 - w)[:, None] * flat[a] + w[:, None] * flat[b]
+
+
+# ---- long videos: time segments in parallel worker processes ----
+
+SEGMENT_MIN_S = 45.0  # shorter segments cost more in process start-up (imports, model) than they save
+OVERLAP_S = 1.0  # each later segment starts this much early: its detector finds the person, its tracker
+# and smoothing settle, and the frames before its boundary are dropped in favour of the previous segment's
+
+
+def plan_segments(duration: float, workers: int, min_s: float = SEGMENT_MIN_S) -> list[tuple[float, float]]:
+    """Equal time segments [(start, end) s] of a `duration` s video for up to `workers` processes, none
+    shorter than `min_s` (one segment, the whole video, when it is too short to split)."""
+    n = max(1, min(workers, int(duration // min_s)))
+    bounds = [duration * i / n for i in range(n + 1)]
+    return list(itertools.pairwise(bounds))
+
+
+def auto_workers(duration: float, cpus: int) -> int:
+    """Processes for a video of `duration` s on `cpus` usable CPUs: one per CPU, as long as each gets a
+    segment of at least SEGMENT_MIN_S (benchmarks/bench_video_speed.py measures the speed-up)."""
+    return max(1, min(cpus, int(duration // SEGMENT_MIN_S)))
+
+
+def join_segments(tracks: list[PoseTrack], bounds: list[tuple[float, float]]) -> PoseTrack:
+    """One track from segment tracks: from each, the frames from its own start up to the next one's."""
+    keep = []
+    for i, (track, (lo, hi)) in enumerate(zip(tracks, bounds, strict=True)):
+        last = i == len(tracks) - 1
+        t = track.timestamps
+        keep.append(track.take((t >= lo - 1e-6) & (last | (t < hi - 1e-6))))
+    first = tracks[0]
+    ts = np.concatenate([k.timestamps for k in keep])
+    lms = np.concatenate([k.landmarks for k in keep])
+    meta = dict(first.meta)
+    meta.update(
+        segments=[[round(a, 3), round(b, 3)] for a, b in bounds],
+        person_jumps=person_jumps(lms, ts),
+        inferred_share=round(
+            sum(k.meta.get("inferred_share", 1.0) * k.n_frames for k in keep) / max(len(ts), 1), 4
+        ),
+        camera_shift=max((k.meta["camera_shift"] or 0.0 for k in keep), default=None),
+        people_seen=max((k.meta["people_seen"] or 0 for k in keep), default=0) or first.meta["people_seen"],
+        thread_choice=[k.meta["thread_choice"] for k in keep],
+    )
+    return PoseTrack(
+        landmarks=lms,
+        presence=np.concatenate([k.presence for k in keep]),
+        world=np.concatenate([k.world for k in keep]),
+        timestamps=ts,
+        frame_size=first.frame_size,
+        fps=first.fps,
+        rotation=first.rotation,
+        model=first.model,
+        source_sha256=first.source_sha256,
+        source_name=first.source_name,
+        meta=meta,
+    )
+
+
+def _segment_worker(index: int, path: str, start: float, end: float | None, kwargs: dict, out) -> None:
+    """In a child process: one segment's track, or the error's message, onto the `out` queue."""
+    try:
+        done = [0]
+
+        def tell(n: int, _total: int) -> None:
+            if n - done[0] >= 30:
+                out.put(("progress", index, n))
+                done[0] = n
+
+        track = estimate_video(path, start=start, end=end, progress=tell, **kwargs)
+        out.put(("done", index, track))
+    except UserError as exc:
+        out.put(("user_error", index, (exc.message, exc.hint)))
+    except BaseException as exc:  # reported to the parent, which raises it
+        out.put(("error", index, f"{type(exc).__name__}: {exc}"))
+
+
+def estimate_video_segments(
+    path: str | Path,
+    *,
+    workers: int | None = None,
+    threads: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    min_segment_s: float = SEGMENT_MIN_S,
+    **kwargs,
+) -> PoseTrack:
+    """`estimate_video` over time segments in parallel worker processes (`plan_segments`), joined into
+    one track. workers=None: `auto_workers`. One segment runs in this process, as `estimate_video`.
+
+    Each child starts its own detector OVERLAP_S before its segment so the person is found and
+    followed by the boundary; the joined track takes every frame from exactly one segment. Children are
+    started with "spawn" (MediaPipe's threads do not survive a fork) and use 1 inference thread each
+    unless `threads` says otherwise, so N processes fill N CPUs.
+    """
+    import multiprocessing
+
+    from hipcoach.motion.pose_model import usable_cpus
+
+    path = Path(path)
+    info = probe(path)
+    check_limits(info)
+    cpus = usable_cpus()
+    bounds = plan_segments(info.duration, workers or auto_workers(info.duration, cpus), min_segment_s)
+    if len(bounds) == 1:
+        return estimate_video(path, threads=threads, progress=progress, **kwargs)
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    per = threads or max(1, cpus // len(bounds))
+    children = []
+    for i, (lo, hi) in enumerate(bounds):
+        start = max(0.0, lo - OVERLAP_S) if i else 0.0
+        end = hi if i < len(bounds) - 1 else None
+        child = ctx.Process(
+            target=_segment_worker,
+            args=(i, str(path), start, end, dict(kwargs, threads=per), out),
+            name=f"hipcoach-pose-{i}",
+            daemon=True,
+        )
+        child.start()
+        children.append(child)
+    tracks: list[PoseTrack | None] = [None] * len(bounds)
+    done = [0] * len(bounds)
+    try:
+        while any(t is None for t in tracks):
+            try:
+                kind, i, value = out.get(timeout=5.0)
+            except queue.Empty:
+                dead = [c for c, t in zip(children, tracks, strict=True) if t is None and not c.is_alive()]
+                if dead:
+                    raise RuntimeError(f"pose worker {dead[0].name} ended without a result") from None
+                continue
+            if kind == "progress":
+                done[i] = value
+                if progress:
+                    progress(sum(done), info.frame_count)
+            elif kind == "done":
+                tracks[i] = value
+            elif kind == "user_error":
+                raise UserError(*value)
+            else:
+                raise RuntimeError(f"pose worker {i} failed: {value}")
+    finally:
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+            child.join(timeout=5)
+    joined = join_segments(tracks, bounds)
+    if progress:
+        progress(joined.n_frames, joined.n_frames)
+    return joined

@@ -11,7 +11,12 @@ rather than the legacy `mp.solutions.pose` (measured here and in ../shared/notes
   threads it infers ~1.5x faster than the default single thread (notes: 113 vs 90 frames/s at 720p;
   here 63-86 vs 41-46). The legacy graph offers no such knob. But XNNPACK's workers spin while waiting,
   so on a busy machine 2 threads collapse (measured here at load 7 on 2 cores: 1 frame/s with 2 threads,
-  9-17 with 1): `default_threads` uses 2 only when the cores are otherwise idle.
+  9-17 with 1). So the thread count is measured, not guessed (`choose_threads`): the CPUs this process
+  may use (`os.sched_getaffinity`) and the kernel's CPU pressure (PSI) give a first guess, then the first
+  frames are run with both 1 and 2 threads, alternately, and the faster is kept; a 2-thread run that later
+  slows to well below the 1-thread speed (a neighbour started) drops to 1 thread. The 1-minute load
+  average was the old guide: it stays high for a minute after any other work and it cannot tell a
+  neighbour that leaves one core free from one that takes both.
 - It outlives 0.10.21: 0.10.30+ and 1.x (numpy 2) keep only the Tasks API, and the same kind of bundle
   runs lite/heavy models taken from the npm `@mediapipe/pose` package (pass `model=path.task`). The
   legacy API runs only the full model offline (complexity 0 and 2 try to download).
@@ -22,9 +27,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.machinery
+import importlib.metadata
+import importlib.util
 import io
+import json
 import os
+import statistics
 import sys
+import time
+import types
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -58,8 +70,37 @@ def _quiet_native_stderr() -> Iterator[None]:
         os.close(devnull)
 
 
+class _DeferredModule(types.ModuleType):
+    """Stands in sys.modules for a module not loaded yet; the first attribute it lacks loads the real
+    one (while it is registered under its own name) and takes over its namespace."""
+
+    def __getattr__(self, attr: str):
+        name = self.__name__
+        if sys.modules.get(name) is self:
+            del sys.modules[name]
+        real = importlib.import_module(name)
+        self.__dict__.update(real.__dict__)
+        sys.modules[name] = real
+        return getattr(real, attr)
+
+
 def _mediapipe():
+    """`import mediapipe`, without the matplotlib.pyplot import its legacy drawing helpers make.
+
+    The package's __init__ imports the legacy solutions, whose drawing_utils imports matplotlib.pyplot
+    at the top (about 1 of the 1.9 s `import mediapipe` takes here) to use it only in a plotting
+    function. A stand-in takes pyplot's place just while mediapipe is imported: drawing_utils keeps the
+    stand-in, which loads the real pyplot the first time anything is read from it; everyone else
+    imports the real one as usual.
+    """
     os.environ.setdefault("GLOG_minloglevel", "2")  # the C++ side logs a page of INFO lines otherwise
+    if "mediapipe" in sys.modules:
+        return sys.modules["mediapipe"]
+    stand_in = None
+    if "matplotlib.pyplot" not in sys.modules:
+        stand_in = _DeferredModule("matplotlib.pyplot")
+        stand_in.__spec__ = None  # the import system reads it; nothing else is defined until first use
+        sys.modules["matplotlib.pyplot"] = stand_in
     try:
         import mediapipe as mp
     except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -67,19 +108,57 @@ def _mediapipe():
             "Pose estimation needs mediapipe 0.10.21, which is not installed.",
             "Install it with `pip install --no-deps mediapipe==0.10.21` (see requirements/no-deps.txt).",
         ) from exc
+    finally:
+        if stand_in is not None and sys.modules.get("matplotlib.pyplot") is stand_in:
+            del sys.modules["matplotlib.pyplot"]
     return mp
 
 
-@cache
-def wheel_bundle() -> tuple[bytes, str]:
-    """The full-model `.task` bundle made from the tflite files shipped in the mediapipe wheel, and its id."""
-    mp = _mediapipe()
+BUNDLE_FORMAT = 1  # how `_build_bundle` makes the bundle: a change here must not reuse old cached files
+CACHE_ENV = "HIPCOACH_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where built model bundles are kept: $HIPCOACH_CACHE_DIR, else $XDG_CACHE_HOME/hipcoach, else
+    ~/.cache/hipcoach."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "hipcoach"
+
+
+def _wheel_files() -> tuple[Path, Path, str]:
+    """The wheel's detector and full landmark tflite files and mediapipe's version, found without
+    importing mediapipe (so a cached bundle costs no import)."""
+    spec = importlib.util.find_spec("mediapipe")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - depends on installation
+        _mediapipe()  # raises the install hint
+    root = Path(next(iter(spec.submodule_search_locations))) / "modules"
+    version = importlib.metadata.version("mediapipe")
+    return (
+        root / "pose_detection" / "pose_detection.tflite",
+        root / "pose_landmark" / "pose_landmark_full.tflite",
+        version,
+    )
+
+
+def bundle_key(files: tuple[Path, ...], version: str) -> dict:
+    """What a cached bundle was made from: our format, mediapipe's version, each file's size and mtime.
+    Any change (a reinstalled or upgraded wheel, a new way of building) gives another key, so a stale
+    bundle is never used; comparing it costs two stat() calls, not a hash of 9 MB."""
+    files_key = []
+    for f in files:
+        st = f.stat()
+        files_key.append([str(f), st.st_size, st.st_mtime_ns])
+    return {"format": BUNDLE_FORMAT, "mediapipe": version, "files": files_key}
+
+
+def _build_bundle(detector_path: Path, landmark_path: Path, version: str) -> tuple[bytes, str]:
+    _mediapipe()
     from mediapipe.tasks.python.metadata.metadata_writers import metadata_writer
     from mediapipe.tasks.python.metadata.metadata_writers.model_asset_bundle_utils import AlignZipFile
 
-    root = Path(mp.__file__).parent / "modules"
-    detector = (root / "pose_detection" / "pose_detection.tflite").read_bytes()
-    landmarks = (root / "pose_landmark" / "pose_landmark_full.tflite").read_bytes()
+    detector, landmarks = detector_path.read_bytes(), landmark_path.read_bytes()
     # The landmark model takes RGB in 0..1: Tasks reads that from metadata the wheel's copy lacks.
     writer = metadata_writer.MetadataWriter.create(bytearray(landmarks))
     writer.add_general_info("pose_landmark_full", "BlazePose GHUM 3D, full")
@@ -90,17 +169,105 @@ def wheel_bundle() -> tuple[bytes, str]:
         zf.writestr("pose_detector.tflite", detector)
         zf.writestr("pose_landmarks_detector.tflite", bytes(landmarks_md))
     digest = hashlib.sha256(detector + landmarks).hexdigest()[:12]
-    return buf.getvalue(), f"blazepose-full/mediapipe-{mp.__version__}/{digest}"
+    return buf.getvalue(), f"blazepose-full/mediapipe-{version}/{digest}"
+
+
+def _read_cached(task: Path, key: dict) -> tuple[bytes, str] | None:
+    try:
+        meta = json.loads(task.with_suffix(".json").read_text())
+        if meta["key"] != key:
+            return None
+        data = task.read_bytes()
+        return (data, meta["id"]) if len(data) == meta["size"] else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_cached(task: Path, key: dict, data: bytes, model_id: str) -> None:
+    """Bundle then sidecar, each written to a temporary name and renamed, so a reader never sees half a
+    file; an unwritable cache is no error (the bundle is simply built again next time)."""
+    try:
+        task.parent.mkdir(parents=True, exist_ok=True)
+        for path, payload in (
+            (task, data),
+            (task.with_suffix(".json"), json.dumps({"key": key, "id": model_id, "size": len(data)}).encode()),
+        ):
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(payload)
+            os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+@cache
+def wheel_bundle() -> tuple[bytes, str]:
+    """The full-model `.task` bundle made from the tflite files shipped in the mediapipe wheel, and its id.
+
+    Built once (about 0.5 s: the metadata writer and a hash of the two files) and kept in `cache_dir()`
+    under a name from `bundle_key`; later processes read it back (a few ms).
+    """
+    detector, landmarks, version = _wheel_files()
+    key = bundle_key((detector, landmarks), version)
+    name = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+    task = cache_dir() / f"blazepose-full-{name}.task"
+    if (hit := _read_cached(task, key)) is not None:
+        return hit
+    data, model_id = _build_bundle(detector, landmarks, version)
+    _write_cached(task, key, data, model_id)
+    return data, model_id
+
+
+# PSI "some avg10": share of the last 10 s in which some runnable task waited for a CPU. Above this the
+# cores are oversubscribed already and a second XNNPACK thread (which spins while waiting) only adds to it.
+BUSY_PRESSURE = 40.0
+PROBE_FRAMES = 5  # frames timed with each thread count at the start (after the first, which warms up)
+TWO_MUST_BEAT = 0.85  # 2 threads are kept only if at most this share of the 1-thread time per frame
+DEMOTE_SLOWER = 1.5  # a 2-thread run whose recent frames take this many times the 1-thread probe drops to 1
+WATCH_FRAMES = 15  # recent frames the demotion looks at (and how often it looks)
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (a container or `taskset` may give fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - platforms without affinity
+        return os.cpu_count() or 1
+
+
+def cpu_pressure(path: str = "/proc/pressure/cpu") -> float | None:
+    """The kernel's CPU pressure, "some avg10" in percent, or None where PSI is absent or unreadable."""
+    try:
+        line = Path(path).read_text().splitlines()[0]
+        return float(dict(f.split("=") for f in line.split()[1:])["avg10"])
+    except (OSError, IndexError, KeyError, ValueError):
+        return None
+
+
+def choose_threads(
+    cpus: int, pressure: float | None, one: float | None = None, two: float | None = None
+) -> int:
+    """XNNPACK threads from the readings: `cpus` usable, PSI `pressure` (%), and if measured, the median
+    seconds a frame took with one and with two threads. A measurement outranks the guesses: 2 threads
+    only when they were clearly faster; without one, 2 when the process has two CPUs and they are not
+    already oversubscribed."""
+    if cpus < 2:
+        return 1
+    if one is not None and two is not None:
+        return 2 if two <= TWO_MUST_BEAT * one else 1
+    if pressure is not None and pressure >= BUSY_PRESSURE:
+        return 1
+    return 2
+
+
+def should_demote(recent_two: float, probe_one: float) -> bool:
+    """A 2-thread run whose recent median seconds/frame is well above the 1-thread probe's drops to 1:
+    a neighbour has taken a core and XNNPACK's spinning workers are fighting it."""
+    return recent_two > DEMOTE_SLOWER * probe_one
 
 
 def default_threads() -> int:
-    """XNNPACK threads to use: 2 when two cores are free (1-minute load average), else 1 (see above)."""
-    cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # pragma: no cover - platforms without a load average
-        load = 0.0
-    return 2 if cores >= 2 and load <= cores - 2 + 0.5 else 1
+    """The first guess, before any frame is timed (see `choose_threads`)."""
+    return choose_threads(usable_cpus(), cpu_pressure())
 
 
 def _load_model(model: str | Path | None) -> tuple[bytes, str]:
@@ -116,8 +283,11 @@ def _load_model(model: str | Path | None) -> tuple[bytes, str]:
 class PoseEstimator:
     """BlazePose in video (tracking) mode. Feed upright RGB frames in time order; use as a context manager.
 
+    threads=None chooses the XNNPACK thread count by measurement (module docstring, `choose_threads`);
+    `threads` then tells the count in use and `thread_log` how it was chosen.
     still_images: every frame on its own (IMAGE mode: the detector always runs), used to count the people
-    in a frame now and then beside a one-person tracker (pose.estimate_video)."""
+    in a frame now and then beside a one-person tracker (pose.estimate_video).
+    """
 
     def __init__(
         self,
@@ -128,41 +298,19 @@ class PoseEstimator:
         min_confidence: float = 0.5,
         still_images: bool = False,
     ) -> None:
-        mp = _mediapipe()
-        from mediapipe.calculators.tensor import inference_calculator_pb2
-        from mediapipe.tasks.cc.core.proto import acceleration_pb2
-        from mediapipe.tasks.python import vision
-        from mediapipe.tasks.python.core import base_options
-
-        self.threads = threads or default_threads()
-        xnnpack = inference_calculator_pb2.InferenceCalculatorOptions.Delegate.Xnnpack(
-            num_threads=self.threads
-        )
-
-        class _Options(base_options.BaseOptions):
-            def to_pb2(self):  # the public options cannot set XNNPACK's thread count
-                pb = super().to_pb2()
-                pb.acceleration.CopyFrom(acceleration_pb2.Acceleration(xnnpack=xnnpack))
-                return pb
-
-        data, self.model_id = _load_model(model)
-        options = vision.PoseLandmarkerOptions(
-            base_options=_Options(model_asset_buffer=data),
-            running_mode=vision.RunningMode.IMAGE if still_images else vision.RunningMode.VIDEO,
-            num_poses=max_people,
-            min_pose_detection_confidence=min_confidence,
-            min_pose_presence_confidence=min_confidence,
-            min_tracking_confidence=min_confidence,
-        )
-        try:
-            with _quiet_native_stderr():
-                self._landmarker = vision.PoseLandmarker.create_from_options(options)
-        except RuntimeError as exc:
-            raise UserError(
-                f"The pose model could not be loaded ({exc}).", "Check the --model file."
-            ) from exc
-        self._mp = mp
+        self._mp = _mediapipe()
         self._still = still_images
+        self._data, self.model_id = _load_model(model)
+        self._max_people, self._min_confidence = max_people, min_confidence
+        self.auto = threads is None
+        self.threads = threads or default_threads()
+        self.thread_log: list[str] = [f"{'first guess' if self.auto else 'given'}: {self.threads}"]
+        self._landmarker = self._create(self.threads)
+        self._other = None  # during the probe: a 1-thread landmarker fed the same frames
+        self._probe: dict[int, list[float]] = {1: [], 2: []}
+        self._probing = self.auto and self.threads == 2
+        self._recent: list[float] = []
+        self._one_time: float | None = None  # median seconds/frame with 1 thread, from the probe
         self._last_ms = -1
         self._calls = 0
         self._previous: np.ndarray | None = None  # [33, 2] of the person followed
@@ -170,6 +318,36 @@ class PoseEstimator:
         # Everyone found in the latest frame: (landmarks [33,4], presence [33], world [33,3]) each, so a
         # caller can follow someone else than the person nearest the one followed so far (motion.person).
         self.people: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def _create(self, threads: int):
+        from mediapipe.calculators.tensor import inference_calculator_pb2
+        from mediapipe.tasks.cc.core.proto import acceleration_pb2
+        from mediapipe.tasks.python import vision
+        from mediapipe.tasks.python.core import base_options
+
+        xnnpack = inference_calculator_pb2.InferenceCalculatorOptions.Delegate.Xnnpack(num_threads=threads)
+
+        class _Options(base_options.BaseOptions):
+            def to_pb2(self):  # the public options cannot set XNNPACK's thread count
+                pb = super().to_pb2()
+                pb.acceleration.CopyFrom(acceleration_pb2.Acceleration(xnnpack=xnnpack))
+                return pb
+
+        options = vision.PoseLandmarkerOptions(
+            base_options=_Options(model_asset_buffer=self._data),
+            running_mode=vision.RunningMode.IMAGE if self._still else vision.RunningMode.VIDEO,
+            num_poses=self._max_people,
+            min_pose_detection_confidence=self._min_confidence,
+            min_pose_presence_confidence=self._min_confidence,
+            min_tracking_confidence=self._min_confidence,
+        )
+        try:
+            with _quiet_native_stderr():
+                return vision.PoseLandmarker.create_from_options(options)
+        except RuntimeError as exc:
+            raise UserError(
+                f"The pose model could not be loaded ({exc}).", "Check the --model file."
+            ) from exc
 
     def __enter__(self) -> PoseEstimator:
         return self
@@ -179,19 +357,71 @@ class PoseEstimator:
 
     def close(self) -> None:
         self._landmarker.close()
+        if self._other is not None:
+            self._other.close()
+            self._other = None
 
-    def process(self, image: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """Landmarks [33,4], presence [33], world [33,3] of the followed person at time t (s), or None."""
-        ms = max(round(t * 1000), self._last_ms + 1)  # VIDEO mode needs strictly increasing integer ms
-        self._last_ms = ms
-        mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=image)
-        detect = self._landmarker.detect if self._still else self._landmarker.detect_for_video
+    def _detect(self, landmarker, mp_image, ms: int):
+        t = time.perf_counter()
+        detect = landmarker.detect if self._still else landmarker.detect_for_video
         args = (mp_image,) if self._still else (mp_image, ms)
         if self._calls < 2:  # the first inferences print native notices too
             with _quiet_native_stderr():
                 result = detect(*args)
         else:
             result = detect(*args)
+        return result, time.perf_counter() - t
+
+    def _timed_detect(self, mp_image, ms: int):
+        """Run the model; while probing, on both thread counts (alternating which goes first) and time
+        them; afterwards watch a 2-thread run for a collapse. The first call only warms up."""
+        if not self._probing:
+            result, took = self._detect(self._landmarker, mp_image, ms)
+            if self.auto and self.threads == 2 and self._one_time is not None:
+                self._watch(took)
+            return result
+        if self._calls == 0:
+            return self._detect(self._landmarker, mp_image, ms)[0]
+        if self._other is None:
+            self._other = self._create(1)
+            self._detect(self._other, mp_image, ms)  # its warm-up; its tracker starts here
+            return self._detect(self._landmarker, mp_image, ms)[0]
+        pair = [(2, self._landmarker), (1, self._other)]
+        if self._calls % 2:
+            pair.reverse()
+        results = {}
+        for n, landmarker in pair:
+            results[n], took = self._detect(landmarker, mp_image, ms)
+            self._probe[n].append(took)
+        if len(self._probe[1]) >= PROBE_FRAMES or self._probe[2][-1] > 5 * self._probe[1][-1]:
+            one, two = statistics.median(self._probe[1]), statistics.median(self._probe[2])
+            chosen = choose_threads(usable_cpus(), None, one, two)
+            self.thread_log.append(f"measured {1 / one:.0f} frames/s with 1, {1 / two:.0f} with 2: {chosen}")
+            self._one_time, self._probing = one, False
+            if chosen == 1:
+                self._landmarker.close()
+                self._landmarker, self.threads = self._other, 1
+            else:
+                self._other.close()
+            self._other = None
+        return results[2]
+
+    def _watch(self, took: float) -> None:
+        self._recent.append(took)
+        if len(self._recent) < WATCH_FRAMES:
+            return
+        recent, self._recent = statistics.median(self._recent), []
+        if should_demote(recent, self._one_time):
+            self.thread_log.append(f"2 threads slowed to {1 / recent:.0f} frames/s at call {self._calls}: 1")
+            self._landmarker.close()  # the new one starts by detecting: the person is found again
+            self._landmarker, self.threads = self._create(1), 1
+
+    def process(self, image: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Landmarks [33,4], presence [33], world [33,3] of the followed person at time t (s), or None."""
+        ms = max(round(t * 1000), self._last_ms + 1)  # VIDEO mode needs strictly increasing integer ms
+        self._last_ms = ms
+        mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=image)
+        result = self._timed_detect(mp_image, ms)
         self._calls += 1
         if not result.pose_landmarks:
             self.people = []

@@ -34,6 +34,8 @@ MAX_SIDE = 4096  # DCI 4K; 8K costs a minute of decoding for nothing the model c
 MAX_PIXELS = 4096 * 2160
 MAX_DURATION_S = 600.0  # ten minutes: several sets; a longer recording should be trimmed to them
 MAX_FRAMES = 36_000  # ten minutes at 60 fps (a 240 fps slow-motion clip may run 2.5 minutes)
+SEEK_AFTER_S = 2.0  # a later start seeks to the key frame before it (segments of long videos)
+SEEK_MARGIN_S = 1.0
 DECODE_LONG, DECODE_SHORT = 1280, 720  # frames are scaled down to fit both (see the docstring)
 STILL_IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif")
 _CONVERT_HINT = "Export or convert it to an H.264 mp4 (any phone or video editor can) and try again."
@@ -242,12 +244,15 @@ def iter_frames(
         fallback_dt = 1.0 / float(stream.average_rate or stream.guessed_rate or 30)
         index = -1
         last_t = -np.inf
+        seeked = start > SEEK_AFTER_S and (t0 := _seek(container, stream, start)) is not None
         try:
             for frame in container.decode(stream):
                 index += 1
                 if t0 is None:
                     t0 = frame.time if frame.time is not None else 0.0
                 t = frame.time - t0 if frame.time is not None else index * fallback_dt
+                if seeked and frame.time is not None:  # indices after a seek follow from the time
+                    index = round(t / fallback_dt)
                 if t <= last_t:  # broken or duplicated pts: keep time moving forward
                     t = last_t + 1e-3
                 last_t = t
@@ -274,6 +279,29 @@ def iter_frames(
                 f"({last_t:.1f} s) can be read.",
                 "If it was copied or uploaded, copy it again in full.",
             )
+
+
+def _seek(container, stream, start: float) -> float | None:
+    """Jump to a key frame before `start` s (from the first frame) instead of decoding up to it, so a
+    time segment of a long video costs only its own frames. Returns the first frame's time (what times
+    are counted from), or None, back at the beginning, if the container cannot seek there exactly.
+
+    It aims SEEK_MARGIN_S early and checks that the frame it lands on is not after `start` (with an
+    edit list or B-frames a container may land late), else decodes from the beginning after all.
+    """
+    try:
+        first = next(container.decode(stream))
+        t0 = first.time if first.time is not None else 0.0
+        target = round((t0 + max(0.0, start - SEEK_MARGIN_S)) / float(stream.time_base))
+        container.seek(target, stream=stream, backward=True)
+        landed = next(container.decode(stream))
+        if landed.time is None or landed.time - t0 > start:
+            raise ValueError("landed after the start")
+        container.seek(target, stream=stream, backward=True)
+        return t0
+    except (av.error.FFmpegError, StopIteration, TypeError, ValueError, ZeroDivisionError):
+        container.seek(0, stream=stream)
+        return None
 
 
 def check_limits(info: VideoInfo, start: float = 0.0, end: float | None = None) -> None:

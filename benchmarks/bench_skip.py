@@ -1,0 +1,130 @@
+"""Skipping frames while the body is still: does any real clip's analysis change? Prints a row per clip.
+
+    .venv/bin/python benchmarks/bench_skip.py [--cache DIR] [--clips NAME ...]
+
+For every clip in ../shared/data/clips: the pose track with the model on every frame and with
+`skip_still` (motion.frameskip), each analysed as its exercise; compared are the status, the count, the
+sides of the counted reps in order, partial reps, each rep's hold (within 0.1 s) and range of the main
+angle (within 2 degrees), and the 2nd-98th percentile span of the knee and hip flexion angles over the
+whole clip (within 2 degrees). The last line says whether all clips are unchanged: only then may
+`pose.SKIP_STILL_DEFAULT` be True. Every-frame tracks are cached in --cache to rerun quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from hipcoach.analysis.coach import analyse_track
+from hipcoach.motion.overlay import flexion_angles
+from hipcoach.motion.pose import estimate_video
+from hipcoach.motion.posetrack import PoseTrack
+
+CLIPS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "clips"
+EXERCISE = {
+    "bridge_bilateral_side_1rep": "bilateral-bridge",
+    "bridge_bilateral_side_1rep_b": "bilateral-bridge",
+    "cg_banded-walk": "side-step",
+    "cg_bridge": "bilateral-bridge",
+    "cg_clamshell": "clamshell",
+    "cg_singleLegHip": "single-leg-bridge",
+    "clamshell_band_side_6right": "clamshell",
+    "single_leg_bridge_side_1rep": "single-leg-bridge",
+    "single_leg_squat_front": "single-leg-squat",  # every hyva* clip
+    "single_leg_stance": "standing-band-hip-abduction",  # a balance: no reps expected; angles compared
+}
+RANGE_DEG, HOLD_S = 2.0, 0.1
+
+
+def exercise_for(name: str) -> str:
+    stem = Path(name).stem
+    return EXERCISE.get(stem) or next(v for k, v in EXERCISE.items() if stem.startswith(k))
+
+
+def summary(report: dict) -> dict:
+    counted = [r for r in report["reps"] if r["counted"]]
+    return {
+        "status": report["status"],
+        "reps": report["summary"]["reps_total"] if report["status"] == "ok" else 0,
+        "partial": report["summary"]["partial_reps"] if report["status"] == "ok" else 0,
+        "sides": "".join(r["side"][0].upper() for r in counted),
+        "holds": [r["hold_s"] for r in counted],
+        "ranges": [r["range_deg"] for r in counted],
+    }
+
+
+def spans(track: PoseTrack) -> dict[str, float]:
+    out = {}
+    for joint, a in flexion_angles(track.pixels()).items():
+        a = a[~np.isnan(a)]
+        if len(a) > 10:
+            out[joint] = float(np.percentile(a, 98) - np.percentile(a, 2))
+    return out
+
+
+def worst(a: list, b: list) -> float:
+    pairs = [(x, y) for x, y in zip(a, b, strict=False) if x is not None and y is not None]
+    return max((abs(x - y) for x, y in pairs), default=0.0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hipcoach-bench-skip")
+    ap.add_argument("--clips", nargs="*", help="clip names [every clip]")
+    args = ap.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    names = args.clips or sorted(p.name for p in CLIPS.glob("*.mp4"))
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    print(f"{'clip':40s} {'exercise':28s} {'model on':>8s} {'reps':>9s} {'sides':>13s} "
+          f"{'hold d':>6s} {'range d':>7s} {'span d':>6s}  same")  # fmt: skip
+    all_same, model_runs, frames, t_full, t_skip = True, 0, 0, 0.0, 0.0
+    for name in names:
+        cached = args.cache / f"{name}.npz"
+        if cached.exists():
+            full = PoseTrack.load(cached)
+        else:
+            t = time.perf_counter()
+            full = estimate_video(CLIPS / name, skip_still=False)
+            t_full += time.perf_counter() - t
+            full.save(cached)
+        t = time.perf_counter()
+        skip = estimate_video(CLIPS / name, skip_still=True)
+        t_skip += time.perf_counter() - t
+        share = skip.meta["inferred_share"]
+        model_runs += round(share * skip.n_frames)
+        frames += skip.n_frames
+        exercise = exercise_for(name)
+        a, b = summary(analyse_track(full, exercise).report), summary(analyse_track(skip, exercise).report)
+        sa, sb = spans(full), spans(skip)
+        hold_d, range_d = worst(a["holds"], b["holds"]), worst(a["ranges"], b["ranges"])
+        span_d = max((abs(sa[k] - sb[k]) for k in sa.keys() & sb.keys()), default=0.0)
+        same = (
+            (a["status"], a["reps"], a["partial"], a["sides"])
+            == (b["status"], b["reps"], b["partial"], b["sides"])
+            and len(a["holds"]) == len(b["holds"])
+            and hold_d <= HOLD_S
+            and range_d <= RANGE_DEG
+            and span_d <= RANGE_DEG
+            and sa.keys() == sb.keys()
+        )
+        all_same &= same
+        reps = f"{a['reps']}+{a['partial']}/{b['reps']}+{b['partial']}"
+        sides = f"{a['sides'] or '-'}/{b['sides'] or '-'}"
+        print(f"{name:40s} {exercise:28s} {share:8.0%} {reps:>9s} {sides:>13s} {hold_d:6.2f} "
+              f"{range_d:7.2f} {span_d:6.2f}  {'yes' if same else 'NO'}")  # fmt: skip
+    print(
+        f"model run on {model_runs} of {frames} frames ({model_runs / max(frames, 1):.0%}); "
+        f"time with skipping {t_skip:.0f} s"
+        + (f", every frame {t_full:.0f} s" if t_full else " (every-frame tracks cached)")
+    )
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    print(f"ALL CLIPS UNCHANGED: {'yes' if all_same else 'no'} (reps as every-frame/skipping)")
+
+
+if __name__ == "__main__":
+    main()
