@@ -207,6 +207,19 @@ def test_every_page_fits_a_phone_and_a_laptop(live_server, page, tmp_path):
     page.locator("#athletes a").first.click()
     expect(page.locator("#athlete-name")).to_be_visible()
     layout.check("coach-athlete", nav="coach")
+    page.locator("#notes textarea").fill("Nice work this week. Keep the knee over the toes.")
+    page.locator("#notes button").click()
+    expect(page.locator("#notes")).to_contain_text("Keep the knee over the toes")
+    layout.check("coach-athlete-note", nav="coach")
+    page.locator("#adjust-link").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    layout.check("coach-adjust", nav="coach")
+    _sign_out(page)
+
+    _sign_in(page, base, "lay@example.org")  # the runner sees the coach's note on Today
+    page.goto(f"{base}/today")
+    expect(page.locator("section.notes")).to_contain_text("Keep the knee over the toes")
+    layout.check("today-with-note")
 
     layout.save("widths.json")
     assert not layout.problems, "\n".join(layout.problems)
