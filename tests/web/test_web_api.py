@@ -150,7 +150,7 @@ def test_backup_imports_back_into_a_new_account_and_twice_adds_nothing(client, p
     assert backup["schema_version"] == "hipcoach.backup/1"
     fresh = sign_up(client, "restore@example.org", "runner")
     counts = fresh.post("/api/v1/backup", json=backup).json()
-    assert counts == {"profile": 1, "programmes": 1, "set_logs": 1, "checkins": 1}
+    assert counts == {"profile": 1, "programmes": 1, "set_logs": 1, "checkins": 1, "notes": 0}
     assert fresh.post("/api/v1/backup", json=backup).json() == {
         "profile": 0,
         "programmes": 0,
