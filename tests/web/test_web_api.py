@@ -156,6 +156,7 @@ def test_backup_imports_back_into_a_new_account_and_twice_adds_nothing(client, p
         "programmes": 0,
         "set_logs": 0,
         "checkins": 0,
+        "notes": 0,
     }
     restored = fresh.get(f"/api/v1/runners/{fresh.id}/set-logs").json()
     assert [(s["client_key"], s["reps"], s["side"]) for s in restored] == [("key-left-1", 10, "left")]
