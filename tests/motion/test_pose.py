@@ -9,19 +9,18 @@ import urllib.request
 import numpy as np
 import pytest
 
-from hipcoach.motion import pose_model
+from hipcoach.motion import pose_model, pose_threads
 from hipcoach.motion.frameskip import MAX_SKIP, frames_to_skip
 from hipcoach.motion.landmarks import INDEX, N_LANDMARKS
 from hipcoach.motion.person import person_jumps, pick_person
 from hipcoach.motion.pose import estimate_video, estimate_video_segments, interpolate_between, plan_segments
-from hipcoach.motion.pose_model import (
-    PoseEstimator,
+from hipcoach.motion.pose_model import PoseEstimator, wheel_bundle
+from hipcoach.motion.pose_threads import (
     choose_threads,
     cpu_pressure,
     default_threads,
     should_demote,
     usable_cpus,
-    wheel_bundle,
 )
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.quality import check_quality
@@ -198,9 +197,9 @@ def test_default_threads_reads_affinity_and_pressure(monkeypatch, tmp_path):
     assert cpu_pressure(str(tmp_path / "absent")) is None
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
     assert usable_cpus() == 2
-    monkeypatch.setattr(pose_model, "cpu_pressure", lambda: 88.5)
+    monkeypatch.setattr(pose_threads, "cpu_pressure", lambda: 88.5)
     assert default_threads() == 1
-    monkeypatch.setattr(pose_model, "cpu_pressure", lambda: 1.0)
+    monkeypatch.setattr(pose_threads, "cpu_pressure", lambda: 1.0)
     assert default_threads() == 2
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {3})  # pinned to one CPU of many
     assert default_threads() == 1
@@ -219,7 +218,7 @@ def test_a_span_with_frame_skipping_starts_and_ends_with_model_output(data_dir):
 def test_left_to_choose_the_estimator_times_both_thread_counts_and_keeps_tracking(
     monkeypatch, data_dir, clip_frames
 ):
-    monkeypatch.setattr(pose_model, "cpu_pressure", lambda: 0.0)
+    monkeypatch.setattr(pose_threads, "cpu_pressure", lambda: 0.0)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
     frames = clip_frames(data_dir / "clips" / "single_leg_squat_front_hyva_ja_paha2.mp4", start=30, count=12)
     with PoseEstimator() as estimator:

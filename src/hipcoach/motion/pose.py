@@ -360,7 +360,7 @@ def estimate_video_segments(
     """
     import multiprocessing
 
-    from hipcoach.motion.pose_model import usable_cpus
+    from hipcoach.motion.pose_threads import usable_cpus
 
     path = Path(path)
     info = probe(path)
