@@ -50,21 +50,10 @@ from benchmarks.coach_grid import REPS, TEMPOS, _overlap, cases
 from hipcoach.analysis.coach import analyse_track
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.synthetic import BILATERAL, generate
+from tests.analysis.test_signature_real import GOOD_FORM, TEMPO  # the README's good-form reps, one list
 
 DATA = Path(os.environ.get("HIPCOACH_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
-TEMPO = "moving_too_fast"
-# clip → (exercise, which counted reps were performed with good form: "all" or a side)
-GOOD_FORM = {
-    "bridge_bilateral_side_1rep.mp4": ("bilateral-bridge", "all"),
-    "bridge_bilateral_side_1rep_b.mp4": ("bilateral-bridge", "all"),
-    "single_leg_bridge_side_1rep.mp4": ("single-leg-bridge", "all"),
-    "clamshell_band_side_6right.mp4": ("clamshell", "all"),
-    "single_leg_squat_front_hyva7.mp4": ("single-leg-squat", "all"),
-    "single_leg_squat_front_hyva3.mp4": ("single-leg-squat", "all"),
-    "single_leg_squat_front_hyva6.mp4": ("single-leg-squat", "all"),
-    "single_leg_squat_front_hyva2.mp4": ("single-leg-squat", "all"),
-    "single_leg_squat_front_hyva_ja_paha2.mp4": ("single-leg-squat", "left"),
-}
+
 # Counts per side from the README: (left, right, both) or, where it names no side, ("one side", total);
 # None: no exercise (the analyser must refuse the clip).
 TRUTH_COUNTS = {
