@@ -138,10 +138,12 @@ async function loadPose() {
   });
 }
 
+// Only the width is asked for: a height as well makes the browser crop the camera's picture to that
+// shape, and a phone held upright (or a portrait clip) then loses the head and feet the analysis needs.
 async function openCamera(video) {
   stream = await navigator.mediaDevices.getUserMedia({
     audio: false,
-    video: { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 30 } },
+    video: { facingMode: "user", width: { ideal: 640 }, frameRate: { ideal: 30 } },
   });
   video.srcObject = stream;
   await video.play();
