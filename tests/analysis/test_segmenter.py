@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -43,6 +45,27 @@ def test_partial_rep_is_flagged_with_its_shortfall():
     reps = segment(t, x, CFG)
     assert [r.partial for r in reps] == [False, False, True, False]
     assert 20 < reps[2].shortfall < 30
+
+
+def test_reps_that_do_not_quite_return_to_rest_are_each_counted():
+    """A long still start sets the rest level low; later reps come back only to a quarter of the way
+    up (a clamshell whose knees stay a little apart between reps): each is still a rep of its own."""
+    t, x, _ = signal([(60, 0.8, 0.3, 0.8)], rest_s=3.0, noise=0.5)
+    lift = 60 * (1 - np.cos(np.linspace(0, np.pi, 24))) / 2  # 0.8 s up from 0 to 60
+    between = 15 + 45 * (1 + np.cos(np.linspace(0, np.pi, 24))) / 2  # 0.8 s down from 60 to 15
+    tail = np.concatenate([lift, np.full(9, 60.0), between, 15 + lift * 0.75, np.full(9, 60.0), between])
+    x = np.concatenate([x, tail, np.full(3, 15.0)])
+    t = np.arange(len(x)) / FPS
+    reps = segment(t, x, CFG)
+    assert len(reps) == 3 and not any(r.partial for r in reps)
+    assert all(later.start >= earlier.end for earlier, later in itertools.pairwise(reps))
+
+
+def test_a_wobble_at_the_top_is_not_a_second_rep():
+    t, x, _ = signal([(40, 1.0, 2.0, 1.0)] * 2, noise=0.5)
+    top = np.flatnonzero(x > 38)
+    x[top[10:20]] -= 12  # a dip of under half the range while holding
+    assert len(segment(t, x, CFG)) == 2
 
 
 def test_still_signal_has_no_reps():

@@ -20,7 +20,8 @@ from scipy.signal import savgol_filter
 class SegmenterConfig:
     min_range: float  # smallest movement (signal units) that can count as a rep at all
     enter: float = 0.35  # an excursion starts above rest + enter * amplitude ...
-    leave: float = 0.2  # ... and ends below rest + leave * amplitude
+    leave: float = 0.2  # ... and ends below rest + leave * amplitude, or at a dip below the enter
+    split: float = 0.5  # level between two peaks that each stand this share of amplitude above the dip
     full: float = 0.5  # a rep whose rise or return is under this share of the typical one is partial
     rest_percentile: float = 5.0  # the resting level: this percentile of the signal
     hold_speed: float = 0.1  # held = slower than this share of the rep's top speed ...
@@ -57,7 +58,9 @@ def segment(t: np.ndarray, x: np.ndarray, cfg: SegmenterConfig) -> list[Rep]:
     amplitude = top - rest
     if amplitude < cfg.min_range:
         return []
-    spans = _excursions(x, rest + cfg.enter * amplitude, rest + cfg.leave * amplitude)
+    enter = rest + cfg.enter * amplitude
+    spans = _excursions(x, enter, rest + cfg.leave * amplitude)
+    spans = [part for a, b in spans for part in _split_at_dips(x, a, b, enter, cfg.split * amplitude)]
     spans = [(a, b) for a, b in spans if t[b] - t[a] >= cfg.min_rep_s]
     if not spans:
         return []
@@ -65,8 +68,9 @@ def segment(t: np.ndarray, x: np.ndarray, cfg: SegmenterConfig) -> list[Rep]:
     fine_speed = np.abs(_smoothed(t, x, cfg.edge_window_s, 1))
     level = _smoothed(t, x, cfg.level_window_s, 0)
     bounds, previous_end = [], 0
-    for a, b in spans:
-        a, b = _widen(speed, a, b, previous_end)
+    for k, (a, b) in enumerate(spans):
+        next_start = spans[k + 1][0] if k + 1 < len(spans) else len(x) - 1
+        a, b = _widen(speed, a, b, previous_end, next_start)
         bounds.append((a, b))
         previous_end = b
     heights = np.array([x[a : b + 1].max() - min(x[a], x[b]) for a, b in bounds])
@@ -118,12 +122,43 @@ def _excursions(x: np.ndarray, enter: float, leave: float) -> list[tuple[int, in
     return spans
 
 
-def _widen(speed: np.ndarray, a: int, b: int, floor_index: int) -> tuple[int, int]:
-    """Walk out from the threshold crossings to where the movement has (almost) stopped."""
+def _split_at_dips(x: np.ndarray, a: int, b: int, enter: float, depth: float) -> list[tuple[int, int]]:
+    """One excursion that is two reps or more: between reps the signal fell below the enter level but
+    not below the leave level (a runner who does not quite return to rest, or a rest level read low
+    from a stiller moment of the clip). Split at the lowest point of each such dip when the peaks on
+    both sides stand `depth` above it: noise and wobbles at the top are far smaller than that."""
+    seg = x[a : b + 1]
+    low = seg < enter
+    runs, i = [], 0
+    while i < len(seg):
+        if low[i]:
+            j = i
+            while j + 1 < len(seg) and low[j + 1]:
+                j += 1
+            if i > 0 and j < len(seg) - 1:  # inside the excursion, not at its edges
+                runs.append((i, j))
+            i = j + 1
+        else:
+            i += 1
+    parts, start = [], 0
+    for k, (i, j) in enumerate(runs):
+        dip = i + int(np.argmin(seg[i : j + 1]))
+        after = runs[k + 1][0] if k + 1 < len(runs) else len(seg) - 1
+        before_peak, after_peak = seg[start : i + 1].max(), seg[j : after + 1].max()
+        if min(before_peak, after_peak) - seg[dip] >= depth:
+            parts.append((a + start, a + dip))
+            start = dip
+    parts.append((a + start, b))
+    return parts
+
+
+def _widen(speed: np.ndarray, a: int, b: int, floor_index: int, ceiling_index: int) -> tuple[int, int]:
+    """Walk out from the threshold crossings to where the movement has (almost) stopped, never into the
+    previous rep or past the start of the next (a rep split at a dip ends where the next begins)."""
     slow = 0.1 * speed[a : b + 1].max()
     while a > floor_index and speed[a - 1] > slow:
         a -= 1
-    while b < len(speed) - 1 and speed[b + 1] > slow:
+    while b < ceiling_index and speed[b + 1] > slow:
         b += 1
     return a, b
 
