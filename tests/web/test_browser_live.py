@@ -7,7 +7,8 @@ nothing. The page asks nothing of any other origin (Playwright's request log).
 Chromium's fake camera loops its file at the file's frame rate, so the set is ended after one pass. The
 .y4m holds the clip's first frame for LEAD_S before it (the set starts a moment after the camera opens,
 and the clips start moving at once) and its last for TAIL_S after (the last rep's return to rest);
-640 wide at 15 frames/s keeps it small. speechSynthesis is stubbed (headless Chromium has no voices)."""
+Its longer side 640 (a portrait clip stays portrait, as a phone held upright films) at 15 frames/s keeps it
+small. speechSynthesis is stubbed (headless Chromium has no voices)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ Object.defineProperty(window, "speechSynthesis", { value: {
 
 def to_y4m(source: Path | None, out: Path, seconds: float = 4.0) -> float:
     """`source` (None: an empty grey room) as a .y4m for Chromium's fake camera; gives its length in s."""
-    scale = f"scale={WIDTH}:-2,fps={FPS}"
+    long_side = f"scale='if(gt(iw,ih),{WIDTH},-2)':'if(gt(iw,ih),-2,{WIDTH})'"
+    scale = f"{long_side},setsar=1,fps={FPS}"
     if source is None:
         cmd = ["-f", "lavfi", "-i", f"color=c=gray:s={WIDTH}x360:r={FPS}:d={seconds}"]
     else:
