@@ -197,3 +197,62 @@ def test_adherence_and_the_dashboard_read_the_plan_as_changed_not_as_generated(d
     assert exercises(followed, True) == exercises(stored, True) != exercises(generated, True)
     assert all(old not in ids for _, ids in exercises(followed, True))
     assert exercises(followed, False) == exercises(generated, False)  # the past is as it was
+
+
+def test_a_backup_carries_the_coachs_changes_to_a_fresh_account(database, people, programme):
+    """A runner's backup, imported into a fresh account, gives the programme as their coach changed
+    it, with who made each change and why; a second import adds nothing; a change that does not fit
+    its programme refuses the file."""
+    from hipcoach.errors import UserError
+    from hipcoach.store.accounts import create_user
+    from hipcoach.store.backup import export_backup, import_backup
+    from hipcoach.store.prescriptions import followed_plan
+
+    runner, coach = people["runner_a"], people["coach_a"]
+    _, adapted = _next_session(_current(database, runner, programme))
+    old = _per_side(adapted).exercise_id
+    with database.transaction(write=False) as db:
+        new = adjustments.options(db, coach, runner.id, TODAY)[old][0].exercise_id
+    swap = AdjustmentIn(
+        kind="swap", exercise_id=old, new_exercise_id=new, note="Slow down.", reason="sore knee"
+    )
+    with database.transaction() as db:
+        adjustments.adjust_programme(db, coach, runner.id, swap, TODAY)
+        backup = export_backup(db, runner)
+        fresh = create_user(db, "fresh@example.org", "pw-fresh-runner", "Fresh", "runner")
+
+    def upcoming(plan):
+        return [
+            sorted(i.exercise_id for i in s.items) for w in plan.weeks for s in w.sessions if s.date >= TODAY
+        ]
+
+    with database.transaction() as db:
+        counts = import_backup(db, fresh, backup)
+    assert (counts.programmes, counts.adjustments) == (1, 1)
+    with database.transaction(write=False) as db:
+        mine = training.latest_programme(db, fresh, fresh.id)
+        original = followed_plan(db, runner, training.get_programme(db, runner, programme))
+        restored = followed_plan(db, fresh, mine)
+        (row,) = adjustments.history(db, fresh, fresh.id)
+    assert upcoming(restored) == upcoming(original)
+    assert any(new in ids for ids in upcoming(restored)) and all(old not in ids for ids in upcoming(restored))
+    assert (row.coach_id, row.coach_name, row.kind, row.reason, row.note) == (
+        None,
+        "Coach A",
+        "swap",
+        "sore knee",
+        "Slow down.",
+    )
+    _, adapted = _next_session(_current(database, fresh, mine.id))
+    assert [(c.kind, c.coach) for a in adapted.items if a.exercise_id == new for c in a.coach][:1] == [
+        ("swap", "Coach A")
+    ]
+    with database.transaction() as db:
+        assert import_backup(db, fresh, backup).adjustments == 0
+
+    other = people["runner_b"]
+    bad = {**backup, "adjustments": [{**backup["adjustments"][0], "kind": "resume"}]}  # never paused
+    with database.transaction() as db, pytest.raises(UserError, match="adjustments"):
+        import_backup(db, other, bad)
+    with database.transaction(write=False) as db:
+        assert training.latest_programme(db, other, other.id) is None

@@ -82,7 +82,7 @@ def test_pain_8_in_a_set_is_an_item_linking_to_that_set(team):
     assert "Pain 8/10 during a set" in row["text"] and "clamshell" in row["text"]
     athlete = c.get(row["link"].split("#")[0]).text
     set_row = re.search(rf'<tr id="set-{team.painful}"[^>]*>(.*?)</tr>', athlete, re.S).group(1)
-    assert "<td>8/10</td>" in set_row and "clamshell" in set_row
+    assert '<td data-label="Pain during">8/10</td>' in set_row and "clamshell" in set_row
 
 
 def test_a_painful_morning_check_in_is_an_item_with_its_note(team):
@@ -146,8 +146,10 @@ def test_the_athlete_page_shows_the_programme_by_week_with_adapted_doses_and_rea
     assert clam["action"] == "regress" and "pain 8/10" in clam["reason"]
     page = team.as_(team.ann).get(f"/coach/athletes/{team.rita.id}").text
     uid = re.escape(team.second["uid"])
-    session = re.search(rf'<div class="stack session" id="session-{uid}">(.*?)</div>', page, re.S).group(1)
-    row = re.search(r'<tr data-action="regress"><td>Side-lying clamshell[^<]*</td>(.*?)</tr>', session, re.S)
+    session = re.search(rf'<details class="session" id="session-{uid}"[^>]*>(.*?)</details>', page, re.S)
+    regress = r'<tr data-action="regress"><td[^>]*>Side-lying clamshell[^<]*</td>(.*?)</tr>'
+    session = session.group(1)
+    row = re.search(regress, session, re.S)
     assert row, session
     assert "(planned: " in row.group(1) and html.escape(clam["reason"], quote=False) in row.group(1)
     assert re.search(r'<details class="card week" id="week-1"', page)

@@ -150,13 +150,21 @@ def test_backup_imports_back_into_a_new_account_and_twice_adds_nothing(client, p
     assert backup["schema_version"] == "hipcoach.backup/1"
     fresh = sign_up(client, "restore@example.org", "runner")
     counts = fresh.post("/api/v1/backup", json=backup).json()
-    assert counts == {"profile": 1, "programmes": 1, "set_logs": 1, "checkins": 1, "notes": 0}
+    assert counts == {
+        "profile": 1,
+        "programmes": 1,
+        "set_logs": 1,
+        "checkins": 1,
+        "notes": 0,
+        "adjustments": 0,
+    }
     assert fresh.post("/api/v1/backup", json=backup).json() == {
         "profile": 0,
         "programmes": 0,
         "set_logs": 0,
         "checkins": 0,
         "notes": 0,
+        "adjustments": 0,
     }
     restored = fresh.get(f"/api/v1/runners/{fresh.id}/set-logs").json()
     assert [(s["client_key"], s["reps"], s["side"]) for s in restored] == [("key-left-1", 10, "left")]

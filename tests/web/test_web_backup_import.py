@@ -110,7 +110,14 @@ def test_others_log_and_read_between_the_batches_of_an_import(client, runner, mo
         go_on.set()
         importer.join(120)
     counts = imported["response"].json()
-    assert counts == {"profile": 0, "programmes": 1, "set_logs": 799, "checkins": 1, "notes": 0}
+    assert counts == {
+        "profile": 0,
+        "programmes": 1,
+        "set_logs": 799,
+        "checkins": 1,
+        "notes": 0,
+        "adjustments": 0,
+    }
     saved = runner.get(f"/api/v1/runners/{runner.id}/set-logs").json()
     keys = [s["client_key"] for s in saved]
     assert len(keys) == len(set(keys)) == 800

@@ -8,6 +8,12 @@ thread with a coach they are linked to now (matched by the coach's email), each 
 are not taken from a file the runner could have edited, and a thread with someone no longer linked
 stays closed.
 
+A coach's changes to the runner's programmes come back with the programme they change, so the
+programme the runner follows is the one their coach adjusted, when the saved programme has no changes
+of its own (a saved programme's changes are kept as they are; a re-import adds none twice). Who made
+a change is kept as its text, the coach's name: the row is linked to no account on import, as the file
+is the runner's and nothing in it proves a coach here made it.
+
 The whole file is checked before anything is written (every plan names exercises in the catalogue,
 every date is one a programme could have), so a bad file changes nothing. A backup may hold years of
 sets, tens of thousands of rows: `import_backup_in_batches` writes them a bounded batch per
@@ -20,25 +26,37 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.iso_date import IsoDate
-from hipcoach.plaintext import NoteText
-from hipcoach.plans.profile import parse_profile, sensible_start
+from hipcoach.plaintext import NoteText, OneLine
+from hipcoach.plans import adjust
+from hipcoach.plans.adjust import Kind
+from hipcoach.plans.profile import Band, parse_profile, sensible_start
 from hipcoach.plans.programme import Plan
+from hipcoach.plans.rules import load_rules
 from hipcoach.store.access import require_runner
+from hipcoach.store.adjustments import as_adjustment
 from hipcoach.store.coaching import coaches
 from hipcoach.store.database import Database
 from hipcoach.store.errors import Conflict
 from hipcoach.store.inputs import CheckInIn, SetLogIn
-from hipcoach.store.models import CheckIn, Note, Programme, RunnerProfile, SetLog, User
+from hipcoach.store.models import CheckIn, Note, Programme, ProgrammeAdjustment, RunnerProfile, SetLog, User
 from hipcoach.store.models.notes import NOTE_MAX_CHARS
 from hipcoach.store.training import _SAME_SET, list_checkins, list_programmes, list_set_logs, save_profile
 from hipcoach.store.videos import list_analyses
@@ -72,6 +90,45 @@ class BackupNote(BaseModel):
         return value
 
 
+class BackupAdjustment(BaseModel):
+    """A coach's change to the file's programme number `programme` (0: the first, oldest)."""
+
+    model_config = ConfigDict(extra="ignore")
+    programme: int = Field(ge=0)
+    coach_name: OneLine = Field(min_length=1, max_length=80)
+    coach_email: str | None = Field(None, max_length=254)
+    kind: Kind
+    start_date: IsoDate
+    exercise_id: str | None = Field(None, max_length=60)
+    side: Literal["left", "right", "both"] | None = None
+    new_exercise_id: str | None = Field(None, max_length=60)
+    sets: int | None = Field(None, ge=1, le=adjust.MAX_SETS)
+    reps: int | None = Field(None, ge=1, le=adjust.MAX_REPS)
+    hold_s: float | None = Field(None, ge=0, le=adjust.MAX_HOLD_S)
+    band: Band | None = None
+    sessions_per_week: int | None = Field(None, ge=adjust.SESSIONS_RANGE[0], le=adjust.SESSIONS_RANGE[1])
+    note: NoteText = Field("", max_length=500)
+    reason: OneLine = Field(min_length=1, max_length=300)
+    created_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _what_each_kind_needs(self) -> BackupAdjustment:
+        if self.kind == "sessions" and self.sessions_per_week is None:
+            raise ValueError("a change of sessions per week needs sessions_per_week")
+        if self.kind != "sessions" and not self.exercise_id:
+            raise ValueError(f"a {self.kind} change needs exercise_id")
+        if self.kind == "swap" and not self.new_exercise_id:
+            raise ValueError("a swap needs new_exercise_id")
+        return self
+
+    def row(self, programme_id: int, user_id: int) -> ProgrammeAdjustment:
+        values = self.model_dump(exclude={"programme", "coach_email"})
+        return ProgrammeAdjustment(programme_id=programme_id, user_id=user_id, coach_id=None, **values)
+
+
+_ADJUSTMENT_FIELDS = tuple(set(BackupAdjustment.model_fields) - {"programme", "coach_email"})
+
+
 class Backup(BaseModel):
     model_config = ConfigDict(extra="ignore")
     schema_version: str = Field(pattern=r"^hipcoach\.backup/1$")
@@ -80,6 +137,7 @@ class Backup(BaseModel):
     set_logs: list[dict] = []
     checkins: list[BackupCheckIn] = []
     notes: list[BackupNote] = []
+    adjustments: list[BackupAdjustment] = []
 
 
 class ImportCounts(BaseModel):
@@ -88,6 +146,7 @@ class ImportCounts(BaseModel):
     set_logs: int = 0
     checkins: int = 0
     notes: int = 0
+    adjustments: int = 0
 
 
 def export_backup(db: Session, actor: User) -> dict:
@@ -112,7 +171,25 @@ def export_backup(db: Session, actor: User) -> dict:
             for a in list_analyses(db, actor, actor.id, limit=10_000)
         ],
         "notes": _export_notes(db, actor),
+        "adjustments": _export_adjustments(db, actor, programmes),
     }
+
+
+def _export_adjustments(db: Session, actor: User, programmes: list[Programme]) -> list[dict]:
+    """Every change a coach made to the runner's programmes, in the order made, each naming its
+    programme by its place in the file's list; the coach's email while their account exists."""
+    place = {p.id: n for n, p in enumerate(programmes)}
+    query = (
+        select(ProgrammeAdjustment, User.email)
+        .outerjoin(User, User.id == ProgrammeAdjustment.coach_id)
+        .where(ProgrammeAdjustment.user_id == actor.id)
+    )
+    return [
+        {"programme": place[a.programme_id], "coach_email": email,
+         **{f: _json(getattr(a, f)) for f in sorted(_ADJUSTMENT_FIELDS)}}
+        for a, email in db.execute(query.order_by(ProgrammeAdjustment.id))
+        if a.programme_id in place
+    ]  # fmt: skip
 
 
 def _export_notes(db: Session, actor: User) -> list[dict]:
@@ -154,6 +231,7 @@ def check_backup(raw: dict) -> CheckedBackup:
     known = load_catalog().exercises
     for n, (_, plan) in enumerate(plans):
         _check_plan(f"programmes.{n}.plan", plan, known)
+    _check_adjustments(backup, plans, known)
     keys: dict[str, SetLogIn] = {}
     for n, entry in enumerate(sets):
         twin = keys.setdefault(entry.client_key, entry)
@@ -187,6 +265,30 @@ def _check_plan(where: str, plan: Plan, known) -> None:
                         f"names the unknown exercise {item.exercise_id[:80]!r}.",
                         f"Known exercises: {', '.join(known)}.",
                     )
+
+
+def _check_adjustments(backup: Backup, plans: list[tuple[BackupProgramme, Plan]], known) -> None:
+    """Each change names a programme of the file and exercises the catalogue has, and the changes of
+    each programme apply to its plan (a pause of an exercise it lacks would break its pages later)."""
+    bad = "Not a hipcoach backup this version can read: adjustments"
+    made: dict[int, list] = {}
+    for n, a in enumerate(backup.adjustments):
+        if a.programme >= len(plans):
+            raise UserError(f"{bad}.{n}.programme: the file has no programme {a.programme}.")
+        for name in ("exercise_id", "new_exercise_id"):
+            value = getattr(a, name)
+            if value is not None and value not in known:
+                raise UserError(f"{bad}.{n}.{name}: the unknown exercise {value[:80]!r}.")
+        made.setdefault(a.programme, []).append(as_adjustment(a.row(0, 0)))
+    catalog, rules = load_catalog(), load_rules()
+    for index, changes in made.items():
+        changes = [replace(c, id=n + 1) for n, c in enumerate(changes)]
+        snapshot = plans[index][0].profile_snapshot
+        try:
+            running = parse_profile(snapshot).running if any(c.kind == "sessions" for c in changes) else None
+            adjust.apply(plans[index][1], changes, catalog, rules, running)
+        except (adjust.AdjustmentError, UserError, ValueError) as exc:
+            raise UserError(f"{bad}: a change to programme {index} does not fit it: {exc}") from None
 
 
 def import_backup(db: Session, actor: User, raw: dict) -> ImportCounts:
@@ -269,20 +371,21 @@ def _import_records(db: Session, actor: User, checked: CheckedBackup) -> ImportC
     ):
         save_profile(db, actor, checked.profile)
         counts.profile = 1
-    have = {(p.plan_id, _key(p.plan)) for p in list_programmes(db, actor, actor.id)}
+    have = {(p.plan_id, _key(p.plan)): p for p in list_programmes(db, actor, actor.id)}
+    rows: list[Programme] = []
     for p, plan in checked.plans:
-        if (plan.plan_id, _key(p.plan)) not in have:
-            db.add(
-                Programme(
-                    user_id=actor.id,
-                    plan_id=plan.plan_id,
-                    start_date=plan.start_date,
-                    profile_snapshot=p.profile_snapshot,
-                    plan=p.plan,
-                )
+        key = (plan.plan_id, _key(p.plan))
+        if key not in have:
+            have[key] = Programme(
+                user_id=actor.id,
+                plan_id=plan.plan_id,
+                start_date=plan.start_date,
+                profile_snapshot=p.profile_snapshot,
+                plan=p.plan,
             )
-            have.add((plan.plan_id, _key(p.plan)))
+            db.add(have[key])
             counts.programmes += 1
+        rows.append(have[key])
     saved_days = {c.date for c in list_checkins(db, actor, actor.id)}
     for c in checked.backup.checkins:
         if c.date not in saved_days:
@@ -291,7 +394,33 @@ def _import_records(db: Session, actor: User, checked: CheckedBackup) -> ImportC
             counts.checkins += 1
     counts.notes = _import_notes(db, actor, checked.backup.notes)
     db.flush()
+    counts.adjustments = _import_adjustments(db, actor, rows, checked.backup.adjustments)
+    db.flush()
     return counts
+
+
+def _import_adjustments(
+    db: Session, actor: User, programmes: list[Programme], entries: list[BackupAdjustment]
+) -> int:
+    """The file's changes, to each of its programmes whose saved row has no changes yet (a programme
+    just added, or one saved from a file without them), in the order they were made."""
+    changed = set(
+        db.scalars(
+            select(ProgrammeAdjustment.programme_id).where(
+                ProgrammeAdjustment.programme_id.in_({p.id for p in programmes})
+            )
+        )
+    )
+    first: dict[int, int] = {}  # a programme twice in the file takes the changes of its first entry
+    for n, programme in enumerate(programmes):
+        first.setdefault(programme.id, n)
+    added = 0
+    for entry in entries:
+        programme = programmes[entry.programme]
+        if programme.id not in changed and first[programme.id] == entry.programme:
+            db.add(entry.row(programme.id, actor.id))
+            added += 1
+    return added
 
 
 def _import_notes(db: Session, actor: User, entries: list[BackupNote]) -> int:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from sqlalchemy import Row, delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from hipcoach.errors import UserError
 from hipcoach.plans.programme import Plan
@@ -291,6 +291,42 @@ def board(db: Session, actor: User, today: dt.date, latest_videos: int = 10) -> 
         items += [i for i in found if (u.id, i.key) not in seen]
     by_id = {u.id: u for u in people}
     return Board(rows, triage.order(items), [(by_id[a.user_id], a) for a in recent])
+
+
+class AthleteLine(NamedTuple):
+    """One athlete of the API's list: their signals and newest analyses."""
+
+    user: User
+    signals: Signals
+    latest_analyses: list[Analysis]  # newest first
+
+
+def athlete_lines(db: Session, actor: User, today: dt.date, analyses: int = 3) -> list[AthleteLine]:
+    """The coach's athletes with recent_signals' figures and each one's `analyses` newest analyses, in
+    a fixed number of queries whatever the number of athletes (as the board)."""
+    people = athletes(db, actor)
+    ids = [u.id for u in people]
+    sets, checkins, plans, _, _ = _records(db, people, today)
+    place = func.row_number().over(partition_by=Analysis.user_id, order_by=Analysis.id.desc()).label("place")
+    ranked = select(Analysis.id, place).where(Analysis.user_id.in_(ids)).subquery()
+    newest: dict[int, list[Analysis]] = defaultdict(list)
+    query = (
+        select(Analysis)
+        .join(ranked, ranked.c.id == Analysis.id)
+        .where(ranked.c.place <= analyses)
+        .options(defer(Analysis.report))  # the list shows no report; one can be large
+        .order_by(Analysis.id.desc())
+    )
+    for a in db.scalars(query):
+        newest[a.user_id].append(a)
+    lines = []
+    for u in people:
+        plan = plans.get(u.id)
+        mine = (sets[0][u.id], sets[1][u.id])
+        lines.append(
+            AthleteLine(u, _signals(mine, checkins[u.id], plan[1] if plan else None, today), newest[u.id])
+        )
+    return lines
 
 
 class AthleteTriage(NamedTuple):

@@ -71,10 +71,14 @@ def mark_seen(request: Request, athlete_id: Id, user: PageUser, form: CheckedFor
     return RedirectResponse(back, status_code=303)
 
 
-def _weeks(current, sets_by_day: dict, today: dt.date) -> list[dict]:
+def _weeks(current, sets_by_day: dict, mornings: dict, today: dt.date) -> list[dict]:
     """The programme week by week: each session with its adapted doses and their reasons, and the sets
-    logged on its day (taken out of `sets_by_day`, which keeps the days without a session). The weeks
-    around today start unfolded."""
+    logged on its day (taken out of `sets_by_day`, which keeps the days without a session), and each
+    week's one-line summary: its days, sessions done of planned, and the highest pain of its sets and
+    of the mornings after its sessions (`mornings`: day -> pain). Only the week with today in it and the
+    next start unfolded (before the programme, its first two; after it, its last), and in them each
+    session is a line of its day, sets logged and highest pain, unfolded only for the next session
+    and a session with pain above the limit: a long programme is lines a physio reads at a glance."""
     catalog = load_catalog()
     weeks = []
     for week in current.plan.weeks:
@@ -89,10 +93,27 @@ def _weeks(current, sets_by_day: dict, today: dt.date) -> list[dict]:
             ]  # fmt: skip
             done = sets_by_day.pop(s.date, [])
             sessions.append({"uid": s.uid, "date": s.date, "doses": items, "sets": done,
+                             "pain": max((x.pain_during for x in done), default=None),
                              "due": s.date <= today, "missed": s.date < today and not done})  # fmt: skip
-        near = any(abs((s["date"] - today).days) <= 7 for s in sessions)
+        first = current.plan.start_date + dt.timedelta(weeks=week.number - 1)
+        pains = [s["pain"] for s in sessions if s["pain"] is not None]
+        pains += [mornings[s["date"]] for s in sessions if s["date"] in mornings]
         weeks.append({"number": week.number, "phase": week.phase, "focus": week.focus, "sessions": sessions,
-                      "open": near})  # fmt: skip
+                      "first": first, "last": first + dt.timedelta(days=6),
+                      "done": sum(bool(s["sets"]) for s in sessions), "due": sum(s["due"] for s in sessions),
+                      "pain": max(pains, default=None)})  # fmt: skip
+    if weeks:
+        now = next((n for n, w in enumerate(weeks) if w["first"] <= today <= w["last"]), None)
+        if now is None:
+            now = 0 if today < weeks[0]["first"] else len(weeks) - 1
+        for n, w in enumerate(weeks):
+            w["open"] = now <= n <= now + 1
+            w["when"] = "this week" if n == now and w["first"] <= today <= w["last"] else ""
+        upcoming = [s for w in weeks for s in w["sessions"] if s["date"] >= today]
+        for w in weeks:
+            for s in w["sessions"]:
+                s["next"] = bool(upcoming) and s is upcoming[0]
+                s["open"] = s["next"] or (s["pain"] is not None and s["pain"] > MAX_RUNNING_PAIN)
     return weeks
 
 
@@ -120,7 +141,8 @@ def athlete_page(request: Request, athlete_id: Id, user: PageUser, note_error: s
     if unread:
         with request.app.state.database.transaction() as db:
             notes.mark_read(db, user, athlete_id)
-    weeks = _weeks(current, sets_by_day, today) if current else []
+    mornings = {c.date: c.pain for c in checkins}
+    weeks = _weeks(current, sets_by_day, mornings, today) if current else []
     off_plan = sorted(sets_by_day.items())  # days with sets but no session of the programme
     return render(
         request, "coach_athlete.html", user=user, athlete=athlete, signals=signals, **WINDOW,
