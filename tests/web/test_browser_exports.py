@@ -76,7 +76,7 @@ def test_every_export_downloads_and_the_backup_restores_the_set_elsewhere(live_s
     page.get_by_label("Backup file").set_input_files(str(tmp_path / name))
     page.get_by_role("button", name="Import").click()
     expect(page.locator("#import-result")).to_have_text(
-        "Imported: 1 profile, 1 programmes, 1 sets, 0 check-ins."
+        "Imported: 1 profile, 1 programme, 1 set, 0 check-ins, 0 notes, 0 programme changes by a coach."
     )
     screenshot(page, "10-data-imported")
     _, restored = _download(page, "Every logged set (CSV)", tmp_path)

@@ -50,9 +50,9 @@ def test_a_backup_exported_from_one_account_imports_into_another_once(client):
     assert "calendar.ics" not in client.get("/data").text  # no programme yet: no calendar to export
     files = {"backup": ("hipcoach-backup.json", backup, "application/json")}
     r = client.post("/data/import", data={"csrf_token": csrf}, files=files)
-    assert re.search(r'id="import-result"[^>]*>Imported: 1 profile, 1 programmes', r.text)
+    assert re.search(r'id="import-result"[^>]*>Imported: 1 profile, 1 programme,', r.text)
     r = client.post("/data/import", data={"csrf_token": csrf}, files=files)
-    assert "Imported: 0 profile, 0 programmes, 0 sets, 0 check-ins" in r.text
+    assert "Imported: 0 profile, 0 programmes, 0 sets, 0 check-ins, 0 notes, 0 programme changes" in r.text
     assert 'id="calendar"' in client.get("/programme").text
 
 
