@@ -215,3 +215,17 @@ def test_a_late_start_seeks_yet_yields_the_same_frames_as_decoding_through(data_
     for (i, t, image), (j, u, other) in zip(seeked, through, strict=True):
         assert (i, t) == (j, u)
         np.testing.assert_array_equal(image, other)
+
+
+def test_a_video_replaced_under_the_same_name_is_probed_anew(make_video, tmp_path):
+    """probe() keeps its answer per file for the stages of one clip; a new file at that path (an upload
+    saved again, a clip re-exported) must not get the old one's size and length."""
+    path = make_video("clip.mp4", 10, size=(96, 64))
+    assert (probe(path).width, probe(path).frame_count) == (96, 10)
+    other = make_video("other.mp4", 20, size=(64, 48))
+    other.replace(path)
+    info = probe(path)
+    assert (info.width, info.height, info.frame_count) == (64, 48, 20)
+    path.write_bytes(b"not a video any more")
+    with pytest.raises(UserError):
+        probe(path)

@@ -17,6 +17,7 @@ minutes at 60 fps), so one upload cannot hold the only worker for an hour.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -170,9 +171,21 @@ def _video_stream(container: av.container.InputContainer, path: Path) -> av.vide
 def probe(path: str | Path) -> VideoInfo:
     """Read a video's size, rate, length, rotation and codec, decoding only its first frame.
 
-    Raises UserError for anything that is not a readable video.
+    One clip goes through several stages that each need this (the upload check, the pose run, the
+    annotated video), so the answer is kept per file as long as the file's size and modification time
+    are unchanged; a file replaced in place is read again. Raises UserError for anything that is not a
+    readable video (never kept: the next call tries again).
     """
     path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _probe(path, -1, -1)  # _open says what is wrong with the path
+    return _probe(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _probe(path: Path, _size: int, _mtime_ns: int) -> VideoInfo:
     with _open(path) as container:
         stream = _video_stream(container, path)
         first = _first_frame(container, stream, path)
