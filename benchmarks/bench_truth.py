@@ -39,8 +39,9 @@ Figures (3 Dec 2026, issue 13): hyva7 counts L R L R, and its frames agree (her 
 her right at 6.5 and 22.0 s): the README's "same stance leg" is the wrong one. bridge_bilateral_side_1rep_b
 holds 1.07-2.04 s against a labelled 1.0-2.3 s; its driver stays within 5% of the top 0.93-2.17 s, and the
 pelvis in the image starts down at 2.1-2.2 s. At 2.3 s the hips are 12-15% of the range down, moving at 85%
-of their top speed. The clamshell counts 5 or 6 depending on the pose run: in two runs of the same clip the
-largest landmark difference of a frame was 1% of the frame (median over frames), 20% at most.
+of their top speed. Pose runs differ: in two runs of the clamshell clip the largest landmark difference of a
+frame was 1% of the frame (median over frames), 20% at most; one run counted 5 reps, the other 6, before
+the segmenter split reps at a dip (1628e6f); both count 6 since.
 """
 
 from __future__ import annotations
