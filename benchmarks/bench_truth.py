@@ -34,6 +34,14 @@ cam01 was accepted as 2 single-leg squats). Bridge holds: edges within 0.27 s of
 Synthetic grid after: exact counts 99.4% (the two misses: standing hip abduction filmed from the right
 side, refused by its signature, as on main), precision / recall over checked faults 0.99 / 0.99
 (tempo precision 0.95; the 4 trunk_leans misses are those refused clips' injected reps).
+
+Figures (3 Dec 2026, issue 13): hyva7 counts L R L R, and its frames agree (her left leg at 1.5 and 16.0 s,
+her right at 6.5 and 22.0 s): the README's "same stance leg" is the wrong one. bridge_bilateral_side_1rep_b
+holds 1.07-2.04 s against a labelled 1.0-2.3 s; its driver stays within 5% of the top 0.93-2.17 s, and the
+pelvis in the image starts down at 2.1-2.2 s. At 2.3 s the hips are 12-15% of the range down, moving at 85%
+of their top speed. Pose runs differ: in two runs of the clamshell clip the largest landmark difference of a
+frame was 1% of the frame (median over frames), 20% at most; one run counted 5 reps, the other 6, before
+the segmenter split reps at a dip (1628e6f); both count 6 since.
 """
 
 from __future__ import annotations
@@ -45,9 +53,12 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.coach_grid import REPS, TEMPOS, _overlap, cases
-from hipcoach.analysis.coach import analyse_track
+from hipcoach.analysis.coach import analyse_track, prepare, spec_for
+from hipcoach.analysis.signals import driver
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.synthetic import BILATERAL, generate
 from tests.analysis.test_signature_real import GOOD_FORM, TEMPO  # the README's good-form reps, one list
@@ -55,7 +66,9 @@ from tests.analysis.test_signature_real import GOOD_FORM, TEMPO  # the README's 
 DATA = Path(os.environ.get("HIPCOACH_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
 
 # Counts per side from the README: (left, right, both) or, where it names no side, ("one side", total);
-# None: no exercise (the analyser must refuse the clip).
+# None: no exercise (the analyser must refuse the clip). hyva7: the README says one stance leg, but its
+# frames show her switching legs rep by rep (left at 1.5 and 16.0 s, right at 6.5 and 22.0 s), which is
+# what the analysis reports (LRLR, printed rep by rep): its "WRONG" is the README's, kept here as written.
 TRUTH_COUNTS = {
     "bridge_bilateral_side_1rep.mp4": ("bilateral-bridge", (0, 0, 1)),
     "bridge_bilateral_side_1rep_b.mp4": ("bilateral-bridge", (0, 0, 1)),
@@ -138,25 +151,43 @@ def counts(cache: Path) -> None:
     print("Real clips: counts per side against the README")
     right = 0
     for clip, (exercise, want) in TRUTH_COUNTS.items():
-        got, ok = _counts_ok(analyse_track(_track(cache, clip), exercise).report, want)
+        report = analyse_track(_track(cache, clip), exercise).report
+        got, ok = _counts_ok(report, want)
         right += ok
         shown = (
             "refused"
             if want is None
             else (f"{want[1]} on one side" if want[0] == "one side" else f"L{want[0]} R{want[1]} B{want[2]}")
         )
-        print(f"  {clip:42s} as {exercise:18s} want {shown:14s} got {got:10s} {'ok' if ok else 'WRONG'}")
+        order = "".join(r["side"][0].upper() for r in report["reps"] if r["counted"])  # rep by rep: LRLR
+        verdict = "ok" if ok else "WRONG"
+        print(f"  {clip:42s} as {exercise:18s} want {shown:14s} got {got:10s} {order:11s} {verdict}")
     print(f"  COUNTS RIGHT: {right}/{len(TRUTH_COUNTS)} clips")
     print("Bridge holds against the labelled tops")
     for clip, (exercise, top0, top1) in BRIDGE_TOPS.items():
-        reps = [r for r in analyse_track(_track(cache, clip), exercise).report["reps"] if r["counted"]]
+        track = _track(cache, clip)
+        reps = [r for r in analyse_track(track, exercise).report["reps"] if r["counted"]]
         for r in reps:
             end = r["peak_s"] + r["hold_s"]
             print(
                 f"  {clip:42s} hold {r['peak_s']:.2f}-{end:.2f} s ({r['hold_s']:.2f} s) labelled top "
                 f"{top0:.1f}-{top1:.1f} s ({top1 - top0:.1f} s): edges off by {r['peak_s'] - top0:+.2f} / "
-                f"{end - top1:+.2f} s"
+                f"{end - top1:+.2f} s; {_near_top(track, exercise, r)}"
             )
+
+
+def _near_top(track: PoseTrack, exercise: str, rep: dict, share: float = 0.05) -> str:
+    """Where the rep's driver stays within `share` of its range below its highest point: the top by
+    position alone, with no speed test (the hold needs both), to tell a label's edge from a rule's."""
+    prep = prepare(track)
+    x = driver(prep.kin, spec_for(exercise).signal_for(prep.view.view))
+    t = prep.kin.timestamps
+    a, b = np.searchsorted(t, [rep["start_s"], rep["end_s"]])
+    seg = x[a : b + 1]
+    top = np.nanmax(seg)
+    near = np.flatnonzero(seg >= top - share * (top - min(seg[0], seg[-1])))  # the segmenter's range
+    lo, hi = t[a + near[0]], t[a + near[-1]]
+    return f"driver within {share:.0%} of its top {lo:.2f}-{hi:.2f} s ({hi - lo:.2f} s)"
 
 
 def clips(cache: Path) -> None:
