@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from hipcoach.catalog import load_catalog
 from hipcoach.plaintext import ONE_LINE_PATTERN
 from hipcoach.store import adjustments
-from hipcoach.store.adjustments import AdjustmentIn, as_adjustment
+from hipcoach.store.adjustments import as_adjustment
 from hipcoach.web.deps import DB, Actor, Id, Tx
 from hipcoach.web.problems import problems
 
@@ -77,11 +77,12 @@ def _what_each_kind_needs(schema: dict) -> None:
     ]
 
 
-class AdjustmentBody(AdjustmentIn):
+class AdjustmentIn(adjustments.AdjustmentIn):
     """One change to a runner's programme, from `start_date` (today when left out) on; which fields a
-    kind needs is in the oneOf (one branch per kind)."""
+    kind needs is in the oneOf (one branch per kind). The store's model, whose checks these are, with
+    them stated in its schema (the document keeps the name AdjustmentIn)."""
 
-    model_config = ConfigDict(title="AdjustmentIn", json_schema_extra=_what_each_kind_needs)
+    model_config = ConfigDict(json_schema_extra=_what_each_kind_needs)
 
 
 class SwapOptionOut(BaseModel):
@@ -113,7 +114,7 @@ def out(row) -> AdjustmentOut:
         },
     ),
 )
-def make_adjustment(runner_id: Id, body: AdjustmentBody, actor: Actor, tx: Tx) -> list[AdjustmentOut]:
+def make_adjustment(runner_id: Id, body: AdjustmentIn, actor: Actor, tx: Tx) -> list[AdjustmentOut]:
     """Change the runner's latest programme from `start_date` (default today) on; `reason` is
     required and kept. Gives the change as kept: one row, or one per side when a dose change leaves
     the sides' other values different (each side keeps its own)."""

@@ -77,7 +77,9 @@ def upload(
     actor: Actor,
     tx: Tx,
     file: Annotated[
-        UploadFile, File(description="a phone or webcam video", json_schema_extra={"minLength": 1})
+        UploadFile,
+        # format binary (as OpenAPI 3.0 spells a file): any bytes are a file, so no JSON type is "wrong"
+        File(description="a phone or webcam video", json_schema_extra={"minLength": 1, "format": "binary"}),
     ],
     kind: Annotated[Literal["exercise", "screen"], Form()],
     target: Annotated[
