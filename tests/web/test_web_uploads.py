@@ -83,7 +83,7 @@ def test_bad_targets_and_empty_files_are_refused(small_limit, form, body, field)
 
 
 @pytest.mark.parametrize(
-    ("said", "kept"), [("0", False), ("no", False), ("false", False), ("1", True), ("on", True)]
+    ("said", "kept"), [("0", False), ("no", False), ("", False), ("1", True), ("on", True)]
 )
 def test_keep_video_takes_the_words_the_document_lists_and_means_them(small_limit, said, kept):
     _, runner, uploads = small_limit

@@ -59,9 +59,10 @@ _PAIRS = {
     }
 }
 # What a form may send for yes and no (a checkbox, curl, or a client library writing its booleans):
-# exactly these, so anything else is refused rather than read as one or the other.
+# exactly these, so anything else is refused rather than read as one or the other. Empty is no, as
+# left out is (FastAPI reads an empty form field as one not sent).
 KEEP_YES = ("true", "True", "1", "yes", "on")
-KEEP_NO = ("false", "False", "0", "no", "off")
+KEEP_NO = ("false", "False", "0", "no", "off", "")
 
 
 @router.post(
@@ -77,9 +78,7 @@ def upload(
     actor: Actor,
     tx: Tx,
     file: Annotated[
-        UploadFile,
-        # format binary (as OpenAPI 3.0 spells a file): any bytes are a file, so no JSON type is "wrong"
-        File(description="a phone or webcam video", json_schema_extra={"minLength": 1, "format": "binary"}),
+        UploadFile, File(description="a phone or webcam video", json_schema_extra={"minLength": 1})
     ],
     kind: Annotated[Literal["exercise", "screen"], Form()],
     target: Annotated[
@@ -93,7 +92,9 @@ def upload(
     ],
     keep_video: Annotated[
         Literal[KEEP_YES + KEEP_NO],
-        Form(description="keep the uploaded video after the analysis: true/1/yes/on, or false/0/no/off"),
+        Form(
+            description="keep the uploaded video after the analysis: true/1/yes/on, or false/0/no/off/empty"
+        ),
     ] = "false",
 ) -> AnalysisOut:
     """Store the upload and queue its analysis; poll GET /analyses/{id} for progress. An exercise's
