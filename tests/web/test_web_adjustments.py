@@ -152,3 +152,43 @@ def test_the_coach_changes_the_programme_on_the_page(team):
     assert old not in [i["exercise_id"] for i in _next(team)["items"]]
     again = team.as_(team.ann).post(url, data={**base, "reason": "rest it this week"})
     assert again.status_code == 409 and "already paused" in again.text
+
+
+def test_the_document_says_which_fields_each_kind_needs_as_the_server_checks_them(team):
+    """A client checking a change against GET /openapi.json (the oneOf of AdjustmentIn) before sending
+    it gets the server's answer: what the document allows is not refused as malformed, and what the
+    server refuses as malformed the document forbids too."""
+    import jsonschema_rs  # what Schemathesis checks documents with
+
+    doc = team.client.get("/openapi.json").json()
+    schema = {**doc["components"]["schemas"]["AdjustmentIn"], "components": doc["components"]}
+    valid = jsonschema_rs.Draft202012Validator(schema)
+    old = _first_per_side(_next(team))["exercise_id"]
+    options = _api(team, team.ann, "get", f"/api/v1/runners/{team.rita.id}/adjustments/options").json()
+    reason = {"reason": "settling a sore hip"}
+    allowed = [
+        {"kind": "sessions", "sessions_per_week": 2},
+        {"kind": "pause", "exercise_id": old},
+        {"kind": "resume", "exercise_id": old},
+        {"kind": "note", "exercise_id": old, "note": "Slow on the way down."},
+        {"kind": "dose", "exercise_id": old, "band": "none"},
+        {"kind": "swap", "exercise_id": old, "new_exercise_id": options[old][0]["exercise_id"]},
+    ]
+    refused = [
+        {"kind": "sessions"},
+        {"kind": "pause"},
+        {"kind": "pause", "exercise_id": "no-such-exercise"},
+        {"kind": "note", "exercise_id": old, "note": "  \n "},
+        {"kind": "dose", "exercise_id": old, "note": "nothing to change"},
+        {"kind": "dose", "exercise_id": old, "sets": None, "reps": None},
+        {"kind": "swap", "exercise_id": old},
+        {"kind": "swap", "exercise_id": old, "new_exercise_id": "no-such-exercise"},
+    ]
+    url = f"/api/v1/runners/{team.rita.id}/adjustments"
+    for body in allowed:
+        assert valid.is_valid({**body, **reason}), body
+        r = _api(team, team.ann, "post", url, json={**body, **reason})
+        assert r.status_code in (201, 409), (body, r.text)  # 409: it does not fit the programme as it is
+    for body in refused:
+        assert not valid.is_valid({**body, **reason}), body
+        assert _api(team, team.ann, "post", url, json={**body, **reason}).status_code == 422, body

@@ -80,3 +80,42 @@ def test_bad_targets_and_empty_files_are_refused(small_limit, form, body, field)
     r = _upload(runner, body, **form)
     assert r.status_code == 422 and field in r.json()["detail"]
     assert _upload(runner, b"").status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"), [("0", False), ("no", False), ("", False), ("1", True), ("on", True)]
+)
+def test_keep_video_takes_the_words_the_document_lists_and_means_them(small_limit, said, kept):
+    _, runner, uploads = small_limit
+    r = _upload(runner, b"\x00\x00\x00 ftypisom", keep_video=said)
+    assert r.status_code == 202, r.text
+    assert runner.get(f"/api/v1/analyses/{r.json()['id']}").json()["status"] == "done"
+    assert len(list(uploads.iterdir())) == (1 if kept else 0)
+
+
+def test_keep_video_that_is_neither_yes_nor_no_is_refused_not_guessed(small_limit):
+    client, runner, _ = small_limit
+    doc = client.get("/openapi.json").json()["components"]["schemas"]["Body_upload_api_v1_analyses_post"]
+    assert "maybe" not in doc["properties"]["keep_video"]["enum"]
+    r = _upload(runner, b"\x00\x00\x00 ftypisom", keep_video="maybe")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "keep_video"]
+    assert runner.get(f"/api/v1/runners/{runner.id}/analyses").json() == []
+
+
+def test_each_kind_takes_the_targets_the_document_pairs_it_with(small_limit):
+    """The upload's oneOf names each kind's targets: every pair in it is accepted, and a screen named
+    by an exercise id (in the form's full list of targets, but not a screen's) is refused."""
+    client, runner, _ = small_limit
+    body = client.get("/openapi.json").json()["paths"]["/api/v1/analyses"]["post"]["requestBody"]
+    pairs = {
+        b["properties"]["kind"]["const"]: b["properties"]["target"]["enum"]
+        for b in body["content"]["multipart/form-data"]["schema"]["oneOf"]
+    }
+    assert pairs["screen"] == ["single-leg-squat", "running"]
+    assert {"auto", "squat", "clamshell"} <= set(pairs["exercise"]) and "running" not in pairs["exercise"]
+    for kind, targets in pairs.items():
+        for target in targets:
+            r = _upload(runner, b"\x00\x00\x00 ftypisom", kind=kind, target=target)
+            assert r.status_code == 202, (kind, target, r.text)
+    assert _upload(runner, b"\x00\x00\x00 ftypisom", kind="screen", target="squat").status_code == 422
+    assert _upload(runner, b"\x00\x00\x00 ftypisom", kind="exercise", target="running").status_code == 422

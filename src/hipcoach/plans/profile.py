@@ -37,7 +37,12 @@ def sensible_start(day: dt.date) -> dt.date:
     return day
 
 
-StartDate = Annotated[IsoDate, AfterValidator(sensible_start)]
+# The bounds are in the description, not in the schema: the later one moves with today's date.
+StartDate = Annotated[
+    IsoDate,
+    AfterValidator(sensible_start),
+    Field(description="a day from 2000-01-01 to two years after today"),
+]
 Band = Literal["tan", "yellow", "red", "green", "blue", "black", "silver", "gold"]
 
 
@@ -47,8 +52,8 @@ class _Strict(BaseModel):
 
 class Pain(_Strict):
     sites: list[PainSite] = []
-    side: Side = "none"
-    severity: int = Field(0, ge=0, le=10, description="typical pain while running, 0-10")
+    side: Side = Field("none", description="none unless sites names a pain site")
+    severity: int = Field(0, ge=0, le=10, description="typical pain while running, 0-10; 0 without a site")
     duration_weeks: int = Field(0, ge=0, le=520)
 
     @model_validator(mode="after")
@@ -60,8 +65,8 @@ class Pain(_Strict):
 
 class Running(_Strict):
     days: list[Weekday] = Field(min_length=0, max_length=7)
-    long_run_day: Weekday | None = None
-    hard_days: list[Weekday] = []
+    long_run_day: Weekday | None = Field(None, description="one of days")
+    hard_days: list[Weekday] = Field([], description="each one of days")
     km_per_week: float = Field(ge=0, le=300)
     recent_changes: list[str] = []
 

@@ -24,7 +24,7 @@ class SetLogIn(_Input):
     """One set on one side. `client_key` is made by the client once per set, so a resend logs once."""
 
     client_key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    date: IsoDate
+    date: IsoDate = Field(description="the day the set was done: today or earlier")
     exercise_id: str = Field(
         min_length=1,
         max_length=60,

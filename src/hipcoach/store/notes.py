@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from hipcoach.plaintext import NoteText
+from hipcoach.plaintext import ONE_LINE_PATTERN, NoteText
 from hipcoach.store.errors import NotFound
 from hipcoach.store.models import CoachLink, Note, User
 from hipcoach.store.models.notes import NOTE_MAX_CHARS
@@ -27,7 +27,13 @@ THREAD_LIMIT = 50  # the newest notes a thread shows; older ones stay stored (an
 
 class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    body: NoteText = Field(max_length=NOTE_MAX_CHARS, description=f"plain text, 1-{NOTE_MAX_CHARS} chars")
+    # The pattern states what _not_empty refuses (it needs something besides spaces and line breaks);
+    # no min_length, which would answer an empty note with pydantic's words instead of _not_empty's.
+    body: NoteText = Field(
+        max_length=NOTE_MAX_CHARS,
+        description=f"plain text, 1-{NOTE_MAX_CHARS} chars, not only spaces",
+        json_schema_extra={"pattern": ONE_LINE_PATTERN},
+    )
 
     @field_validator("body")
     @classmethod

@@ -33,7 +33,11 @@ class CountedSetLogIn(SetLogIn):
     a backup does not restore analyses under their old ids, so a restored set must not name one."""
 
     analysis_id: int | None = Field(
-        None, ge=1, le=2**31 - 1, description="the analysis that counted this set (camera-counted)"
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="the analysis that counted this set (camera-counted): a finished analysis of your "
+        "own of this exercise, else 422",
     )
 
 

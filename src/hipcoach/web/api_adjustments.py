@@ -10,8 +10,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from hipcoach.catalog import load_catalog
+from hipcoach.plaintext import ONE_LINE_PATTERN
 from hipcoach.store import adjustments
-from hipcoach.store.adjustments import AdjustmentIn, as_adjustment
+from hipcoach.store.adjustments import as_adjustment
 from hipcoach.web.deps import DB, Actor, Id, Tx
 from hipcoach.web.problems import problems
 
@@ -41,6 +42,47 @@ class AdjustmentOut(BaseModel):
     reason: str
     created_at: dt.datetime
     summary: str = Field("", description="the change in words, as the runner's card shows it")
+
+
+def _what_each_kind_needs(schema: dict) -> None:
+    """AdjustmentIn's checks of the fields a kind needs, stated in its JSON Schema: exercise ids from
+    the catalogue, and a oneOf with one branch per kind (sessions: sessions_per_week; the others an
+    exercise_id; a swap also new_exercise_id; a note the note, not only spaces; a dose at least one of
+    sets, reps, hold_s and band)."""
+    known = list(load_catalog().exercises)
+    props = schema["properties"]
+    for name in ("exercise_id", "new_exercise_id"):
+        props[name] = {k: v for k, v in props[name].items() if k != "anyOf"} | {"enum": [*known, None]}
+    exercise = {"type": "string", "enum": known}
+
+    def given(field: str, value: dict) -> dict:
+        return {"properties": {field: value}, "required": [field]}
+
+    def kinds(*names: str, needs: list[dict]) -> dict:
+        return {"allOf": [{"properties": {"kind": {"enum": list(names)}}}, *needs]}
+
+    dose_fields = [("sets", "integer"), ("reps", "integer"), ("hold_s", "number"), ("band", "string")]
+    schema["oneOf"] = [
+        kinds("sessions", needs=[given("sessions_per_week", {"type": "integer"})]),
+        kinds("pause", "resume", needs=[given("exercise_id", exercise)]),
+        kinds("swap", needs=[given("exercise_id", exercise), given("new_exercise_id", exercise)]),
+        kinds("note", needs=[given("exercise_id", exercise), given("note", {"pattern": ONE_LINE_PATTERN})]),
+        kinds(
+            "dose",
+            needs=[
+                given("exercise_id", exercise),
+                {"anyOf": [given(field, {"type": kind}) for field, kind in dose_fields]},
+            ],
+        ),
+    ]
+
+
+class AdjustmentIn(adjustments.AdjustmentIn):
+    """One change to a runner's programme, from `start_date` (today when left out) on; which fields a
+    kind needs is in the oneOf (one branch per kind). The store's model, whose checks these are, with
+    them stated in its schema (the document keeps the name AdjustmentIn)."""
+
+    model_config = ConfigDict(json_schema_extra=_what_each_kind_needs)
 
 
 class SwapOptionOut(BaseModel):

@@ -57,7 +57,7 @@ def unread(actor: Actor, db: DB) -> list[UnreadOut]:
     return [UnreadOut(user_id=k, unread=n) for k, n in sorted(notes.unread_counts(db, actor).items())]
 
 
-@router.get("/notes/{other_id}", response_model=ThreadOut, responses=problems(401, 404, 422))
+@router.get("/notes/{other_id:int}", response_model=ThreadOut, responses=problems(401, 404, 422))
 def thread(other_id: Id, actor: Actor, db: DB) -> ThreadOut:
     """The newest notes of the pair, oldest first."""
     found = notes.thread(db, actor, other_id)
@@ -66,13 +66,15 @@ def thread(other_id: Id, actor: Actor, db: DB) -> ThreadOut:
     return ThreadOut(other=UserOut.model_validate(who), notes=[_out(n, actor) for n in found])
 
 
-@router.post("/notes/{other_id}", status_code=201, response_model=NoteOut, responses=problems(401, 404, 422))
+@router.post(
+    "/notes/{other_id:int}", status_code=201, response_model=NoteOut, responses=problems(401, 404, 422)
+)
 def write(other_id: Id, body: notes.NoteIn, actor: Actor, tx: Tx) -> NoteOut:
     with tx() as db:
         return _out(notes.post(db, actor, other_id, body), actor)
 
 
-@router.post("/notes/{other_id}/read", response_model=ReadOut, responses=problems(401, 404, 422))
+@router.post("/notes/{other_id:int}/read", response_model=ReadOut, responses=problems(401, 404, 422))
 def mark_read(other_id: Id, actor: Actor, tx: Tx) -> ReadOut:
     with tx() as db:
         return ReadOut(marked=notes.mark_read(db, actor, other_id))

@@ -31,11 +31,46 @@ def _targets() -> list[str]:
     ]
 
 
+# The pairing check_target enforces, stated in the document: which targets each kind takes. Added
+# beside the form's own schema (which lists every target), so a client reading it sends a pair the
+# server accepts.
+_PAIRS = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "oneOf": [
+                        {
+                            "properties": {
+                                "kind": {"const": "exercise"},
+                                "target": {"enum": ["auto", *sorted(load_catalog().exercises)]},
+                            }
+                        },
+                        {
+                            "properties": {
+                                "kind": {"const": "screen"},
+                                "target": {"enum": list(videos.SCREEN_TESTS)},
+                            }
+                        },
+                    ]
+                }
+            }
+        }
+    }
+}
+# What a form may send for yes and no (a checkbox, curl, or a client library writing its booleans):
+# exactly these, so anything else is refused rather than read as one or the other. Empty is no, as
+# left out is (FastAPI reads an empty form field as one not sent).
+KEEP_YES = ("true", "True", "1", "yes", "on")
+KEEP_NO = ("false", "False", "0", "no", "off", "")
+
+
 @router.post(
     "/analyses",
     status_code=202,
     response_model=AnalysisOut,
     responses=problems(400, 401, 403, 422, said={413: "The video is larger than the server's upload limit."}),
+    openapi_extra=_PAIRS,
 )
 def upload(
     request: Request,
@@ -55,9 +90,15 @@ def upload(
             json_schema_extra={"enum": ["auto", *_targets()]},
         ),
     ],
-    keep_video: Annotated[bool, Form()] = False,
+    keep_video: Annotated[
+        Literal[KEEP_YES + KEEP_NO],
+        Form(
+            description="keep the uploaded video after the analysis: true/1/yes/on, or false/0/no/off/empty"
+        ),
+    ] = "false",
 ) -> AnalysisOut:
-    """Store the upload and queue its analysis; poll GET /analyses/{id} for progress."""
+    """Store the upload and queue its analysis; poll GET /analyses/{id} for progress. An exercise's
+    target is an exercise id or auto, a screen's a screen name (the body's oneOf)."""
     check_target(kind, target)
     settings = request.app.state.settings
     stored, size, digest = save_upload(file, settings.uploads_dir, settings.upload_limit_bytes)
@@ -70,7 +111,7 @@ def upload(
                 stored_path=str(stored),
                 size_bytes=size,
                 sha256=digest,
-                keep_video=keep_video,
+                keep_video=keep_video in KEEP_YES,
                 kind=kind,
                 target=target,
             )

@@ -20,7 +20,9 @@ class _Out(BaseModel):
 class SignupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: EmailAddress = Field(max_length=254)
-    password: str = Field(min_length=8, max_length=200)
+    password: str = Field(
+        min_length=8, max_length=200, description="not one easy to guess (422 says why, and what to add)"
+    )
     display_name: OneLine = Field(min_length=1, max_length=80)
     role: Literal["runner", "coach"] = "runner"
 
