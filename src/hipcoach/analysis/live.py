@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from hipcoach.analysis.coach import analyse_track, spec_for
+from hipcoach.analysis.live_rest import RestWatch
 from hipcoach.analysis.matching import check_view_and_posture
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
@@ -49,6 +50,7 @@ from hipcoach.motion.views import classify_view
 STEP_S = 1.5  # re-run the analysis after this much new footage (under 1 frame in 20 at 15 frames/s) ...
 HOLD_STEP_S = 0.25  # ... or this much while a rep of an exercise with a hold is under way (the timer)
 WINDOW_S = 8.0  # ... on this much of the latest footage (plus the prescribed hold)
+RETURN_S = 0.15  # a rep still going on the newest frame that has been coming back this long ...
 MARGIN_S = 0.2  # a rep is settled once it ended this long before the newest frame
 EDGE_S = 0.3  # ... and began this long after the window's first frame
 ABSENT_S = 0.3  # nobody in view this long: pause
@@ -122,6 +124,8 @@ class LiveSet:
         self._done = False
         self._horizon = 0.0  # reps ending before this were judged by the windows
         self._steps = 0
+        self._rest = RestWatch(self.frame_size)  # when to analyse early: the body came to rest
+        self._follow: float | None = None  # ... or when a rep the last analysis saw end is settled
         # The last analysis ended inside a rep of an exercise with a hold; so too before any window
         # made a report (the first rep's hold is timed before a full rep is in view).
         self._rep_going = self.hold_target > 0
@@ -141,6 +145,7 @@ class LiveSet:
         self._lm.append(lm)
         self._world.append(wd)
         events = self._presence(now, lm)
+        rested = self._rest.add(now, lm)
         if now >= self._next_step:
             fast = self._rep_going or self._paused("turned") is not None  # turned: resume at once
             self._next_step = now + (HOLD_STEP_S if fast else STEP_S)
@@ -151,7 +156,12 @@ class LiveSet:
                 events += self._turned(now)
             if not self._idle(now):
                 events += self._analyse(now)
+        elif self._framed and not self._idle(now) and (rested or self._followed(now)):
+            events += self._analyse(now)
         return events
+
+    def _followed(self, now: float) -> bool:
+        return self._follow is not None and now >= self._follow - 1e-9
 
     def _idle(self, now: float) -> bool:
         """Nothing the analysis could count: paused for a while (a rep overlapping a pause is refused,
@@ -272,6 +282,8 @@ class LiveSet:
 
     # ---- counting ------------------------------------------------------------------------------------
     def _analyse(self, now: float) -> list[dict]:
+        self._rest.reset()
+        self._follow = None
         start = self._since(WINDOW_S + self.hold_target)
         window = self._track(start)
         if window.detected.sum() < 3:
@@ -289,6 +301,13 @@ class LiveSet:
         self._horizon = max(self._horizon, horizon)
         reps = report["reps"]
         self._rep_going = self.hold_target > 0 and bool(reps) and reps[-1]["end_s"] >= horizon
+        # A rep seen to end before the newest frame (end_s is rounded to the millisecond), not yet
+        # settled: analyse again as soon as it is.
+        ends = [r["end_s"] for r in reps if horizon < r["end_s"] < now - 0.005]
+        if ends:
+            self._follow = min(ends) + MARGIN_S
+        elif reps and reps[-1]["end_s"] >= now - 0.005 and reps[-1]["down_s"] >= RETURN_S:
+            self._follow = now + 1e-3  # on its way back, still moving: look again at the next frame
         events = self._announce(settled)
         return self._hold(report["reps"], now) + events
 
