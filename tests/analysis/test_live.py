@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hipcoach.analysis import live as live_module
+from hipcoach.analysis import live_window
 from hipcoach.analysis.coach import analyse_track
 from hipcoach.analysis.live import (
     CUE_COOLDOWN_S,
@@ -297,8 +297,8 @@ def test_early_analyses_keep_to_the_sessions_budget(monkeypatch):
     still, _ = generate("clamshell", reps=1, fps=15.0)
     pose, world = still.landmarks[0], still.world[0]
     runs = []
-    real = live_module.analyse_track
-    monkeypatch.setattr(live_module, "analyse_track", lambda *a, **k: runs.append(1) or real(*a, **k))
+    real = live_window.analyse_track
+    monkeypatch.setattr(live_window, "analyse_track", lambda *a, **k: runs.append(1) or real(*a, **k))
     live, watch = LiveSet("clamshell", "right", 10, 0.0, still.frame_size), RestWatch(still.frame_size)
     seconds, asked = 20, 0
     for i in range(int(seconds * 15)):

@@ -16,8 +16,10 @@ exercise with a prescribed hold is under way (so the hold timer and its tone kee
 soon as the newest frames say the body came to rest after moving (live_rest.RestWatch: raw landmarks,
 no rep rule), or when the last analysis saw a rep end that is settled MARGIN_S later (it is analysed
 again at that frame) or a rep on its way back (again RETURN_STEP_S later). So a rep's count comes
-MARGIN_S after its end, plus at most a frame, instead of up to STEP_S later. Early analyses are held to
-EARLY_PER_S a second of footage on average (EARLY_BURST in a row), which bounds a session's CPU.
+MARGIN_S after its end, give or take a frame, instead of up to STEP_S later. Early analyses are held to
+EARLY_PER_S a second of footage on average (EARLY_BURST in a row), which bounds a session's CPU. As
+windows run often, a rep ending where an earlier window had already judged (and not counted it) is
+counted only when the next window counts it too: one window's resting level and typical rep can be off.
 
 The pause rules (nobody in view, someone else picked up, turned) are in live_pauses.py, the framing and
 view checks in live_framing.py; a rep that overlaps a pause is never counted.
@@ -25,14 +27,13 @@ view checks in live_framing.py; a rep that overlaps a pause is never counted.
 Cost (benchmarks/bench_live.py prints it, with the analyses a second and the sessions a core holds): a
 frame that runs no analysis costs a fraction of a millisecond; one that runs the window's analysis costs
 what one upload analysis of a short clip costs, almost all of it fixed (a shorter window is hardly
-cheaper), less the signature features of reps an earlier window already measured (_FeatureCache). The
+cheaper), less the signature features of reps an earlier window already measured (live_window). The
 analysis is skipped where it cannot count anything (paused longer than live_pauses.IDLE_AFTER_S), the
 view check runs every TURN_EVERY steps, and a window never tries the other exercises (suggest=False).
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,8 +43,7 @@ from hipcoach.analysis.coach import analyse_track, spec_for
 from hipcoach.analysis.live_framing import FRAMING_S, TURN_EVERY, TURN_S, TURN_STRIKES, ViewWatch
 from hipcoach.analysis.live_pauses import Pauses
 from hipcoach.analysis.live_rest import RestWatch
-from hipcoach.analysis.segmenter import Rep
-from hipcoach.analysis.signature import rep_features
+from hipcoach.analysis.live_window import FeatureCache, window_report
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.motion.landmarks import N_LANDMARKS
@@ -108,7 +108,7 @@ class LiveSet:
         self._rest = RestWatch(self.frame_size)  # analyse early: the body came to rest after moving ...
         self._follow: float | None = None  # ... or at this time (a rep seen to end is settled)
         self._early = EARLY_BURST  # early analyses allowed now (EARLY_PER_S a second accrue)
-        self._features = _FeatureCache()
+        self._features = FeatureCache()
         self._reps: list[dict[str, Any]] = []  # announced: side, start_s, end_s, range_deg, hold_s
         self._refused: list[tuple[float, float]] = []  # reps that overlapped a pause
         self._held_rep: float | None = None  # start of the rep whose hold was announced as reached
@@ -196,7 +196,7 @@ class LiveSet:
         if window.detected.sum() < 3:
             return []
         self._features.slide(start)
-        report = _report(window, self.exercise_id, self._features)
+        report = window_report(window, self.exercise_id, self._features)
         if report is None or report["status"] != "ok":
             return []
         first = float(window.timestamps[0])
@@ -334,37 +334,6 @@ def _frame(values: np.ndarray | None, shape: tuple[int, int], name: str) -> np.n
             "Send BlazePose's 33 landmarks per frame, as the live page does.",
         )
     return arr
-
-
-class _FeatureCache:
-    """signature.rep_features of each rep the windows found, by its first and last frame in the whole
-    set: successive windows share all but their newest frames, so a settled rep is measured once, not
-    in every window it is in (a third of a window's analysis was these features)."""
-
-    def __init__(self) -> None:
-        self._got: dict[tuple[int, int], dict[str, float]] = {}
-        self._offset = 0
-
-    def slide(self, offset: int) -> None:
-        """The next window begins at frame `offset` of the set."""
-        self._offset = offset
-        self._got = {k: v for k, v in self._got.items() if k[0] >= offset}
-
-    def __call__(self, points: np.ndarray, world: np.ndarray, scale: float, rep: Rep) -> dict[str, float]:
-        key = (self._offset + rep.start, self._offset + rep.end)
-        if key not in self._got:
-            self._got[key] = rep_features(points, world, scale, rep)
-        return self._got[key]
-
-
-def _report(window: PoseTrack, exercise_id: str, features: _FeatureCache) -> dict[str, Any] | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            # No other exercise is tried (suggest=False).
-            return analyse_track(window, exercise_id, suggest=False, features=features).report
-    except UserError:
-        return None
 
 
 def _span(rep: dict) -> tuple[float, float]:
