@@ -12,7 +12,10 @@ Browser (--browser): Debian's Chromium headless with a fake camera fed from a cl
 a second (data-pose-fps) and, per counted rep, the time from the frame that ends it to its count on the
 screen (the page's window.hipcoachLive.reps log), p50/p95.
 
-    .venv/bin/python benchmarks/bench_live.py [--browser] [--clip NAME ...]
+Budget: the window analyses a second and the CPU of feed() per second of footage, per session; with
+--against another checkout (e.g. /work/main), both trees measured in turns and the ratios printed.
+
+    .venv/bin/python benchmarks/bench_live.py [--browser] [--clip NAME ...] [--against DIR [--rounds N]]
 """
 
 from __future__ import annotations
@@ -74,42 +77,112 @@ def tracks() -> list[tuple[str, str, str, object]]:
     return out
 
 
-def server() -> None:
-    from hipcoach.analysis.live import LiveSet
+def server(quiet: bool = False) -> dict[str, float]:
+    """Feed every track to a LiveSet; print (unless `quiet`) and return the figures."""
+    import importlib
 
-    costs, latencies, total_s = [], [], 0.0
+    from hipcoach.analysis import live as live_module
+
+    try:  # where the window analysis calls analyse_track from (live.py itself before live_window)
+        caller, finishes = importlib.import_module("hipcoach.analysis.live_window"), 0
+    except ModuleNotFoundError:
+        caller, finishes = live_module, 1  # ... and finish() calls it there too
+    runs = [0]
+    analyse = caller.analyse_track
+
+    def counted(*args, **kwargs):
+        runs[0] += 1
+        return analyse(*args, **kwargs)
+
+    caller.analyse_track = counted
+    say = (lambda *a: None) if quiet else print
+    costs, latencies, total_s, analyses = [], [], 0.0, 0
     for name, exercise, side, track in tracks():
-        live = LiveSet(exercise, side, 100, 0.0, track.frame_size)
-        mine = []
+        live = live_module.LiveSet(exercise, side, 100, 0.0, track.frame_size)
+        mine, mylat, runs[0] = [], [], 0
         for i, t in enumerate(track.timestamps):
             world = track.world[i] if np.isfinite(track.world[i]).any() else None
             a = time.thread_time()
             events = live.feed(float(t), track.landmarks[i], world)
             cost = time.thread_time() - a
             mine.append(cost)
-            latencies += [float(t) - e["end_s"] + cost for e in events if e["type"] == "rep"]
+            mylat += [float(t) - e["end_s"] + cost for e in events if e["type"] == "rep"]
         a = time.thread_time()
         outcome = live.finish()
         end = time.thread_time() - a
+        ran = runs[0] - finishes
         costs += mine
-        total_s += float(track.timestamps[-1])
+        latencies += mylat
+        lat = (
+            f"rep-end to count p50 {np.median(mylat) * 1000:4.0f} max {max(mylat) * 1000:4.0f} ms"
+            if mylat
+            else ""
+        )
+        seconds = float(track.timestamps[-1])
+        total_s += seconds
+        analyses += ran
         ms = np.array(mine) * 1000
-        print(
+        say(
             f"{name:45s} {len(ms):4d} frames  p50 {np.percentile(ms, 50):6.2f} ms  p95 "
             f"{np.percentile(ms, 95):6.2f} ms  mean {ms.mean():6.2f} ms  finish {end * 1000:5.0f} ms  "
-            f"live {outcome.reps_by_side}"
+            f"{ran / seconds:4.2f} analyses/s  {lat}  live {outcome.reps_by_side}"
         )
+    caller.analyse_track = analyse
     ms = np.array(costs) * 1000
-    mean = float(ms.mean())
-    p50, p95 = np.percentile(ms, 50), np.percentile(ms, 95)
-    print(f"server per-frame CPU: p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {ms.max():.1f} ms, mean {mean:.2f}")
-    print(f"  over {len(ms)} frames ({total_s:.0f} s of sets)")
-    print(f"sessions one core holds at {FPS:g} frames/s: {1000 / (mean * FPS):.1f}")
+    lat = np.array(latencies or [np.nan]) * 1000
+    got = {
+        "frame_p50_ms": float(np.percentile(ms, 50)),
+        "frame_p95_ms": float(np.percentile(ms, 95)),
+        "frame_mean_ms": float(ms.mean()),
+        "analyses_per_s": analyses / total_s,
+        "cpu_ms_per_s": float(ms.sum()) / total_s,
+        "sessions_per_core": 1000 / (float(ms.mean()) * FPS),
+        "latency_p50_ms": float(np.percentile(lat, 50)),
+        "latency_p95_ms": float(np.percentile(lat, 95)),
+    }
+    say(
+        f"server per-frame CPU: p50 {got['frame_p50_ms']:.2f} ms, p95 {got['frame_p95_ms']:.2f} ms, "
+        f"max {ms.max():.1f} ms, mean {got['frame_mean_ms']:.2f}"
+    )
+    rate = got["analyses_per_s"]
+    say(f"  over {len(ms)} frames ({total_s:.0f} s of sets), {rate:.2f} window analyses a second")
+    say(f"per-session CPU: {got['cpu_ms_per_s']:.1f} ms per second of footage (all of feed())")
+    early = getattr(live_module, "EARLY_PER_S", None)
+    if early is not None and analyses:
+        each = float(np.sort(ms)[-analyses:].mean())  # the costliest frames are those that analysed
+        most = 1 / live_module.STEP_S + early
+        say(f"  budget: at most {most:.1f} analyses a second (1/STEP_S + EARLY_PER_S) x {each:.1f} ms each")
+    say(f"sessions one core holds at {FPS:g} frames/s: {got['sessions_per_core']:.1f}")
     if latencies:
-        lat = np.array(latencies) * 1000
-        p50, p95 = np.percentile(lat, 50), np.percentile(lat, 95)
-        print(f"server latency, rep-ending frame to its event: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
-        print(f"  ({len(lat)} reps; the network and the page add to it)")
+        say(f"server latency, rep-ending frame to its event: p50 {got['latency_p50_ms']:.0f} ms, "
+            f"p95 {got['latency_p95_ms']:.0f} ms")  # fmt: skip
+        say(f"  ({len(latencies)} reps; the network and the page add to it)")
+    return got
+
+
+def against(other: Path, rounds: int) -> None:
+    """This tree's figures and those of another checkout (`other`, e.g. /work/main) measured in turns,
+    `rounds` times each, in fresh processes: medians and the ratio this / other, which a machine shared
+    with other work disturbs less than either figure alone."""
+    import json
+    import os
+    import subprocess
+
+    here = Path(__file__).resolve().parents[1]
+    got: dict[str, list[dict]] = {"this": [], "other": []}
+    for _ in range(rounds):
+        for key, tree in (("other", other), ("this", here)):
+            env = dict(os.environ, PYTHONPATH=str(tree / "src"))
+            out = subprocess.run(
+                [sys.executable, __file__, "--json"], env=env, capture_output=True, text=True, check=True
+            )
+            got[key].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    print(f"{'':22s} {'other':>10s} {'this':>10s} {'this/other':>11s}   ({rounds} rounds, medians)")
+    print(f"  other = {other}")
+    for k in got["this"][0]:
+        a = float(np.median([g[k] for g in got["other"]]))
+        b = float(np.median([g[k] for g in got["this"]]))
+        print(f"{k:22s} {a:10.2f} {b:10.2f} {b / a if a else float('nan'):11.2f}")
 
 
 def browser(clips: list[str]) -> None:
@@ -159,8 +232,20 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--browser", action="store_true", help="also run the page in headless Chromium")
     ap.add_argument("--clip", nargs="*", default=list(CLIPS), choices=list(CLIPS))
+    ap.add_argument(
+        "--against", type=Path, help="also measure this checkout's src (e.g. /work/main), in turns"
+    )
+    ap.add_argument("--rounds", type=int, default=3, help="turns each with --against")
+    ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.json:
+        import json
+
+        print(json.dumps(server(quiet=True)))
+        return
     server()
+    if args.against:
+        against(args.against.resolve(), args.rounds)
     if args.browser:
         browser(args.clip)
 

@@ -11,8 +11,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hipcoach.analysis import live_window
 from hipcoach.analysis.coach import analyse_track
-from hipcoach.analysis.live import CUE_COOLDOWN_S, STEP_S, TURN_STRIKES, LiveSet
+from hipcoach.analysis.live import (
+    CUE_COOLDOWN_S,
+    EARLY_BURST,
+    EARLY_PER_S,
+    MARGIN_S,
+    STEP_S,
+    TURN_STRIKES,
+    LiveSet,
+)
+from hipcoach.analysis.live_rest import RestWatch
 from hipcoach.errors import UserError
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.synthetic import Tempo, generate
@@ -236,3 +246,66 @@ def test_bad_frames_get_a_clear_message():
         LiveSet("clamshell", "up", 5, 0.0, (640, 360))
     with pytest.raises(UserError, match="No frames"):
         live.finish()
+
+
+def soon(events, fps: float) -> list[float]:
+    """How long after its end (the report's end_s) each rep's count came, in footage seconds."""
+    late = [t - e["end_s"] for t, e in events if e["type"] == "rep"]
+    assert late, "no rep was counted"
+    return late
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", ["clamshell_band_side_6right.mp4", "bridge_bilateral_side_1rep.mp4"])
+def test_a_rep_is_counted_as_soon_as_it_is_settled_not_a_step_later(clip_track, clip):
+    """At the page's 15 frames/s a rep's count comes MARGIN_S after its end, give or take a frame (the
+    analysis runs when the body comes to rest and again when the rep is settled), not up to STEP_S
+    later; and the counts still equal the upload analysis."""
+    exercise, side = CLIPS[clip]
+    track = at_fps(clip_track(clip), 15.0)
+    live = LiveSet(exercise, side, 10, 0.0, track.frame_size)
+    events = feed_all(live, track)
+    assert max(soon(events, 15.0)) <= MARGIN_S + 2 / 15 + 1e-3 < STEP_S
+    assert live.outcome.reps_by_side == counted(analyse_track(track, exercise).report)
+
+
+@pytest.mark.parametrize(
+    ("exercise", "sides"), [("clamshell", "right"), ("standing-band-hip-abduction", "both")]
+)
+def test_synthetic_reps_are_counted_as_soon_as_they_are_settled(exercise, sides):
+    track, _ = generate(exercise, reps=4, sides=sides, fps=15.0)
+    live = LiveSet(exercise, sides, 10, 0.0, track.frame_size)
+    events = feed_all(live, track)
+    assert max(soon(events, 15.0)) <= MARGIN_S + 2 / 15 + 1e-3
+    assert live.outcome.reps_by_side == counted(analyse_track(track, exercise).report)
+
+
+def test_one_window_alone_does_not_count_a_rep_the_earlier_windows_left_out():
+    """The windows run often; one of them read the turn from one side to the other as a rep of the
+    second side. A rep where an earlier window had already judged is counted only when the next window
+    counts it too, so the live count is the upload analysis's."""
+    track, _ = generate("side-lying-hip-abduction", reps=4, sides="both", fps=15.0)
+    live = LiveSet("side-lying-hip-abduction", "both", 10, 0.0, track.frame_size)
+    feed_all(live, track)
+    assert live.outcome.reps_by_side == counted(analyse_track(track, "side-lying-hip-abduction").report)
+    assert live.outcome.reps_by_side == {"left": 4, "right": 4}
+
+
+def test_early_analyses_keep_to_the_sessions_budget(monkeypatch):
+    """A body that jerks and stops four times a second asks for an analysis at every stop; a session
+    runs at most one every STEP_S plus EARLY_PER_S early ones a second (EARLY_BURST in a row)."""
+    still, _ = generate("clamshell", reps=1, fps=15.0)
+    pose, world = still.landmarks[0], still.world[0]
+    runs = []
+    real = live_window.analyse_track
+    monkeypatch.setattr(live_window, "analyse_track", lambda *a, **k: runs.append(1) or real(*a, **k))
+    live, watch = LiveSet("clamshell", "right", 10, 0.0, still.frame_size), RestWatch(still.frame_size)
+    seconds, asked = 20, 0
+    for i in range(int(seconds * 15)):
+        lm = pose.copy()
+        lm[:, 0] += (0.0, 0.0, 0.04, 0.04)[i % 4]
+        asked += watch.add(i / 15, lm)
+        live.feed(i / 15, lm, world)
+    most = seconds / STEP_S + EARLY_BURST + EARLY_PER_S * seconds
+    assert asked > most  # the check asked for more than the budget
+    assert seconds / STEP_S < len(runs) <= most + 1

@@ -91,8 +91,9 @@ class Movement:
     fit: float = float("-inf")  # the signature fit (matching.signature_fit); -inf when not even tried
 
 
-def movement(prep: Prepared, exercise_id: str) -> Movement:
-    """View, posture, movement and signature checks for one analyser, and its reps."""
+def movement(prep: Prepared, exercise_id: str, features=rep_features) -> Movement:
+    """View, posture, movement and signature checks for one analyser, and its reps. `features`:
+    signature.rep_features, or a cache of it (the live set's windows overlap)."""
     spec = spec_for(exercise_id)
     exercise = load_catalog().exercise(exercise_id)
     mismatch = check_view_and_posture(spec, exercise, prep.view)
@@ -108,17 +109,23 @@ def movement(prep: Prepared, exercise_id: str) -> Movement:
         return Movement(mismatch, sig, tuple(reps))
     if not reps:
         return Movement(_no_reps(sig, exercise), sig)
-    feats = [rep_features(prep.points, prep.resolved.world, prep.kin.body_scale, r) for r, _ in reps]
+    feats = [features(prep.points, prep.resolved.world, prep.kin.body_scale, r) for r, _ in reps]
     fit = signature_fit(spec.signature, feats)
     return Movement(check_signature(spec, exercise, feats), sig, tuple(reps), fit)
 
 
 def analyse_track(
-    track: PoseTrack, exercise_id: str, *, prepared: Prepared | None = None, suggest: bool = True
+    track: PoseTrack,
+    exercise_id: str,
+    *,
+    prepared: Prepared | None = None,
+    suggest: bool = True,
+    features=rep_features,
 ) -> Result:
     """Analyse a pose track as `exercise_id`. A clip that does not show the exercise gets a report with
     status "not_matching", no reps and (with `suggest`) the catalogue exercises it looks like instead;
-    a track with nobody in it raises UserError. `prepared`: the track already prepared."""
+    a track with nobody in it raises UserError. `prepared`: the track already prepared; `features`: as
+    for movement()."""
     spec = spec_for(exercise_id)
     catalog = load_catalog()
     exercise = catalog.exercise(exercise_id)
@@ -129,7 +136,7 @@ def analyse_track(
         {"code": i.code, "message": i.message, "hint": i.hint}
         for i in check_quality(track, spec.views, view=view)
     ]
-    moved = movement(prep, exercise_id)
+    moved = movement(prep, exercise_id, features)
     if moved.mismatch is not None:
         return _not_matching(base, moved.mismatch, _instead(prep, exercise_id) if suggest else [])
     sig, reps = moved.sig, list(moved.reps)

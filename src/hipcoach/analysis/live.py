@@ -2,66 +2,67 @@
 time, pauses and "set done"; at the end the full offline report of everything seen.
 
 Why this shape: there is one implementation of the segmenter, the side rules and the fault rules, and it
-is the offline one. Nothing here counts reps itself. Every STEP_S of frames (see Cost) the whole upload
-analysis (coach.analyse_track: clean, fix left/right, check the view, segment, sides, faults) runs again
-on the last WINDOW_S of frames, and each counted rep it reports is announced once when it is settled: it
-ended MARGIN_S before the newest frame (the zero-lag filter and the segmenter's return to rest need a
-few frames after it) and began EDGE_S after the window's first frame (not cut by the window). Reps are
-matched by time with those already announced, so a count never goes back. When the set ends, the reps of
-the last MARGIN_S come from the analysis of the whole track, which is also the stored report.
+is the offline one. Nothing here counts reps itself. The whole upload analysis (coach.analyse_track:
+clean, fix left/right, check the view, segment, sides, faults) runs again on the last WINDOW_S of
+frames, and each counted rep it reports is announced once when it is settled: it ended MARGIN_S before
+the newest frame (the zero-lag filter and the segmenter's return to rest need a few frames after it: with
+less, the announced ends of the real clips' reps moved by up to 0.3 s before the whole track's analysis)
+and began EDGE_S after the window's first frame (not cut by the window). Reps are matched by time with
+those already announced, so a count never goes back. When the set ends, the reps of the last MARGIN_S
+come from the analysis of the whole track, which is also the stored report.
 
-What pauses the count, from the landmarks alone: nobody in view for ABSENT_S; the body jumping further
-than a torso between frames (motion.person: someone else was picked up), until the body followed is
-back where the runner was (or SETTLE_S without a jump: it was the runner who moved);
-the runner turned (the last TURN_S seen from a view the analyser cannot measure, twice running). A rep
-that overlaps a pause is never counted. The framing check before the set uses the quality checks of
-uploads (motion.quality) on the last FRAMING_S and the catalogue's camera set-up for its advice.
+When the analysis runs (the count's delay): at the latest every STEP_S, or HOLD_STEP_S while a rep of an
+exercise with a prescribed hold is under way (so the hold timer and its tone keep time); and early, as
+soon as the newest frames say the body came to rest after moving (live_rest.RestWatch: raw landmarks,
+no rep rule), or when the last analysis saw a rep end that is settled MARGIN_S later (it is analysed
+again at that frame) or a rep on its way back (again RETURN_STEP_S later). So a rep's count comes
+MARGIN_S after its end, give or take a frame, instead of up to STEP_S later. Early analyses are held to
+EARLY_PER_S a second of footage on average (EARLY_BURST in a row), which bounds a session's CPU. As
+windows run often, a rep ending where an earlier window had already judged (and not counted it) is
+counted only when the next window counts it too: one window's resting level and typical rep can be off.
 
-Cost (benchmarks/bench_live.py prints it): a frame that runs no analysis costs a fraction of a
-millisecond; one that runs the window's analysis costs what one upload analysis of a short clip costs,
-almost all of it fixed (a shorter window is hardly cheaper). So the analysis runs every STEP_S, under
-one frame in twenty at 15 frames/s (the 95th percentile of a frame's cost is a frame without it), and
-every HOLD_STEP_S only while a rep of an exercise with a prescribed hold is under way, so the hold timer
-and its tone keep time, and while paused for a turn (only the view is checked then: the count resumes
-as soon as the runner is back); a rep's count comes up to STEP_S later than it could. The analysis is skipped
-where it cannot count anything (paused longer than IDLE_AFTER_S), the view check runs every TURN_EVERY
-steps, and a window never tries the other exercises (suggest=False).
+The pause rules (nobody in view, someone else picked up, turned) are in live_pauses.py, the framing and
+view checks in live_framing.py; a rep that overlaps a pause is never counted.
+
+Cost (benchmarks/bench_live.py prints it, with the analyses a second and the sessions a core holds): a
+frame that runs no analysis costs a fraction of a millisecond; one that runs the window's analysis costs
+what one upload analysis of a short clip costs, almost all of it fixed (a shorter window is hardly
+cheaper), less the signature features of reps an earlier window already measured (live_window). The
+analysis is skipped where it cannot count anything (paused longer than live_pauses.IDLE_AFTER_S), the
+view check runs every TURN_EVERY steps, and a window never tries the other exercises (suggest=False).
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from hipcoach.analysis.coach import analyse_track, spec_for
-from hipcoach.analysis.matching import check_view_and_posture
+from hipcoach.analysis.live_framing import FRAMING_S, TURN_EVERY, TURN_S, TURN_STRIKES, ViewWatch
+from hipcoach.analysis.live_pauses import Pauses
+from hipcoach.analysis.live_rest import RestWatch
+from hipcoach.analysis.live_window import FeatureCache, window_report
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.motion.landmarks import N_LANDMARKS
-from hipcoach.motion.person import JUMP_TORSOS, person_jumps, torso
+from hipcoach.motion.person import person_jumps
 from hipcoach.motion.posetrack import PoseTrack
-from hipcoach.motion.quality import VIEW_WORDS, check_quality
-from hipcoach.motion.views import classify_view
 
-STEP_S = 1.5  # re-run the analysis after this much new footage (under 1 frame in 20 at 15 frames/s) ...
+__all__ = ["CUE_COOLDOWN_S", "STEP_S", "TURN_STRIKES", "LiveOutcome", "LiveSet"]
+
+STEP_S = 1.5  # analyse at the latest after this much new footage ...
 HOLD_STEP_S = 0.25  # ... or this much while a rep of an exercise with a hold is under way (the timer)
 WINDOW_S = 8.0  # ... on this much of the latest footage (plus the prescribed hold)
+RETURN_S = 0.15  # a rep still going on the newest frame that has been coming back this long ...
+RETURN_STEP_S = 0.2  # ... is looked at again this much later
+EARLY_PER_S = 2.5  # early analyses (at rest, to settle a rep) a second of footage, on average ...
+EARLY_BURST = 5.0  # ... and in a row
 MARGIN_S = 0.2  # a rep is settled once it ended this long before the newest frame
+ROUNDING_S = 1e-3  # the report's times are rounded to the millisecond
 EDGE_S = 0.3  # ... and began this long after the window's first frame
-ABSENT_S = 0.3  # nobody in view this long: pause
-SETTLE_S = 3.0  # after someone else was picked up: resume when the body is back, or this long after
-TURN_S = 1.5  # the view is judged on this much of the latest footage ...
-TURN_STRIKES = 2  # ... and must be wrong this many checks running to pause
-TURN_EVERY = 1  # ... checked every this many steps (the view changes slowly; each check costs)
-IDLE_AFTER_S = 0.5  # no analysis while paused longer than this
-FRAMING_S = 1.0  # the framing check looks at this much footage
 CUE_COOLDOWN_S = 8.0  # at most one form cue per this long
-FRAMING_CODES = (
-    "no_person", "head_out_of_frame", "feet_out_of_frame", "person_too_small", "low_visibility", "wrong_view",
-)  # fmt: skip
 SIDES = ("left", "right", "both")
 MODEL = "mediapipe-tasks-vision 0.10.35 (browser, pose_landmarker_full)"
 
@@ -73,13 +74,6 @@ class LiveOutcome:
     reps_by_side: dict[str, int]  # the reps counted live (what the runner saw)
     hold_s: float | None  # median hold of the counted reps, when the exercise prescribes one
     events: list[dict[str, Any]] = field(default_factory=list)  # the last reps and "set_done", at finish
-
-
-@dataclass
-class _Pause:
-    reason: str  # away | someone | turned
-    start: float
-    end: float | None = None
 
 
 class LiveSet:
@@ -106,22 +100,22 @@ class LiveSet:
         self._lm: list[np.ndarray] = []
         self._world: list[np.ndarray] = []
         self._t0: float | None = None
-        self._next_step = STEP_S
-        self._framed = False
-        self._framing_message: str | None = None
-        self._pauses: list[_Pause] = []
-        self._absent_since: float | None = None
-        self._last_seen: int | None = None
-        self._last_jump: float | None = None
-        self._anchor: tuple[np.ndarray, float] | None = None
-        self._turn_strikes = 0
+        self._view = ViewWatch(self.spec, self.exercise)
+        self._pauses = Pauses(self._view.wanted_view())
+        self._next_step = STEP_S  # the next framing or view check
+        self._steps = 0
+        self._next_analysis = STEP_S  # the next analysis at the latest
+        self._rest = RestWatch(self.frame_size)  # analyse early: the body came to rest after moving ...
+        self._follow: float | None = None  # ... or at this time (a rep seen to end is settled)
+        self._early = EARLY_BURST  # early analyses allowed now (EARLY_PER_S a second accrue)
+        self._features = FeatureCache()
         self._reps: list[dict[str, Any]] = []  # announced: side, start_s, end_s, range_deg, hold_s
         self._refused: list[tuple[float, float]] = []  # reps that overlapped a pause
         self._held_rep: float | None = None  # start of the rep whose hold was announced as reached
         self._last_cue: float | None = None
         self._done = False
         self._horizon = 0.0  # reps ending before this were judged by the windows
-        self._steps = 0
+        self._late: list[tuple[float, float]] = []  # reps the last window counted late (unconfirmed)
         # The last analysis ended inside a rep of an exercise with a hold; so too before any window
         # made a report (the first rep's hold is timed before a full rep is in view).
         self._rep_going = self.hold_target > 0
@@ -137,87 +131,32 @@ class LiveSet:
         now = float(t) - self._t0
         if self._t and now <= self._t[-1]:
             return []
+        if self._t:
+            self._early = min(EARLY_BURST, self._early + EARLY_PER_S * (now - self._t[-1]))
         self._t.append(now)
         self._lm.append(lm)
         self._world.append(wd)
-        events = self._presence(now, lm)
-        if now >= self._next_step:
-            fast = self._rep_going or self._paused("turned") is not None  # turned: resume at once
-            self._next_step = now + (HOLD_STEP_S if fast else STEP_S)
+        events = self._pauses.frame(now, lm)
+        rested = self._rest.add(now, lm)
+        if now >= self._next_step:  # the framing, then the view, checked every step
+            turned = self._pauses.paused("turned") is not None  # check often: resume at once
+            self._next_step = now + (HOLD_STEP_S if turned else STEP_S)
             self._steps += 1
-            if not self._framed:
+            if not self._view.framed:
                 events += self._framing(now)
             elif self._steps % TURN_EVERY == 0:
                 events += self._turned(now)
-            if not self._idle(now):
-                events += self._analyse(now)
-        return events
-
-    def _idle(self, now: float) -> bool:
-        """Nothing the analysis could count: paused for a while (a rep overlapping a pause is refused,
-        and one that ended just before it is still in the window, or the whole track's, afterwards)."""
-        return any(p.end is None and now - p.start > IDLE_AFTER_S for p in self._pauses)
-
-    def _presence(self, now: float, lm: np.ndarray) -> list[dict]:
-        events: list[dict] = []
-        seen = bool(np.isfinite(lm[:, 0]).any())
-        i = len(self._t) - 1
-        if not seen:
-            self._absent_since = now if self._absent_since is None else self._absent_since
-            if now - self._absent_since >= ABSENT_S - 1e-9:
-                events += self._pause("away", self._absent_since)
+        if self._pauses.idle(now):
             return events
-        self._absent_since = None
-        if self._last_seen is not None:
-            a = self._last_seen
-            pair = np.stack([self._lm[a], lm])
-            if person_jumps(pair, np.array([self._t[a], now])):
-                self._last_jump = now
-                if self._paused("someone") is None:
-                    self._anchor = torso(self._lm[a][:, :2])  # where the runner was
-                    events += self._pause("someone", now)
-        self._last_seen = i
-        events += self._resume("away", now)
-        if self._paused("someone") and (self._back(lm) or now - (self._last_jump or now) >= SETTLE_S):
-            events += self._resume("someone", now)
+        if now >= self._next_analysis:
+            events += self._analyse(now)
+        elif self._view.framed and (rested or self._followed(now)) and self._early >= 1.0:
+            self._early -= 1.0
+            events += self._analyse(now)
         return events
 
-    def _back(self, lm: np.ndarray) -> bool:
-        """The body followed is where the runner was before someone else was picked up."""
-        if self._anchor is None:
-            return False
-        (centre, length), (here, _) = self._anchor, torso(lm[:, :2])
-        return bool(np.linalg.norm(here - centre) < JUMP_TORSOS * length)
-
-    def _paused(self, reason: str) -> _Pause | None:
-        return next((p for p in self._pauses if p.end is None and p.reason == reason), None)
-
-    def _pause(self, reason: str, start: float) -> list[dict]:
-        if self._paused(reason):
-            return []
-        self._pauses.append(_Pause(reason, start))
-        return [{"type": "paused", "reason": reason, "message": self._pause_message(reason)}]
-
-    def _resume(self, reason: str, now: float) -> list[dict]:
-        pause = self._paused(reason)
-        if pause is None:
-            return []
-        pause.end = now
-        if any(p.end is None for p in self._pauses):
-            return []
-        return [{"type": "resumed", "message": "Carrying on: the count goes on from here."}]
-
-    def _pause_message(self, reason: str) -> str:
-        if reason == "away":
-            return "Nobody is in view: come back into the picture to carry on."
-        if reason == "someone":
-            return "Someone else came into the picture: only you should be in view."
-        return f"You have turned: turn back so the camera sees you {self._wanted_view()}."
-
-    def _wanted_view(self) -> str:
-        """The catalogue's camera set-up for the exercise, in words."""
-        view = self.exercise.camera.view
-        return VIEW_WORDS.get(view, view)
+    def _followed(self, now: float) -> bool:
+        return self._follow is not None and now >= self._follow - 1e-9
 
     # ---- checks on the latest footage ---------------------------------------------------------------
     def _track(self, start: int = 0, stop: int | None = None) -> PoseTrack:
@@ -239,56 +178,52 @@ class LiveSet:
         return int(np.searchsorted(np.asarray(self._t), self._t[-1] - seconds, side="left"))
 
     def _framing(self, now: float) -> list[dict]:
-        if now < FRAMING_S:
-            return []
-        issues = [
-            i
-            for i in check_quality(self._track(self._since(FRAMING_S)), self.spec.views)
-            if i.code in FRAMING_CODES
-        ]
-        if not issues:
-            self._framed = True
-            return [{"type": "framing", "ok": True, "message": "You are in view: start when ready."}]
-        first = issues[0]
-        message = first.hint
-        if first.code == "wrong_view":
-            cam = self.exercise.camera
-            message = f"Turn so the camera sees you {self._wanted_view()}; camera {cam.height}."
-        if message == self._framing_message:
-            return []
-        self._framing_message = message
-        return [{"type": "framing", "ok": False, "code": first.code, "message": message}]
+        return [] if now < FRAMING_S else self._view.framing(self._track(self._since(FRAMING_S)))
 
     def _turned(self, now: float) -> list[dict]:
-        recent = self._track(self._since(TURN_S))
-        if recent.detected.sum() < 3:
+        turned = self._view.turned(self._track(self._since(TURN_S)))
+        if turned is None:
             return []
-        view = classify_view(recent)
-        wrong = view.view != "unknown" and check_view_and_posture(self.spec, self.exercise, view) is not None
-        self._turn_strikes = self._turn_strikes + 1 if wrong else 0
-        if self._turn_strikes >= TURN_STRIKES:
-            return self._pause("turned", now - TURN_S)
-        return [] if wrong else self._resume("turned", now)
+        return self._pauses.pause("turned", now - TURN_S) if turned else self._pauses.resume("turned", now)
 
     # ---- counting ------------------------------------------------------------------------------------
     def _analyse(self, now: float) -> list[dict]:
+        self._rest.reset()
+        self._follow = None
+        self._next_analysis = now + (HOLD_STEP_S if self._rep_going else STEP_S)
         start = self._since(WINDOW_S + self.hold_target)
         window = self._track(start)
         if window.detected.sum() < 3:
             return []
-        report = _report(window, self.exercise_id)
+        self._features.slide(start)
+        report = window_report(window, self.exercise_id, self._features)
         if report is None or report["status"] != "ok":
             return []
         first = float(window.timestamps[0])
-        horizon = now - MARGIN_S
+        horizon = now - MARGIN_S + ROUNDING_S
         settled = [
             r
             for r in report["reps"]
             if r["counted"] and r["end_s"] <= horizon and (r["start_s"] >= first + EDGE_S or start == 0)
         ]
+        # A rep ending where an earlier window had already judged (and not counted it) is counted only
+        # when the next window counts it too: one window's rest and typical rep can be off (the turn
+        # from one side to the other read as a rep once), and windows run often.
+        late = [r for r in settled if r["end_s"] <= self._horizon]
+        confirmed = [r for r in late if any(_overlap(_span(r), s) for s in self._late)]
+        self._late = [_span(r) for r in late]
+        settled = [r for r in settled if r["end_s"] > self._horizon or r in confirmed]
         self._horizon = max(self._horizon, horizon)
         reps = report["reps"]
         self._rep_going = self.hold_target > 0 and bool(reps) and reps[-1]["end_s"] >= horizon
+        self._next_analysis = now + (HOLD_STEP_S if self._rep_going else STEP_S)
+        # A rep seen to end before the newest frame (end_s is rounded to the millisecond), not yet
+        # settled: analyse again as soon as it is.
+        ends = [r["end_s"] for r in reps if horizon < r["end_s"] < now - ROUNDING_S]
+        if ends:
+            self._follow = min(ends) + MARGIN_S
+        elif reps and reps[-1]["end_s"] >= now - ROUNDING_S and reps[-1]["down_s"] >= RETURN_S:
+            self._follow = now + RETURN_STEP_S  # on its way back, still moving: look again soon
         events = self._announce(settled)
         return self._hold(report["reps"], now) + events
 
@@ -300,7 +235,7 @@ class LiveSet:
                 continue
             if any(_overlap(span, s) for s in self._refused):
                 continue
-            if any(p.start <= span[1] and (p.end is None or p.end >= span[0]) for p in self._pauses):
+            if self._pauses.overlaps(*span):
                 self._refused.append(span)
                 continue
             self._reps.append(r)
@@ -377,7 +312,12 @@ class LiveSet:
         report = analyse_track(track, self.exercise_id).report
         events: list[dict] = []
         if report["status"] == "ok":
-            tail = [r for r in report["reps"] if r["counted"] and r["end_s"] > self._horizon]
+            tail = [
+                r
+                for r in report["reps"]
+                if r["counted"]
+                and (r["end_s"] > self._horizon or any(_overlap(_span(r), s) for s in self._late))
+            ]
             events = self._announce(tail)
         holds = [r["hold_s"] for r in self._reps]
         hold = float(np.median(holds)) if holds and self.hold_target > 0 else None
@@ -396,13 +336,8 @@ def _frame(values: np.ndarray | None, shape: tuple[int, int], name: str) -> np.n
     return arr
 
 
-def _report(window: PoseTrack, exercise_id: str) -> dict[str, Any] | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return analyse_track(window, exercise_id, suggest=False).report  # no other exercise tried
-    except UserError:
-        return None
+def _span(rep: dict) -> tuple[float, float]:
+    return (rep["start_s"], rep["end_s"])
 
 
 def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
