@@ -80,7 +80,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Find the person's 33 body landmarks in every frame of a video and save them as a pose track."""
         from hipcoach.motion import trackio
-        from hipcoach.motion.pose import estimate_video, estimate_video_segments
+        from hipcoach.motion.pose import estimate_video
+        from hipcoach.motion.pose_segments import estimate_video_segments
         from hipcoach.motion.quality import check_quality
         from hipcoach.motion.video import probe
 
