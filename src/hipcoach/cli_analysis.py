@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from hipcoach.cli_support import err, friendly_errors, out
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+# rich's bars and tables and the analysis itself are imported where they are used: other commands,
+# and `hipcoach --help`, start without them.
 
 STAGES = {"pose": "finding the pose", "analyse": "analysing", "video": "drawing the video"}
 
@@ -23,6 +27,8 @@ class _StageBars:
     """One bar per stage on stderr (stdout stays clean for --json)."""
 
     def __init__(self) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
         self.bars = Progress(
             TextColumn("{task.description:18s}"),
             BarColumn(bar_width=28),
@@ -39,6 +45,8 @@ class _StageBars:
 
 
 def _rep_table(report: dict[str, Any]) -> Table:
+    from rich.table import Table
+
     view = report["view"].get("description") or report["view"]["view"]
     table = Table(title=f"{report['exercise']['name']}: filmed {view}", title_justify="left")
     for col in ("rep", "side", "start s", "end s", "range °", "hold s", "faults"):
@@ -62,6 +70,8 @@ def _rep_table(report: dict[str, Any]) -> Table:
 
 def _print_recognition(rec: dict[str, Any]) -> None:
     """What `--exercise auto` recognised (or a chosen exercise's warning), with the top candidates."""
+    from rich.table import Table
+
     from hipcoach.analysis.recognise import REASONS
 
     if rec.get("mode") == "chosen" and not rec.get("warning"):
