@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.bench_web import server_log, start_server
+from benchmarks._common import server_log, start_server
 from tests.factories import backup_dict, profile_dict, set_log_dict
 
 PORT = 8765
@@ -61,7 +61,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         data.mkdir()
-        server = start_server(data, PORT, None, None)
+        server = start_server(data, PORT)
         base = f"http://127.0.0.1:{PORT}"
         try:
             with httpx.Client(base_url=base, timeout=600) as http:
