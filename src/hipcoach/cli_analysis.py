@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
 STAGES = {"pose": "finding the pose", "analyse": "analysing", "video": "drawing the video"}
 
+# The options `analyse` and `screen` share.
+VideoOpt = typer.Option(None, "--video", help="With a .npz track: the video to annotate.")
+JsonOpt = typer.Option(False, "--json", help="Print the JSON report to stdout.")
+NoVideoOpt = typer.Option(False, "--no-video", help="Skip the annotated video (faster).")
+ThreadsOpt = typer.Option(None, "--threads", min=1, max=8, help="Pose inference threads.")
+
 
 class _StageBars:
     """One bar per stage on stderr (stdout stays clean for --json)."""
@@ -152,10 +158,10 @@ def register(app: typer.Typer) -> None:
             help="Catalogue id, e.g. clamshell, or auto: recognise which exercise the clip shows.",
         ),
         output: Path = typer.Option(None, "-o", "--output", help="Report folder [VIDEO.analysis]."),
-        video: Path = typer.Option(None, "--video", help="With a .npz track: the video to annotate."),
-        json_out: bool = typer.Option(False, "--json", help="Print the JSON report to stdout."),
-        no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video (faster)."),
-        threads: int = typer.Option(None, "--threads", min=1, max=8, help="Pose inference threads."),
+        video: Path = VideoOpt,
+        json_out: bool = JsonOpt,
+        no_video: bool = NoVideoOpt,
+        threads: int = ThreadsOpt,
     ) -> None:
         """Count reps per side, measure range and holds, and flag form faults, into a report folder.
 
@@ -198,10 +204,10 @@ def register(app: typer.Typer) -> None:
             ..., "--test", "-t", help="single-leg-squat (from the front) or running (from behind)."
         ),
         output: Path = typer.Option(None, "-o", "--output", help="Report folder [VIDEO.screen]."),
-        video: Path = typer.Option(None, "--video", help="With a .npz track: the video to annotate."),
-        json_out: bool = typer.Option(False, "--json", help="Print the JSON report to stdout."),
-        no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video (faster)."),
-        threads: int = typer.Option(None, "--threads", min=1, max=8, help="Pose inference threads."),
+        video: Path = VideoOpt,
+        json_out: bool = JsonOpt,
+        no_video: bool = NoVideoOpt,
+        threads: int = ThreadsOpt,
         compare: Path = typer.Option(
             None, "--compare", help="An earlier screen's report.json: say which changes are real."
         ),
