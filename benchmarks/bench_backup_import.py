@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.bench_web import server_log, start_server
+from benchmarks._common import server_log, start_server
 from tests.factories import backup_dict, profile_dict, set_log_dict
 
 PORT = 8765
@@ -35,7 +35,9 @@ PORT = 8765
 def sign_up(http: httpx.Client, who: str) -> dict:
     email = f"{who}-{uuid.uuid4().hex[:6]}@example.org"
     body = {"email": email, "password": "long enough pw", "display_name": who}
-    csrf = http.post("/api/v1/accounts", json=body).raise_for_status().json()["csrf_token"]
+    http.post("/api/v1/accounts", json=body).raise_for_status()  # signs nobody in (202 either way)
+    signed = http.post("/api/v1/session", json={"email": email, "password": body["password"]})
+    csrf = signed.raise_for_status().json()["csrf_token"]
     made = http.post("/api/v1/tokens", json={"name": "bench"}, headers={"X-CSRF-Token": csrf})
     http.cookies.clear()
     return {"Authorization": f"Bearer {made.raise_for_status().json()['token']}"}
@@ -61,7 +63,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         data.mkdir()
-        server = start_server(data, PORT, None, None)
+        server = start_server(data, PORT)
         base = f"http://127.0.0.1:{PORT}"
         try:
             with httpx.Client(base_url=base, timeout=600) as http:

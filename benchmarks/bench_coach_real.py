@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
+import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks._common import TRACK_CACHE, cached_track
 from hipcoach.analysis.coach import analyse_track
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.synthetic import Tempo, generate
@@ -40,12 +42,7 @@ CLIPS = {
 
 
 def _track(cache: Path, clip: str) -> PoseTrack:
-    path = cache / f"{clip}.npz"
-    if not path.exists():
-        from hipcoach.motion.pose import estimate_video
-
-        estimate_video(DATA / "clips" / clip).save(path)
-    return PoseTrack.load(path)
+    return cached_track(cache, DATA / "clips" / clip)
 
 
 def _found(report: dict) -> str:
@@ -118,7 +115,7 @@ def speed(repeats: int = 5) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hipcoach-bench-tracks")
+    ap.add_argument("--cache", type=Path, default=TRACK_CACHE)
     ap.add_argument("--skip-clips", action="store_true")
     ap.add_argument("--skip-uiprmd", action="store_true")
     args = ap.parse_args()

@@ -17,9 +17,9 @@ grid at the normal tempo 0/1386 off-diagonal, own 126/126, top-1 126/126; comput
 from __future__ import annotations
 
 import argparse
-import tempfile
 from pathlib import Path
 
+from benchmarks._common import TRACK_CACHE, cached_track
 from benchmarks.coach_grid import TEMPOS, cases
 from benchmarks.confusion_grid import CG_CLIPS, REAL_CLIPS, Matrix, classify, synthetic_row
 from hipcoach.analysis.specs import load_specs
@@ -30,12 +30,7 @@ SHORT = {ex: "".join(w[0] for w in ex.split("-"))[:5] for ex in load_specs()}
 
 
 def _track(cache: Path, clip: str) -> PoseTrack:
-    path = cache / f"{clip}.npz"
-    if not path.exists():
-        from hipcoach.motion.pose import estimate_video
-
-        estimate_video(DATA / "clips" / clip).save(path)
-    return PoseTrack.load(path)
+    return cached_track(cache, DATA / "clips" / clip)
 
 
 def _print_matrix(title: str, m: Matrix) -> None:
@@ -68,7 +63,7 @@ def _print_misses(m: Matrix, limit: int = 40) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hipcoach-bench-tracks")
+    ap.add_argument("--cache", type=Path, default=TRACK_CACHE)
     ap.add_argument("--skip-real", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--tempos", default=",".join(TEMPOS))

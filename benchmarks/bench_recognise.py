@@ -13,11 +13,11 @@ single-leg stance, must come out as none of them).
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
+from benchmarks._common import TRACK_CACHE, cached_track
 from benchmarks.coach_grid import REPS, TEMPOS, cases
 from benchmarks.confusion_grid import CG_CLIPS, REAL_CLIPS
 from hipcoach.analysis.coach import prepare
@@ -40,12 +40,7 @@ def synthetic_track(ex: str, view: str, tempo: str, fault: str | None, seed: int
 
 
 def _track(cache: Path, clip: str) -> PoseTrack:
-    path = cache / f"{clip}.npz"
-    if not path.exists():
-        from hipcoach.motion.pose import estimate_video
-
-        estimate_video(DATA / "clips" / clip).save(path)
-    return PoseTrack.load(path)
+    return cached_track(cache, DATA / "clips" / clip)
 
 
 def _top(rec, n: int = 3) -> str:
@@ -86,7 +81,7 @@ def real(cache: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hipcoach-bench-tracks")
+    ap.add_argument("--cache", type=Path, default=TRACK_CACHE)
     ap.add_argument("--skip-real", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--every", type=int, default=1, help="take every N-th synthetic case")

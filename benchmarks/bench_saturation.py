@@ -36,7 +36,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.bench_web import free_port, lua_table, make_runner, server_log
+from benchmarks._common import free_port, start_server
+from benchmarks.bench_web import lua_table, make_runner
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("HIPCOACH_SHARED", HERE.parents[1] / "shared"))
@@ -69,20 +70,6 @@ function done(summary, latency, requests)
     summary.duration / 1e6, s, o, summary.errors.timeout))
 end
 """
-
-
-def start_server(data: Path, port: int, extra: list[str]) -> subprocess.Popen:
-    exe = Path(sys.executable).with_name("hipcoach")
-    cmd = [str(exe), "serve", "--data", str(data), "--port", str(port), "--no-demo", *extra]
-    log = (data.parent / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
-    proc = subprocess.Popen(cmd, stdout=log, stderr=log)
-    for _ in range(600):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
-            return proc
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise SystemExit("server did not start: " + server_log(data)[-2000:])
 
 
 def wrk(base: str, clients: int, seconds: int, timeout: int, data_file: Path, script: Path) -> dict:
@@ -160,7 +147,7 @@ def main() -> None:
     extra = [f"--max-active-requests={args.max_active}"] if args.max_active else []
     extra += [f"--max-waiting-requests={args.max_waiting}"] if args.max_waiting is not None else []
     tmp, port = Path(tempfile.mkdtemp(prefix="hipcoach-saturation-")), free_port()
-    server = start_server(tmp / "data", port, extra)
+    server = start_server(tmp / "data", port, extra, tries=600)
     base = f"http://127.0.0.1:{port}"
     video = None
     try:

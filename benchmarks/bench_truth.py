@@ -49,13 +49,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks._common import TRACK_CACHE, cached_track
 from benchmarks.coach_grid import REPS, TEMPOS, _overlap, cases
 from hipcoach.analysis.coach import analyse_track, prepare, spec_for
 from hipcoach.analysis.signals import driver
@@ -102,12 +102,7 @@ OTHER = {
 
 
 def _track(cache: Path, clip: str) -> PoseTrack:
-    path = cache / f"{clip}.npz"
-    if not path.exists():
-        from hipcoach.motion.pose import estimate_video
-
-        estimate_video(DATA / "clips" / clip).save(path)
-    return PoseTrack.load(path)
+    return cached_track(cache, DATA / "clips" / clip)
 
 
 def _form_faults(rep: dict) -> list[str]:
@@ -266,7 +261,7 @@ def _grid_line(code: str, c: Counter) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hipcoach-bench-tracks")
+    ap.add_argument("--cache", type=Path, default=TRACK_CACHE)
     ap.add_argument("--skip-clips", action="store_true")
     ap.add_argument("--skip-grid", action="store_true")
     args = ap.parse_args()

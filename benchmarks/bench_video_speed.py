@@ -159,7 +159,7 @@ def workers(tmp: Path, clip: Path, seconds: float, rounds: int) -> None:
     cpus = len(os.sched_getaffinity(0))
     counts = [n for n in (1, 2, 4, 8) if n <= cpus]
     code = (
-        "import sys; from hipcoach.motion.pose import estimate_video_segments as e\n"
+        "import sys; from hipcoach.motion.pose_segments import estimate_video_segments as e\n"
         "e(sys.argv[1], workers=int(sys.argv[2]), min_segment_s=20.0)"
     )
     walls: dict[int, list[float]] = {n: [] for n in counts}

@@ -42,7 +42,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -50,6 +49,7 @@ import httpx
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks._common import free_port, on_cores, server_log, start_server
 from benchmarks.bench_load import Figures, python_load
 from tests.factories import profile_dict
 
@@ -63,37 +63,6 @@ WORKLOADS = {
     "api-set": "log a set, API POST",
     "form-set": "log a set, page form POST",
 }
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def on_cores(cores: set[int] | None):
-    return (lambda: os.sched_setaffinity(0, cores)) if cores else None
-
-
-def start_server(data: Path, port: int, database_url: str | None, cores) -> subprocess.Popen:
-    exe = Path(sys.executable).with_name("hipcoach")
-    cmd = [str(exe), "serve", "--data", str(data), "--port", str(port), "--no-demo"]
-    cmd += ["--database-url", database_url] if database_url else []
-    log = (data.parent / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
-    proc = subprocess.Popen(cmd, stdout=log, stderr=log, preexec_fn=on_cores(cores))
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
-            return proc
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise SystemExit("server did not start: " + server_log(data)[-2000:])
-
-
-def server_log(data: Path) -> str:
-    return (data.parent / "server.log").read_text(errors="replace")
 
 
 def make_runner(http: httpx.Client, i: int, base_db, history: int) -> dict:
@@ -208,7 +177,8 @@ def main() -> None:
     server_cores, load_cores = ({0}, {1}) if pin else (None, None)
     print(f"load average before (1, 5, 15 min): {fmt_load()} on {os.cpu_count()} cores")
     tmp, port = Path(tempfile.mkdtemp(prefix="hipcoach-bench-")), free_port()
-    server = start_server(tmp / "data", port, args.database_url, server_cores)
+    db_option = ["--database-url", args.database_url] if args.database_url else []
+    server = start_server(tmp / "data", port, db_option, server_cores)
     base = f"http://127.0.0.1:{port}"
     try:
         from hipcoach.store.database import Database

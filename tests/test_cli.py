@@ -164,3 +164,22 @@ pain_next_morning = 1
     log.write_text("[[log]]\ndate = 2026-12-01\nexercise_id = 'clamshell'\nside = 'left'\n")
     bad = run_cli("next", "--profile", profile, "--log", log)
     assert bad.exit_code == 2 and "target_sets" in bad.output
+
+
+def test_help_starts_without_the_pdf_calendar_and_catalogue_code():
+    """Every command starts by importing the command line: the report writers load only where used."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from hipcoach.cli import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'icalendar')\n"
+        "    or m.startswith(('hipcoach.reports', 'hipcoach.catalog', 'hipcoach.plans'))), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Usage" in done.stdout and done.stderr.strip() == "[]"

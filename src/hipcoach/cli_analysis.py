@@ -8,21 +8,33 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from hipcoach.cli_support import err, friendly_errors, out
 
+if TYPE_CHECKING:
+    from rich.table import Table
+
+# rich's bars and tables and the analysis itself are imported where they are used: other commands,
+# and `hipcoach --help`, start without them.
+
 STAGES = {"pose": "finding the pose", "analyse": "analysing", "video": "drawing the video"}
+
+# The options `analyse` and `screen` share.
+VideoOpt = typer.Option(None, "--video", help="With a .npz track: the video to annotate.")
+JsonOpt = typer.Option(False, "--json", help="Print the JSON report to stdout.")
+NoVideoOpt = typer.Option(False, "--no-video", help="Skip the annotated video (faster).")
+ThreadsOpt = typer.Option(None, "--threads", min=1, max=8, help="Pose inference threads.")
 
 
 class _StageBars:
     """One bar per stage on stderr (stdout stays clean for --json)."""
 
     def __init__(self) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
         self.bars = Progress(
             TextColumn("{task.description:18s}"),
             BarColumn(bar_width=28),
@@ -39,6 +51,8 @@ class _StageBars:
 
 
 def _rep_table(report: dict[str, Any]) -> Table:
+    from rich.table import Table
+
     view = report["view"].get("description") or report["view"]["view"]
     table = Table(title=f"{report['exercise']['name']}: filmed {view}", title_justify="left")
     for col in ("rep", "side", "start s", "end s", "range °", "hold s", "faults"):
@@ -62,6 +76,8 @@ def _rep_table(report: dict[str, Any]) -> Table:
 
 def _print_recognition(rec: dict[str, Any]) -> None:
     """What `--exercise auto` recognised (or a chosen exercise's warning), with the top candidates."""
+    from rich.table import Table
+
     from hipcoach.analysis.recognise import REASONS
 
     if rec.get("mode") == "chosen" and not rec.get("warning"):
@@ -142,10 +158,10 @@ def register(app: typer.Typer) -> None:
             help="Catalogue id, e.g. clamshell, or auto: recognise which exercise the clip shows.",
         ),
         output: Path = typer.Option(None, "-o", "--output", help="Report folder [VIDEO.analysis]."),
-        video: Path = typer.Option(None, "--video", help="With a .npz track: the video to annotate."),
-        json_out: bool = typer.Option(False, "--json", help="Print the JSON report to stdout."),
-        no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video (faster)."),
-        threads: int = typer.Option(None, "--threads", min=1, max=8, help="Pose inference threads."),
+        video: Path = VideoOpt,
+        json_out: bool = JsonOpt,
+        no_video: bool = NoVideoOpt,
+        threads: int = ThreadsOpt,
     ) -> None:
         """Count reps per side, measure range and holds, and flag form faults, into a report folder.
 
@@ -188,10 +204,10 @@ def register(app: typer.Typer) -> None:
             ..., "--test", "-t", help="single-leg-squat (from the front) or running (from behind)."
         ),
         output: Path = typer.Option(None, "-o", "--output", help="Report folder [VIDEO.screen]."),
-        video: Path = typer.Option(None, "--video", help="With a .npz track: the video to annotate."),
-        json_out: bool = typer.Option(False, "--json", help="Print the JSON report to stdout."),
-        no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video (faster)."),
-        threads: int = typer.Option(None, "--threads", min=1, max=8, help="Pose inference threads."),
+        video: Path = VideoOpt,
+        json_out: bool = JsonOpt,
+        no_video: bool = NoVideoOpt,
+        threads: int = ThreadsOpt,
         compare: Path = typer.Option(
             None, "--compare", help="An earlier screen's report.json: say which changes are real."
         ),

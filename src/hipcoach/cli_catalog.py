@@ -1,4 +1,4 @@
-"""`hipcoach exercises` and `hipcoach exercise ID`."""
+"""`hipcoach exercises` and `hipcoach exercise ID` (the catalogue and its renderers load inside them)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,8 @@ import json
 from enum import StrEnum
 
 import typer
-from rich.markdown import Markdown
 
-from hipcoach.catalog import load_catalog
 from hipcoach.cli_support import friendly_errors, out
-from hipcoach.reports.markdown import exercise_markdown
-from hipcoach.reports.terminal import exercises_table
 
 
 class SortBy(StrEnum):
@@ -30,6 +26,9 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print a JSON array instead of a table."),
     ) -> None:
         """List the exercises in the catalogue."""
+        from hipcoach.catalog import load_catalog
+        from hipcoach.reports.terminal import exercises_table
+
         catalog = load_catalog()
         items = list(catalog.exercises.values())
         if sort is SortBy.gti:
@@ -65,6 +64,11 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the card as JSON."),
     ) -> None:
         """Print one exercise's whole card: steps, cues, faults, dose, camera set-up and evidence."""
+        from rich.markdown import Markdown
+
+        from hipcoach.catalog import load_catalog
+        from hipcoach.reports.markdown import exercise_markdown
+
         catalog = load_catalog()
         ex = catalog.exercise(exercise_id)
         if as_json:

@@ -1,4 +1,7 @@
-"""`hipcoach intake`: the screening questions asked one by one, saved as a profile TOML file."""
+"""`hipcoach intake`: the screening questions asked one by one, saved as a profile TOML file.
+
+The profile model (pydantic) is imported inside the command: other commands start without it.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,6 @@ from typing import get_args
 import typer
 
 from hipcoach.cli_support import friendly_errors, out
-from hipcoach.plans.profile import WEEKDAYS, Band, PainSite, parse_profile, save_profile
-from hipcoach.plans.red_flags import RED_FLAGS
-
-PAIN_SITES = get_args(PainSite)
-BANDS = get_args(Band)
 
 
 def _ask(question: str, parse, default=None):
@@ -85,10 +83,14 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Answer the screening questions; saves a profile for `hipcoach plan --profile`."""
+        from hipcoach.plans.profile import WEEKDAYS, Band, PainSite, parse_profile, save_profile
+        from hipcoach.plans.red_flags import RED_FLAGS
+
+        pain_sites, bands = get_args(PainSite), get_args(Band)
         out.print("[bold]hipcoach screening[/]: a few questions about you, your pain and your running.\n")
         days = ", ".join(WEEKDAYS)
         name = _ask("Your name", lambda t: t or _raise("Enter a name"))
-        sites = _ask(f"Where does it hurt? ({', '.join(PAIN_SITES)}, or none)", _choices(PAIN_SITES), "none")
+        sites = _ask(f"Where does it hurt? ({', '.join(pain_sites)}, or none)", _choices(pain_sites), "none")
         pain = {"sites": sites}
         if sites:
             pain["side"] = _ask("Which side? (left, right, both)", _one_of(("left", "right", "both")))
@@ -116,7 +118,7 @@ def register(app: typer.Typer) -> None:
             "experience": _ask(
                 "Strength training so far? (none, some, regular)", _one_of(("none", "some", "regular"))
             ),
-            "bands": _ask(f"Which bands do you have? ({', '.join(BANDS)}, or none)", _choices(BANDS), "none"),
+            "bands": _ask(f"Which bands do you have? ({', '.join(bands)}, or none)", _choices(bands), "none"),
         }
         out.print("\n[bold]Safety questions[/]: answer yes or no.")
         flags = {f.id: _ask(f.question, _yes_no) for f in RED_FLAGS}

@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
 from hipcoach.cli_support import err, friendly_errors
 from hipcoach.errors import UserError
 
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
-class _FramesPerSecond(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:5.1f} frames/s" if task.speed else "    - frames/s", style="cyan")
+# rich.progress, like the model and the video code, is imported inside the commands that draw a bar.
 
 
 def _progress() -> Progress:
     """A bar on stderr with frames done, frames/s and time left (stdout stays clean for scripts)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class _FramesPerSecond(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.speed:5.1f} frames/s" if task.speed else "    - frames/s", style="cyan")
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(bar_width=24),
@@ -80,7 +86,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Find the person's 33 body landmarks in every frame of a video and save them as a pose track."""
         from hipcoach.motion import trackio
-        from hipcoach.motion.pose import estimate_video, estimate_video_segments
+        from hipcoach.motion.pose import estimate_video
+        from hipcoach.motion.pose_segments import estimate_video_segments
         from hipcoach.motion.quality import check_quality
         from hipcoach.motion.video import probe
 

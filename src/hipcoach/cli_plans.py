@@ -1,4 +1,8 @@
-"""`hipcoach plan` (programme from a profile, in every output format) and `hipcoach next`."""
+"""`hipcoach plan` (programme from a profile, in every output format) and `hipcoach next`.
+
+The catalogue, the plan rules and the report writers (reportlab for the PDF, icalendar) are imported
+inside the commands: every other command, and `hipcoach --help`, starts without them.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,16 @@ import tomllib
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
-from hipcoach.catalog import load_catalog
 from hipcoach.cli_support import friendly_errors, out
 from hipcoach.errors import UserError
-from hipcoach.plans.logfile import load_logs
-from hipcoach.plans.profile import Profile, load_profile, load_screen_side, parse_profile
-from hipcoach.plans.programme import Plan, ReferralNeeded, build_plan
-from hipcoach.plans.progress import next_prescription
-from hipcoach.plans.rules import load_rules
-from hipcoach.reports.ical import plan_ical
-from hipcoach.reports.markdown import plan_markdown
-from hipcoach.reports.pdf import plan_pdf
-from hipcoach.reports.terminal import plan_view
+
+if TYPE_CHECKING:
+    from hipcoach.plans.profile import Profile
+    from hipcoach.plans.programme import Plan
 
 REFERRAL_EXIT = 3  # screening found a red flag: no programme was made
 
@@ -35,6 +33,8 @@ class Format(StrEnum):
 
 
 def demo_profile(start: dt.date) -> Profile:
+    from hipcoach.plans.profile import parse_profile
+
     text = resources.files("hipcoach.plans").joinpath("data", "demo_profile.toml").read_text("utf-8")
     return parse_profile({**tomllib.loads(text), "start_date": start}, source="demo profile")
 
@@ -44,6 +44,8 @@ def next_monday(today: dt.date) -> dt.date:
 
 
 def _profile(profile_path: Path | None, demo: bool, start: dt.datetime | None) -> Profile:
+    from hipcoach.plans.profile import load_profile, parse_profile
+
     if demo == (profile_path is not None):
         raise UserError(
             "Give either --profile FILE or --demo.", "Make a profile with `hipcoach intake -o me.toml`."
@@ -57,6 +59,11 @@ def _profile(profile_path: Path | None, demo: bool, start: dt.datetime | None) -
 
 
 def _plan_or_referral(profile: Profile, screen: Path | None = None) -> Plan:
+    from hipcoach.catalog import load_catalog
+    from hipcoach.plans.profile import load_screen_side
+    from hipcoach.plans.programme import ReferralNeeded, build_plan
+    from hipcoach.plans.rules import load_rules
+
     weaker = load_screen_side(screen) if screen else None
     try:
         return build_plan(profile, load_catalog(), load_rules(), weaker_side=weaker)
@@ -87,6 +94,10 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Make a personalised programme (exit status 3: screening refers you to a clinician)."""
+        from hipcoach.catalog import load_catalog
+        from hipcoach.reports.markdown import plan_markdown
+        from hipcoach.reports.terminal import plan_view
+
         catalog = load_catalog()
         the_plan = _plan_or_referral(_profile(profile_path, demo, start), screen)
         text = {
@@ -102,9 +113,13 @@ def register(app: typer.Typer) -> None:
         else:
             typer.echo(text)
         if ics:
+            from hipcoach.reports.ical import plan_ical
+
             ics.write_bytes(plan_ical(the_plan))
             out.print(f"Wrote {ics} ({sum(len(w.sessions) for w in the_plan.weeks)} sessions)")
         if pdf:
+            from hipcoach.reports.pdf import plan_pdf
+
             pdf.write_bytes(plan_pdf(the_plan, catalog))
             out.print(f"Wrote {pdf}")
 
@@ -119,6 +134,14 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Next session's dose for every exercise and side, from what you logged, with the reason."""
+        from rich.table import Table
+
+        from hipcoach.catalog import load_catalog
+        from hipcoach.plans.logfile import load_logs
+        from hipcoach.plans.profile import load_profile
+        from hipcoach.plans.progress import next_prescription
+        from hipcoach.plans.rules import load_rules
+
         catalog, rules = load_catalog(), load_rules()
         the_plan = _plan_or_referral(load_profile(profile_path), screen)
         logs = load_logs(log)

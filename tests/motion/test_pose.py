@@ -13,8 +13,9 @@ from hipcoach.motion import pose_model, pose_threads
 from hipcoach.motion.frameskip import MAX_SKIP, frames_to_skip
 from hipcoach.motion.landmarks import INDEX, N_LANDMARKS
 from hipcoach.motion.person import person_jumps, pick_person
-from hipcoach.motion.pose import estimate_video, estimate_video_segments, interpolate_between, plan_segments
+from hipcoach.motion.pose import estimate_video, interpolate_between
 from hipcoach.motion.pose_model import PoseEstimator, wheel_bundle
+from hipcoach.motion.pose_segments import estimate_video_segments, plan_segments
 from hipcoach.motion.pose_threads import (
     choose_threads,
     cpu_pressure,

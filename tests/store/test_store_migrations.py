@@ -106,41 +106,29 @@ def test_upgrade_from_0002_keeps_corrections_and_adds_the_screenings_table(db_ur
     engine.dispose()
 
 
-def test_upgrade_from_0004_adds_the_triage_seen_table_and_downgrade_removes_it(db_url):
+def _a_new_table_comes_and_goes(db_url, revision: str, table: str, columns: set[str]) -> None:
+    """Upgrading from `revision` adds `table` with at least `columns`; downgrading to it removes it."""
     engine = make_engine(db_url)
-    upgrade(engine, "0004")
-    assert "triage_seen" not in inspect(engine).get_table_names()
+    upgrade(engine, revision)
+    assert table not in inspect(engine).get_table_names()
     upgrade(engine)
-    assert {"item_key", "seen_at", "link"} <= {c["name"] for c in inspect(engine).get_columns("triage_seen")}
-    command.downgrade(alembic_config(engine), "0004")
-    assert "triage_seen" not in inspect(engine).get_table_names()
+    assert columns <= {c["name"] for c in inspect(engine).get_columns(table)}
+    command.downgrade(alembic_config(engine), revision)
+    assert table not in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_upgrade_from_0004_adds_the_triage_seen_table_and_downgrade_removes_it(db_url):
+    _a_new_table_comes_and_goes(db_url, "0004", "triage_seen", {"item_key", "seen_at", "link"})
 
 
 def test_upgrade_from_0005_adds_the_password_resets_table_and_downgrade_removes_it(db_url):
-    engine = make_engine(db_url)
-    upgrade(engine, "0005")
-    assert "password_resets" not in inspect(engine).get_table_names()
-    upgrade(engine)
-    assert {"token_hash", "expires_at", "used_at"} <= {
-        c["name"] for c in inspect(engine).get_columns("password_resets")
-    }
-    command.downgrade(alembic_config(engine), "0005")
-    assert "password_resets" not in inspect(engine).get_table_names()
-    engine.dispose()
+    _a_new_table_comes_and_goes(db_url, "0005", "password_resets", {"token_hash", "expires_at", "used_at"})
 
 
 def test_upgrade_from_0008_adds_the_programme_adjustments_table_and_downgrade_removes_it(db_url):
-    engine = make_engine(db_url)
-    upgrade(engine, "0008")
-    assert "programme_adjustments" not in inspect(engine).get_table_names()
-    upgrade(engine)
-    assert {"kind", "start_date", "reason", "note", "coach_name"} <= {
-        c["name"] for c in inspect(engine).get_columns("programme_adjustments")
-    }
-    command.downgrade(alembic_config(engine), "0008")
-    assert "programme_adjustments" not in inspect(engine).get_table_names()
-    engine.dispose()
+    columns = {"kind", "start_date", "reason", "note", "coach_name"}
+    _a_new_table_comes_and_goes(db_url, "0008", "programme_adjustments", columns)
 
 
 def test_upgrade_from_0009_adds_notes_and_the_dashboard_index_and_downgrade_restores_0005s(db_url):

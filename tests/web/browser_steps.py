@@ -1,5 +1,5 @@
-"""Steps the browser tests share: signing up through the page, and answering the screening to get a
-programme (the calendar page)."""
+"""Steps the browser tests share: signing up and in through the pages, and answering the screening to
+get a programme (the calendar page)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from hipcoach.plans.red_flags import RED_FLAG_IDS
-from tests.web.conftest import screenshot
+from tests.web.conftest import PASSWORD, screenshot
 
 
 def answer_no_to_every_red_flag(page) -> None:
@@ -18,14 +18,28 @@ def answer_no_to_every_red_flag(page) -> None:
         page.locator(f'input[name="flag_{flag}"][value="no"]').check()
 
 
-def sign_up(page, base: str, name: str, email: str) -> None:
+def sign_up(page, base: str, name: str, email: str, coach: bool = False) -> None:
     page.goto(f"{base}/signup")
+    fill_sign_up(page, name, email, coach)
+
+
+def fill_sign_up(page, name: str, email: str, coach: bool = False) -> None:
+    """The sign-up form on screen, filled in and sent, then the sign-in form it answers with."""
     page.get_by_label("Name").fill(name)
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("long enough pw")
+    page.get_by_label("Password").fill(PASSWORD)
+    if coach:
+        page.get_by_label("I coach runners").check()
     page.get_by_role("button", name="Sign up").click()
     # sign-up answers with the sign-in form, the email filled in (it never says whether it was taken)
-    page.get_by_label("Password").fill("long enough pw")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
 

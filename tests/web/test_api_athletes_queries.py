@@ -6,31 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from hipcoach.store import coaching
 from hipcoach.store.accounts import find_user, hash_password
 from hipcoach.store.models import Analysis
 from hipcoach.web.app import create_app
 from tests.web.conftest import PASSWORD, csrf_in, make_settings
-from tests.web.test_pages_coach_queries import _coach_with
+from tests.web.test_pages_coach_queries import _coach_with, _statements
 
 TODAY = dt.date.today()
-
-
-def _statements(client: TestClient, database, url: str) -> tuple[int, list]:
-    statements = []
-
-    def count(*_):
-        statements.append(1)
-
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
-    assert response.status_code == 200, response.text
-    return len(statements), response.json()
 
 
 def test_the_athlete_list_runs_the_same_statements_for_3_and_12_athletes(tmp_path):
@@ -52,7 +36,8 @@ def test_the_athlete_list_runs_the_same_statements_for_3_and_12_athletes(tmp_pat
             login = {"email": email, "password": PASSWORD, "csrf_token": csrf_in(client.get("/login").text)}
             assert client.post("/login", data=login).status_code == 200
             client.get("/api/v1/athletes")  # the plans are parsed once per process
-            counts[n], listed = _statements(client, database, "/api/v1/athletes")
+            counts[n], answer = _statements(client, database, "/api/v1/athletes")
+            listed = answer.json()
             assert [a["user"]["id"] for a in listed] == [u.id for u in people]
             with database.transaction(write=False) as db:
                 for runner, line in zip(people, listed, strict=True):

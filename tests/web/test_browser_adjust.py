@@ -13,18 +13,16 @@ from playwright.sync_api import expect
 
 from hipcoach.catalog import load_catalog
 from tests.factories import profile_dict
-from tests.web.conftest import PASSWORD, screenshot, sign_up
+from tests.web.browser_steps import sign_in
+from tests.web.conftest import screenshot, sign_up
 from tests.web.test_browser_csp import Watch
 
 TODAY = dt.date.today()
 
 
 def _sign_in(page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.context.clear_cookies()  # another person's browser
+    sign_in(page, base, email)
 
 
 def test_a_coach_swaps_an_exercise_and_the_runners_session_page_shows_it(live_server, page):

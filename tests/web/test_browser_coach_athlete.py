@@ -14,7 +14,8 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.factories import profile_dict
-from tests.web.conftest import PASSWORD, screenshot, sign_up
+from tests.web.browser_steps import sign_in
+from tests.web.conftest import screenshot, sign_up
 from tests.web.test_browser_csp import Watch
 
 TODAY = dt.date.today()
@@ -50,13 +51,6 @@ def _athlete_with_a_long_history(base: str) -> tuple[int, list[dict]]:
         return runner.id, sessions
 
 
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def _height(page, width: int, height: int) -> int:
     page.set_viewport_size({"width": width, "height": height})
     page.wait_for_timeout(50)
@@ -66,7 +60,7 @@ def _height(page, width: int, height: int) -> int:
 def test_the_athlete_page_folds_all_but_the_current_weeks_and_stays_short_on_a_phone(live_server, page):
     runner_id, sessions = _athlete_with_a_long_history(live_server)
     watch = Watch(page)
-    _sign_in(page, live_server, "coach@example.org")
+    sign_in(page, live_server, "coach@example.org")
     page.goto(f"{live_server}/coach/athletes/{runner_id}")
     heights = {}
     for width, height in (PHONE, LAPTOP):

@@ -5,18 +5,12 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.web.browser_steps import fill_sign_up, sign_in, sign_up
 from tests.web.conftest import screenshot
 
 
 def test_a_coach_invites_and_a_signed_out_runner_signs_up_from_the_link_and_is_linked(live_server, page):
-    page.goto(f"{live_server}/signup")
-    page.get_by_label("Name").fill("Ann Coach")
-    page.get_by_label("Email").fill("ann@example.org")
-    page.get_by_label("Password").fill("long enough pw")
-    page.get_by_label("I coach runners").check()
-    page.get_by_role("button", name="Sign up").click()
-    page.get_by_label("Password").fill("long enough pw")
-    page.get_by_role("button", name="Sign in").click()
+    sign_up(page, live_server, "Ann Coach", "ann@example.org", coach=True)
     page.goto(f"{live_server}/coach")
     page.get_by_label("Note (who it is for)").fill("for Rita")
     page.get_by_role("button", name="Make an invitation code and link").click()
@@ -27,12 +21,7 @@ def test_a_coach_invites_and_a_signed_out_runner_signs_up_from_the_link_and_is_l
     page.goto(link)
     expect(page.locator("#join-signup")).to_be_visible()
     page.locator("#join-signup").click()
-    page.get_by_label("Name").fill("Rita Runner")
-    page.get_by_label("Email").fill("rita@example.org")
-    page.get_by_label("Password").fill("long enough pw")
-    page.get_by_role("button", name="Sign up").click()
-    page.get_by_label("Password").fill("long enough pw")
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_up(page, "Rita Runner", "rita@example.org")
     expect(page.locator("#join-accept")).to_be_visible()  # back at the link, not the programme page
     assert "/join/" in page.url
     page.locator("#join-accept").click()
@@ -40,9 +29,6 @@ def test_a_coach_invites_and_a_signed_out_runner_signs_up_from_the_link_and_is_l
     screenshot(page, "join-linked")
 
     page.context.clear_cookies()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Email").fill("ann@example.org")
-    page.get_by_label("Password").fill("long enough pw")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "ann@example.org")
     page.goto(f"{live_server}/coach")
     expect(page.locator("#athletes").get_by_role("link", name="Rita Runner")).to_be_visible()

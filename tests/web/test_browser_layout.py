@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.browser_steps import sign_up, sign_up_and_get_a_programme
+from tests.web.browser_steps import sign_in, sign_up, sign_up_and_get_a_programme
 
 SMALL_PHONE, PHONE, LAPTOP = (360, 740), (390, 844), (1280, 800)
 SHOTS = Path(os.environ.get("HIPCOACH_SCREENSHOTS") or "/tmp/layout-shots")
@@ -112,13 +112,6 @@ class Layout:
         (SHOTS / file).write_text(json.dumps(self.figures, indent=1))
 
 
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("long enough pw")
-    page.get_by_role("button", name="Sign in").click()
-
-
 def _sign_out(page) -> None:
     toggle = page.locator("header nav summary")
     if toggle.is_visible():
@@ -136,14 +129,7 @@ def test_every_page_fits_a_phone_and_a_laptop(live_server, page, tmp_path):
     layout.check("login", nav="none")
 
     # A coach first, to have an invitation code for the runner.
-    page.goto(f"{base}/signup")
-    page.get_by_label("Name").fill("Coach Cora")
-    page.get_by_label("Email").fill("cora@example.org")
-    page.get_by_label("Password").fill("long enough pw")
-    page.get_by_label("I coach runners").check()
-    page.get_by_role("button", name="Sign up").click()
-    page.get_by_label("Password").fill("long enough pw")
-    page.get_by_role("button", name="Sign in").click()
+    sign_up(page, base, "Coach Cora", "cora@example.org", coach=True)
     page.get_by_role("button", name="Make an invitation code").click()
     code = page.locator("#invitation-code").inner_text()
     _sign_out(page)
@@ -201,7 +187,7 @@ def test_every_page_fits_a_phone_and_a_laptop(live_server, page, tmp_path):
     page.unroute("**/static/menu.js")
     _sign_out(page)
 
-    _sign_in(page, base, "cora@example.org")
+    sign_in(page, base, "cora@example.org")
     expect(page.locator("#athletes")).to_contain_text("Layout Runner")
     layout.check("coach", nav="coach")
     page.locator("#athletes a").first.click()
@@ -216,7 +202,7 @@ def test_every_page_fits_a_phone_and_a_laptop(live_server, page, tmp_path):
     layout.check("coach-adjust", nav="coach")
     _sign_out(page)
 
-    _sign_in(page, base, "lay@example.org")  # the runner sees the coach's note on Today
+    sign_in(page, base, "lay@example.org")  # the runner sees the coach's note on Today
     page.goto(f"{base}/today")
     expect(page.locator("section.notes")).to_contain_text("Keep the knee over the toes")
     layout.check("today-with-note")

@@ -9,6 +9,7 @@ rest, as it would for a client on a slow line. Nothing here measures time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 
 import httpx
@@ -36,19 +37,24 @@ class StalledBody:
         yield b'"password": "not the password"}'
 
 
-def _slow_post(client: httpx.AsyncClient, body: StalledBody):
-    return client.post("/api/v1/session", content=body, headers={"Content-Type": "application/json"})
+@contextlib.asynccontextmanager
+async def _turn_taken(app, path: str):
+    """A client of `app` with a slow POST to `path` in flight, holding a turn until its body is
+    released: yields (client, body, the slow request's task)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        body = StalledBody()
+        headers = {"Content-Type": "application/json"}
+        slow = asyncio.create_task(client.post(path, content=body, headers=headers))
+        await body.inside.wait()
+        yield client, body, slow
 
 
 def test_past_the_limit_the_api_a_page_and_htmx_get_503_with_retry_after_health_and_static_do_not(tmp_path):
     app = create_app(make_settings(tmp_path, max_active_requests=1, max_waiting_requests=0))
 
     async def run():
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            body = StalledBody()
-            slow = asyncio.create_task(_slow_post(client, body))
-            await body.inside.wait()  # the one turn there is, taken
+        async with _turn_taken(app, "/api/v1/session") as (client, body, slow):  # the one turn there is
             answers = {
                 "api": await client.get("/api/v1/me"),
                 "page": await client.get("/login"),
@@ -90,11 +96,7 @@ def test_one_waits_for_a_turn_the_next_is_refused_and_turns_are_handed_over_in_o
     shed = LoadShed(_hello, ShedLimits(max_active=1, max_waiting=1, max_wait_s=3600))
 
     async def run():
-        transport = httpx.ASGITransport(app=shed)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            body = StalledBody()
-            first = asyncio.create_task(client.post("/api/x", content=body))
-            await body.inside.wait()
+        async with _turn_taken(shed, "/api/x") as (client, body, first):
             second = asyncio.create_task(client.get("/api/x"))
             while shed.waiting == 0:  # the second is in line
                 await asyncio.sleep(0)
@@ -112,11 +114,7 @@ def test_a_wait_past_the_longest_allowed_is_refused_and_leaves_the_line():
     shed = LoadShed(_hello, ShedLimits(max_active=1, max_waiting=5, max_wait_s=0))
 
     async def run():
-        transport = httpx.ASGITransport(app=shed)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            body = StalledBody()
-            first = asyncio.create_task(client.post("/api/x", content=body))
-            await body.inside.wait()
+        async with _turn_taken(shed, "/api/x") as (client, body, first):
             refused = await client.get("/api/x")
             body.release.set()
             return refused, await first, await client.get("/api/x")

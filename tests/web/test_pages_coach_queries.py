@@ -56,7 +56,8 @@ def _coach_with(database, n: int, hashed: str) -> str:
     return email
 
 
-def _statements(client: TestClient, database, url: str) -> tuple[int, str]:
+def _statements(client: TestClient, database, url: str):
+    """GET `url`: how many SQL statements it ran, and the (200) response."""
     statements = []
 
     def count(*_):
@@ -68,7 +69,7 @@ def _statements(client: TestClient, database, url: str) -> tuple[int, str]:
     finally:
         event.remove(database.engine, "before_cursor_execute", count)
     assert page.status_code == 200, page.text
-    return len(statements), page.text
+    return len(statements), page
 
 
 def test_the_dashboard_page_runs_the_same_statements_for_3_and_12_athletes(tmp_path):
@@ -82,7 +83,8 @@ def test_the_dashboard_page_runs_the_same_statements_for_3_and_12_athletes(tmp_p
             login = {"email": email, "password": PASSWORD, "csrf_token": csrf_in(client.get("/login").text)}
             assert client.post("/login", data=login).status_code == 200
             client.get("/coach")  # the plans are parsed once per process
-            counts[n], html = _statements(client, database, "/coach")
+            counts[n], page = _statements(client, database, "/coach")
+            html = page.text
             assert len(re.findall(r'<tr data-athlete="\d+">', html)) == n
             assert len(re.findall(r'data-unread="1"', html)) == n  # every athlete's note is new
             assert html.count('data-kind="referral_urgent"') == (n + 1) // 2
