@@ -60,12 +60,13 @@ def real_pose_track(data_dir: Path) -> Callable[[str], object]:
     The thread count is fixed: left to choose, the model times both counts on the first frames and may
     switch (or fall back to one thread under load), which restarts its tracker, so two runs of one clip
     differed by up to a fifth of the frame and the tests on real clips passed on one machine and failed
-    on another."""
+    on another. One thread: two fixed ones collapse when anything else runs (hyva_ja_paha2 took 553 s
+    against 25 s with one, beside a niced neighbour), and the suite runs beside a browser."""
     from hipcoach.motion.pose import estimate_video
 
     def get(name: str):
         if name not in _real_pose_tracks:
-            _real_pose_tracks[name] = estimate_video(data_dir / "clips" / name, threads=2)
+            _real_pose_tracks[name] = estimate_video(data_dir / "clips" / name, threads=1)
         return _real_pose_tracks[name]
 
     return get
