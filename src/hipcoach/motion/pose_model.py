@@ -26,6 +26,8 @@ rather than the legacy `mp.solutions.pose` (measured here and in ../shared/notes
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import hashlib
 import importlib.machinery
 import importlib.metadata
@@ -235,6 +237,29 @@ def _load_model(model: str | Path | None) -> tuple[bytes, str]:
     return data, f"task:{path.stem}/{hashlib.sha256(data).hexdigest()[:12]}"
 
 
+@cache
+def _libc_trim():
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def release_freed_memory() -> None:
+    """Give the heap's free pages back to the system (glibc keeps them otherwise).
+
+    Creating a landmarker allocates and frees scratch (the unpacked bundle, XNNPACK's weight packing)
+    in MediaPipe's own threads, and glibc keeps what was freed in those threads' arenas: measured here,
+    each model left RSS 60-100 MB above what it holds, and a closed one kept most of its share, which
+    is much of what took `hipcoach pose` past 500 MB (issue 14). Called after a model is made or closed,
+    a few times a run; it costs about a millisecond.
+    """
+    trim = _libc_trim()
+    if trim is not None:
+        trim(0)
+
+
 class PoseEstimator:
     """BlazePose in video (tracking) mode. Feed upright RGB frames in time order; use as a context manager.
 
@@ -298,11 +323,13 @@ class PoseEstimator:
         )
         try:
             with _quiet_native_stderr():
-                return vision.PoseLandmarker.create_from_options(options)
+                landmarker = vision.PoseLandmarker.create_from_options(options)
         except RuntimeError as exc:
             raise UserError(
                 f"The pose model could not be loaded ({exc}).", "Check the --model file."
             ) from exc
+        release_freed_memory()  # loading leaves ~60-100 MB of freed scratch in the heap
+        return landmarker
 
     def __enter__(self) -> PoseEstimator:
         return self
@@ -310,11 +337,20 @@ class PoseEstimator:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @property
+    def probing(self) -> bool:
+        """Whether the first frames are still being run with both thread counts (two models alive)."""
+        return self._probing
+
     def close(self) -> None:
-        self._landmarker.close()
+        """Close the model(s) and hand their memory back; closing twice is harmless."""
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
         if self._other is not None:
             self._other.close()
             self._other = None
+        release_freed_memory()
 
     def _detect(self, landmarker, mp_image, ms: int):
         t = time.perf_counter()
@@ -359,6 +395,7 @@ class PoseEstimator:
             else:
                 self._other.close()
             self._other = None
+            release_freed_memory()
         return results[2]
 
     def _watch(self, took: float) -> None:
