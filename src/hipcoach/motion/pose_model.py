@@ -209,6 +209,14 @@ def _write_cached(task: Path, key: dict, data: bytes, model_id: str) -> None:
         pass
 
 
+def _bundle_file() -> tuple[Path, dict, tuple[Path, Path, str]]:
+    """Where the wheel's bundle is cached, its key, and what it is made from."""
+    files = _wheel_files()
+    key = bundle_key(files[:2], files[2])
+    name = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+    return cache_dir() / f"blazepose-full-{name}.task", key, files
+
+
 @cache
 def wheel_bundle() -> tuple[bytes, str]:
     """The full-model `.task` bundle made from the tflite files shipped in the mediapipe wheel, and its id.
@@ -216,10 +224,7 @@ def wheel_bundle() -> tuple[bytes, str]:
     Built once (about 0.5 s: the metadata writer and a hash of the two files) and kept in `cache_dir()`
     under a name from `bundle_key`; later processes read it back (a few ms).
     """
-    detector, landmarks, version = _wheel_files()
-    key = bundle_key((detector, landmarks), version)
-    name = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
-    task = cache_dir() / f"blazepose-full-{name}.task"
+    task, key, (detector, landmarks, version) = _bundle_file()
     if (hit := _read_cached(task, key)) is not None:
         return hit
     data, model_id = _build_bundle(detector, landmarks, version)
@@ -227,14 +232,26 @@ def wheel_bundle() -> tuple[bytes, str]:
     return data, model_id
 
 
-def _load_model(model: str | Path | None) -> tuple[bytes, str]:
+def _load_model(model: str | Path | None) -> tuple[bytes, str, Path | None]:
+    """The bundle's bytes, its id, and a file holding exactly those bytes (None if there is none).
+
+    MediaPipe is given the file where there is one: loaded from a buffer, each model made copies of the
+    9 MB bundle on the way in (measured here: RSS 50-90 MB above what the model keeps, for a moment,
+    at each of the two or three models a run makes); from a file it has none of that.
+    """
     if model is None:
-        return wheel_bundle()
+        data, model_id = wheel_bundle()
+        task = _bundle_file()[0]
+        try:
+            same = task.stat().st_size == len(data)
+        except OSError:  # the cache could not be written: the buffer it is
+            same = False
+        return data, model_id, task if same else None
     path = Path(model)
     if not path.is_file():
         raise UserError(f"No pose model at {path}.", "Leave out --model to use the built-in full model.")
     data = path.read_bytes()
-    return data, f"task:{path.stem}/{hashlib.sha256(data).hexdigest()[:12]}"
+    return data, f"task:{path.stem}/{hashlib.sha256(data).hexdigest()[:12]}", path.resolve()
 
 
 @cache
@@ -280,7 +297,7 @@ class PoseEstimator:
     ) -> None:
         self._mp = _mediapipe()
         self._still = still_images
-        self._data, self.model_id = _load_model(model)
+        self._data, self.model_id, self._file = _load_model(model)
         self._max_people, self._min_confidence = max_people, min_confidence
         self.auto = threads is None
         self.threads = threads or default_threads()
@@ -314,7 +331,11 @@ class PoseEstimator:
                 return pb
 
         options = vision.PoseLandmarkerOptions(
-            base_options=_Options(model_asset_buffer=self._data),
+            base_options=(
+                _Options(model_asset_path=str(self._file))
+                if self._file is not None
+                else _Options(model_asset_buffer=self._data)
+            ),
             running_mode=vision.RunningMode.IMAGE if self._still else vision.RunningMode.VIDEO,
             num_poses=self._max_people,
             min_pose_detection_confidence=self._min_confidence,
