@@ -270,7 +270,7 @@ def release_freed_memory() -> None:
     in MediaPipe's own threads, and glibc keeps what was freed in those threads' arenas: measured here,
     each model left RSS 60-100 MB above what it holds, and a closed one kept most of its share, which
     is much of what took `hipcoach pose` past 500 MB (issue 14). Called after a model is made or closed,
-    a few times a run; it costs about a millisecond.
+    a few times a run; it takes under a millisecond.
     """
     trim = _libc_trim()
     if trim is not None:
