@@ -427,6 +427,7 @@ class PoseEstimator:
         if should_demote(recent, self._one_time):
             self.thread_log.append(f"2 threads slowed to {1 / recent:.0f} frames/s at call {self._calls}: 1")
             self._landmarker.close()  # the new one starts by detecting: the person is found again
+            release_freed_memory()  # before the new one is made, not only after: else both count at once
             self._landmarker, self.threads = self._create(1), 1
 
     def process(self, image: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
