@@ -141,8 +141,17 @@ def memory(tmp: Path, clip: Path, seconds: float) -> None:
         ("5 s 3840x2160", uhd, 5.0),
     ):
         wall, _cpu, mib = run([*HIPCOACH, "pose", str(path), "-o", str(tmp / "m.npz")])
+        chosen = threads_chosen(tmp / "m.npz")
         print(f"  peak memory, hipcoach pose on {label} 30 fps: {mib:.0f} MiB (target < 500 MB; "
-              f"{length * 30 / wall:.1f} frames/s, wall {wall:.0f} s)")  # fmt: skip
+              f"{length * 30 / wall:.1f} frames/s, wall {wall:.0f} s; threads {chosen})")  # fmt: skip
+
+
+def threads_chosen(track: Path) -> str:
+    """How the run chose its thread count: timing 1 against 2 threads runs a second model for a few
+    frames (~110 MB), so a peak is comparable only between runs that did the same."""
+    from hipcoach.motion.posetrack import PoseTrack
+
+    return "; ".join(PoseTrack.load(track).meta["thread_choice"])
 
 
 def probe_frames(clip: Path) -> int:

@@ -230,6 +230,38 @@ def test_left_to_choose_the_estimator_times_both_thread_counts_and_keeps_trackin
     assert estimator.thread_log[1].endswith(f": {estimator.threads}")
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("end", [0.1, 1.5], ids=["shorter than the thread timing", "a second and a half"])
+def test_no_more_than_two_models_are_alive_at_once_and_the_people_are_still_counted(
+    monkeypatch, data_dir, end
+):
+    # Each model holds ~110 MB: the tracker, its 1-thread twin while the thread counts are timed, and
+    # the people counter all at once took `hipcoach pose` past 500 MB (issue 14).
+    monkeypatch.setattr(pose_threads, "cpu_pressure", lambda: 0.0)  # so the thread counts are timed
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    alive, most = set(), [0]
+    create = PoseEstimator._create
+
+    class Counted:
+        def __init__(self, landmarker):
+            self._landmarker = landmarker
+            alive.add(id(self))
+            most[0] = max(most[0], len(alive))
+
+        def __getattr__(self, name):
+            return getattr(self._landmarker, name)
+
+        def close(self):
+            alive.discard(id(self))
+            self._landmarker.close()
+
+    monkeypatch.setattr(PoseEstimator, "_create", lambda self, threads: Counted(create(self, threads)))
+    track = estimate_video(data_dir / "clips" / "clamshell_band_side_6right.mp4", end=end)
+    assert "measured" in " ".join(track.meta["thread_choice"]) or end < 0.5  # the timing ran
+    assert most[0] == 2 and not alive
+    assert track.meta["people_seen"] == 1
+
+
 def test_a_cached_bundle_is_used_only_while_its_source_files_are_unchanged(tmp_path):
     a, b = tmp_path / "a.tflite", tmp_path / "b.tflite"
     a.write_bytes(b"detector")

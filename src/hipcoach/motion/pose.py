@@ -7,7 +7,7 @@ import itertools
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
@@ -145,20 +145,31 @@ def estimate_video(
     held: Frame | None = None  # the latest skipped frame, run at the end if the video ends on it
     camera, next_camera_check = CameraMotion(), 0.0
     everyone: list[list] = []  # per frame, everyone found (max_people > 1)
-    # With one person followed, a second model counts everyone in a frame now and then (IMAGE mode).
-    counter = (
-        PoseEstimator(model, threads=1, max_people=3, min_confidence=PEOPLE_CONFIDENCE, still_images=True)
-        if max_people == 1
-        else None
-    )
+    # With one person followed, a second model counts everyone in a frame now and then (IMAGE mode). Each
+    # model holds about 110 MB, and while the tracker times its thread counts it runs a second one, so the
+    # counter is made only once that is over: never three at once (the 500 MB bound, issue 14).
+    counter: PoseEstimator | None = None
     counts, next_people_check = [], 0.0
+    last_run: Frame | None = None  # the latest frame the model ran on, counted at the end if none was
     confidence = 0.5 if max_people == 1 else PEOPLE_CONFIDENCE
     skip_left, seen_px, seen_t = 0, None, 0.0  # adaptive skipping: frames still to skip, last inferred
     size_px = np.asarray(info.size, np.float32)
     with (
         PoseEstimator(model, threads=threads, max_people=max_people, min_confidence=confidence) as estimator,
-        counter or nullcontext(),
+        ExitStack() as stack,
     ):
+
+        def count_people(frame: Frame) -> None:
+            nonlocal counter
+            if counter is None:
+                counter = stack.enter_context(
+                    PoseEstimator(
+                        model, threads=1, max_people=3, min_confidence=PEOPLE_CONFIDENCE, still_images=True
+                    )
+                )
+            counter.process(frame.image, frame.time)
+            counts.append(len(counter.people))
+
         for n, frame in enumerate(frames):
             if n >= len(lms):  # the header under-counted: grow by half
                 grow = len(lms) // 2 + 1
@@ -174,10 +185,10 @@ def estimate_video(
                 if result is not None:
                     lms[n], pres[n], world[n] = result
                 everyone[n] = estimator.people if max_people > 1 else []
-                if counter is not None and frame.time >= next_people_check:
-                    counter.process(frame.image, frame.time)
-                    counts.append(len(counter.people))
+                if max_people == 1 and frame.time >= next_people_check and not estimator.probing:
+                    count_people(frame)
                     next_people_check = frame.time + PEOPLE_CHECK_S
+                last_run = frame
                 if adaptive:
                     px = lms[n, :, :2] * size_px if result is not None else None
                     skip_left = frames_to_skip(seen_px, px, frame.time - seen_t, 1.0 / info.fps)
@@ -197,6 +208,10 @@ def estimate_video(
             inferred.append(n)
             if result is not None:
                 lms[n], pres[n], world[n] = result
+            last_run = held
+        if max_people == 1 and not counts and last_run is not None:  # ended while the threads were timed
+            estimator.close()  # done with it: the counter takes its memory
+            count_people(last_run)
         model_id = estimator.model_id
         threads_used = estimator.threads
         thread_log = estimator.thread_log

@@ -26,6 +26,8 @@ rather than the legacy `mp.solutions.pose` (measured here and in ../shared/notes
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import hashlib
 import importlib.machinery
 import importlib.metadata
@@ -207,6 +209,14 @@ def _write_cached(task: Path, key: dict, data: bytes, model_id: str) -> None:
         pass
 
 
+def _bundle_file() -> tuple[Path, dict, tuple[Path, Path, str]]:
+    """Where the wheel's bundle is cached, its key, and what it is made from."""
+    files = _wheel_files()
+    key = bundle_key(files[:2], files[2])
+    name = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+    return cache_dir() / f"blazepose-full-{name}.task", key, files
+
+
 @cache
 def wheel_bundle() -> tuple[bytes, str]:
     """The full-model `.task` bundle made from the tflite files shipped in the mediapipe wheel, and its id.
@@ -214,10 +224,7 @@ def wheel_bundle() -> tuple[bytes, str]:
     Built once (about 0.5 s: the metadata writer and a hash of the two files) and kept in `cache_dir()`
     under a name from `bundle_key`; later processes read it back (a few ms).
     """
-    detector, landmarks, version = _wheel_files()
-    key = bundle_key((detector, landmarks), version)
-    name = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
-    task = cache_dir() / f"blazepose-full-{name}.task"
+    task, key, (detector, landmarks, version) = _bundle_file()
     if (hit := _read_cached(task, key)) is not None:
         return hit
     data, model_id = _build_bundle(detector, landmarks, version)
@@ -225,14 +232,49 @@ def wheel_bundle() -> tuple[bytes, str]:
     return data, model_id
 
 
-def _load_model(model: str | Path | None) -> tuple[bytes, str]:
+def _load_model(model: str | Path | None) -> tuple[bytes, str, Path | None]:
+    """The bundle's bytes, its id, and a file holding exactly those bytes (None if there is none).
+
+    MediaPipe is given the file where there is one: loaded from a buffer, each model made copies of the
+    9 MB bundle on the way in (measured here: RSS 50-90 MB above what the model keeps, for a moment,
+    at each of the two or three models a run makes); from a file it has none of that.
+    """
     if model is None:
-        return wheel_bundle()
+        data, model_id = wheel_bundle()
+        task = _bundle_file()[0]
+        try:
+            same = task.stat().st_size == len(data)
+        except OSError:  # the cache could not be written: the buffer it is
+            same = False
+        return data, model_id, task if same else None
     path = Path(model)
     if not path.is_file():
         raise UserError(f"No pose model at {path}.", "Leave out --model to use the built-in full model.")
     data = path.read_bytes()
-    return data, f"task:{path.stem}/{hashlib.sha256(data).hexdigest()[:12]}"
+    return data, f"task:{path.stem}/{hashlib.sha256(data).hexdigest()[:12]}", path.resolve()
+
+
+@cache
+def _libc_trim():
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def release_freed_memory() -> None:
+    """Give the heap's free pages back to the system (glibc keeps them otherwise).
+
+    Creating a landmarker allocates and frees scratch (the unpacked bundle, XNNPACK's weight packing)
+    in MediaPipe's own threads, and glibc keeps what was freed in those threads' arenas: measured here,
+    each model left RSS 60-100 MB above what it holds, and a closed one kept most of its share, which
+    is much of what took `hipcoach pose` past 500 MB (issue 14). Called after a model is made or closed,
+    a few times a run; it takes under a millisecond.
+    """
+    trim = _libc_trim()
+    if trim is not None:
+        trim(0)
 
 
 class PoseEstimator:
@@ -255,7 +297,7 @@ class PoseEstimator:
     ) -> None:
         self._mp = _mediapipe()
         self._still = still_images
-        self._data, self.model_id = _load_model(model)
+        self._data, self.model_id, self._file = _load_model(model)
         self._max_people, self._min_confidence = max_people, min_confidence
         self.auto = threads is None
         self.threads = threads or default_threads()
@@ -289,7 +331,11 @@ class PoseEstimator:
                 return pb
 
         options = vision.PoseLandmarkerOptions(
-            base_options=_Options(model_asset_buffer=self._data),
+            base_options=(
+                _Options(model_asset_path=str(self._file))
+                if self._file is not None
+                else _Options(model_asset_buffer=self._data)
+            ),
             running_mode=vision.RunningMode.IMAGE if self._still else vision.RunningMode.VIDEO,
             num_poses=self._max_people,
             min_pose_detection_confidence=self._min_confidence,
@@ -298,11 +344,13 @@ class PoseEstimator:
         )
         try:
             with _quiet_native_stderr():
-                return vision.PoseLandmarker.create_from_options(options)
+                landmarker = vision.PoseLandmarker.create_from_options(options)
         except RuntimeError as exc:
             raise UserError(
                 f"The pose model could not be loaded ({exc}).", "Check the --model file."
             ) from exc
+        release_freed_memory()  # loading leaves ~60-100 MB of freed scratch in the heap
+        return landmarker
 
     def __enter__(self) -> PoseEstimator:
         return self
@@ -310,11 +358,20 @@ class PoseEstimator:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @property
+    def probing(self) -> bool:
+        """Whether the first frames are still being run with both thread counts (two models alive)."""
+        return self._probing
+
     def close(self) -> None:
-        self._landmarker.close()
+        """Close the model(s) and hand their memory back; closing twice is harmless."""
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
         if self._other is not None:
             self._other.close()
             self._other = None
+        release_freed_memory()
 
     def _detect(self, landmarker, mp_image, ms: int):
         t = time.perf_counter()
@@ -359,6 +416,7 @@ class PoseEstimator:
             else:
                 self._other.close()
             self._other = None
+            release_freed_memory()
         return results[2]
 
     def _watch(self, took: float) -> None:
@@ -369,6 +427,7 @@ class PoseEstimator:
         if should_demote(recent, self._one_time):
             self.thread_log.append(f"2 threads slowed to {1 / recent:.0f} frames/s at call {self._calls}: 1")
             self._landmarker.close()  # the new one starts by detecting: the person is found again
+            release_freed_memory()  # before the new one is made, not only after: else both count at once
             self._landmarker, self.threads = self._create(1), 1
 
     def process(self, image: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
