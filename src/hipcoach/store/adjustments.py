@@ -34,25 +34,21 @@ from hipcoach.store.errors import Conflict, NotFound
 from hipcoach.store.models import Programme, ProgrammeAdjustment, User
 
 
-class AdjustmentIn(BaseModel):
-    """One change to a runner's programme, from `start_date` (today when left out) on."""
+class ChangeFields(BaseModel):
+    """What a change is, as a coach's request states it and as a backup keeps a stored one."""
 
-    model_config = ConfigDict(extra="forbid")
     kind: Kind = Field(description="swap, dose, pause, resume, note (a note only), or sessions (per week)")
-    start_date: IsoDate | None = Field(None, description="the first day it applies (today or later)")
     exercise_id: str | None = Field(None, max_length=60, description="the programme's exercise to change")
     side: Literal["left", "right", "both"] | None = Field(None, description="one side only; none: every side")
     new_exercise_id: str | None = Field(None, max_length=60, description="swap: the exercise to do instead")
     sets: int | None = Field(None, ge=1, le=adjust.MAX_SETS)
     reps: int | None = Field(None, ge=1, le=adjust.MAX_REPS)
     hold_s: float | None = Field(None, ge=0, le=adjust.MAX_HOLD_S)
-    band: Band | Literal["none"] | None = Field(None, description='"none": no band; left out: keep it')
     sessions_per_week: int | None = Field(None, ge=adjust.SESSIONS_RANGE[0], le=adjust.SESSIONS_RANGE[1])
     note: NoteText = Field("", max_length=500, description="shown to the runner on the exercise's card")
-    reason: OneLine = Field(min_length=3, max_length=300, description="why (kept in the history)")
 
-    @model_validator(mode="after")
-    def _what_each_kind_needs(self) -> AdjustmentIn:
+    def check_kind_needs(self) -> None:
+        """The fields every change of its kind has (ValueError names the missing one)."""
         if self.kind == "sessions":
             if self.sessions_per_week is None:
                 raise ValueError("a change of sessions per week needs sessions_per_week")
@@ -60,6 +56,19 @@ class AdjustmentIn(BaseModel):
             raise ValueError(f"a {self.kind} change needs exercise_id")
         if self.kind == "swap" and not self.new_exercise_id:
             raise ValueError("a swap needs new_exercise_id")
+
+
+class AdjustmentIn(ChangeFields):
+    """One change to a runner's programme, from `start_date` (today when left out) on."""
+
+    model_config = ConfigDict(extra="forbid")
+    start_date: IsoDate | None = Field(None, description="the first day it applies (today or later)")
+    band: Band | Literal["none"] | None = Field(None, description='"none": no band; left out: keep it')
+    reason: OneLine = Field(min_length=3, max_length=300, description="why (kept in the history)")
+
+    @model_validator(mode="after")
+    def _what_each_kind_needs(self) -> AdjustmentIn:
+        self.check_kind_needs()
         if self.kind == "note" and not self.note:
             raise ValueError("a note change needs the note")
         if self.kind == "dose" and all(v is None for v in (self.sets, self.reps, self.hold_s, self.band)):

@@ -46,12 +46,11 @@ from hipcoach.errors import UserError
 from hipcoach.iso_date import IsoDate
 from hipcoach.plaintext import NoteText, OneLine
 from hipcoach.plans import adjust
-from hipcoach.plans.adjust import Kind
 from hipcoach.plans.profile import Band, parse_profile, sensible_start
 from hipcoach.plans.programme import Plan
 from hipcoach.plans.rules import load_rules
 from hipcoach.store.access import require_runner
-from hipcoach.store.adjustments import as_adjustment
+from hipcoach.store.adjustments import ChangeFields, as_adjustment
 from hipcoach.store.coaching import coaches
 from hipcoach.store.database import Database
 from hipcoach.store.errors import Conflict
@@ -90,35 +89,21 @@ class BackupNote(BaseModel):
         return value
 
 
-class BackupAdjustment(BaseModel):
-    """A coach's change to the file's programme number `programme` (0: the first, oldest)."""
+class BackupAdjustment(ChangeFields):
+    """A coach's change to the file's programme number `programme` (0: the first, oldest), as stored."""
 
     model_config = ConfigDict(extra="ignore")
     programme: int = Field(ge=0)
     coach_name: OneLine = Field(min_length=1, max_length=80)
     coach_email: str | None = Field(None, max_length=254)
-    kind: Kind
     start_date: IsoDate
-    exercise_id: str | None = Field(None, max_length=60)
-    side: Literal["left", "right", "both"] | None = None
-    new_exercise_id: str | None = Field(None, max_length=60)
-    sets: int | None = Field(None, ge=1, le=adjust.MAX_SETS)
-    reps: int | None = Field(None, ge=1, le=adjust.MAX_REPS)
-    hold_s: float | None = Field(None, ge=0, le=adjust.MAX_HOLD_S)
     band: Band | None = None
-    sessions_per_week: int | None = Field(None, ge=adjust.SESSIONS_RANGE[0], le=adjust.SESSIONS_RANGE[1])
-    note: NoteText = Field("", max_length=500)
     reason: OneLine = Field(min_length=1, max_length=300)
     created_at: AwareDatetime
 
     @model_validator(mode="after")
     def _what_each_kind_needs(self) -> BackupAdjustment:
-        if self.kind == "sessions" and self.sessions_per_week is None:
-            raise ValueError("a change of sessions per week needs sessions_per_week")
-        if self.kind != "sessions" and not self.exercise_id:
-            raise ValueError(f"a {self.kind} change needs exercise_id")
-        if self.kind == "swap" and not self.new_exercise_id:
-            raise ValueError("a swap needs new_exercise_id")
+        self.check_kind_needs()
         return self
 
     def row(self, programme_id: int, user_id: int) -> ProgrammeAdjustment:
