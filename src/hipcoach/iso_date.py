@@ -32,3 +32,8 @@ def _written_as_a_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_written_as_a_date)]
+
+
+def json_value(value: Any) -> Any:
+    """A date or date-time as its ISO text (what JSON files here hold), anything else as it is."""
+    return value.isoformat() if isinstance(value, dt.date) else value
