@@ -9,12 +9,13 @@ import urllib.request
 import numpy as np
 import pytest
 
-from hipcoach.motion import pose_model, pose_threads
+from hipcoach.motion import pose_bundle, pose_threads
 from hipcoach.motion.frameskip import MAX_SKIP, frames_to_skip
 from hipcoach.motion.landmarks import INDEX, N_LANDMARKS
 from hipcoach.motion.person import person_jumps, pick_person
 from hipcoach.motion.pose import estimate_video, interpolate_between
-from hipcoach.motion.pose_model import PoseEstimator, wheel_bundle
+from hipcoach.motion.pose_bundle import wheel_bundle
+from hipcoach.motion.pose_model import PoseEstimator
 from hipcoach.motion.pose_segments import estimate_video_segments, plan_segments
 from hipcoach.motion.pose_threads import (
     choose_threads,
@@ -266,22 +267,22 @@ def test_a_cached_bundle_is_used_only_while_its_source_files_are_unchanged(tmp_p
     a, b = tmp_path / "a.tflite", tmp_path / "b.tflite"
     a.write_bytes(b"detector")
     b.write_bytes(b"landmarks")
-    key = pose_model.bundle_key((a, b), "0.10.21")
+    key = pose_bundle.bundle_key((a, b), "0.10.21")
     task = tmp_path / "cache" / "bundle.task"
-    pose_model._write_cached(task, key, b"zipped bundle", "blazepose-full/x")
-    assert pose_model._read_cached(task, key) == (b"zipped bundle", "blazepose-full/x")
-    assert pose_model._read_cached(task, pose_model.bundle_key((a, b), "0.10.30")) is None  # other wheel
+    pose_bundle._write_cached(task, key, b"zipped bundle", "blazepose-full/x")
+    assert pose_bundle._read_cached(task, key) == (b"zipped bundle", "blazepose-full/x")
+    assert pose_bundle._read_cached(task, pose_bundle.bundle_key((a, b), "0.10.30")) is None  # other wheel
     os.utime(b, ns=(1, 1))  # reinstalled: same size, another mtime
-    assert pose_model._read_cached(task, pose_model.bundle_key((a, b), "0.10.21")) is None
+    assert pose_bundle._read_cached(task, pose_bundle.bundle_key((a, b), "0.10.21")) is None
     b.write_bytes(b"landmarks, retrained")
-    assert pose_model.bundle_key((a, b), "0.10.21")["files"][1][1] == len(b"landmarks, retrained")
+    assert pose_bundle.bundle_key((a, b), "0.10.21")["files"][1][1] == len(b"landmarks, retrained")
     task.write_bytes(b"zipped")  # cut short
-    assert pose_model._read_cached(task, key) is None
+    assert pose_bundle._read_cached(task, key) is None
 
 
 @pytest.mark.slow
 def test_the_wheel_bundle_is_built_once_then_read_back_from_the_cache(monkeypatch, tmp_path):
-    monkeypatch.setenv(pose_model.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(pose_bundle.CACHE_ENV, str(tmp_path))
     wheel_bundle.cache_clear()
     built = wheel_bundle()
     assert len(list(tmp_path.glob("blazepose-full-*.task"))) == 1
@@ -289,7 +290,7 @@ def test_the_wheel_bundle_is_built_once_then_read_back_from_the_cache(monkeypatc
     def no_build(*_args):
         raise AssertionError("built again although the cache holds it")
 
-    monkeypatch.setattr(pose_model, "_build_bundle", no_build)
+    monkeypatch.setattr(pose_bundle, "_build_bundle", no_build)
     wheel_bundle.cache_clear()
     assert wheel_bundle() == built
     wheel_bundle.cache_clear()

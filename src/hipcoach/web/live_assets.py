@@ -6,7 +6,7 @@ Why this way (issue 12):
   web-assets/node_modules/ (ignored by git, never committed, never a CDN); this module serves the bundle
   and the wasm folder from there under /static/vendor/tasks-vision/. Without the folder those URLs are
   404 and the live page tells the runner which command installs them; uploads do not need them.
-- The model is the offline pipeline's own `.task` bundle (motion.pose_model.wheel_bundle: the wheel's
+- The model is the offline pipeline's own `.task` bundle (motion.pose_bundle.wheel_bundle: the wheel's
   tflite files with the normalisation metadata the browser needs), served at a URL carrying its content
   hash so browsers keep it for a year and fetch it again only when it changes.
 - `.wasm` must go out as application/wasm (browsers refuse to stream-compile anything else), whatever
@@ -83,7 +83,7 @@ def content_hash(bundle: bytes) -> str:
 @cache
 def model_bundle() -> tuple[bytes, str]:
     """The `.task` bytes and their content hash (the model's URL carries it)."""
-    from hipcoach.motion.pose_model import wheel_bundle
+    from hipcoach.motion.pose_bundle import wheel_bundle
 
     data, _ = wheel_bundle()
     return data, content_hash(data)
