@@ -2,7 +2,7 @@
 
 What a physio files after a block of rehab: the screen results, the dose and pain per side week by
 week, the sets done against the plan, and the notes exchanged. The figures are worked out here from
-plain records (`ClinicRecord`, gathered by store/coaching.clinic_record), so this module reads no
+plain records (`ClinicRecord`, gathered by store/clinic.clinic_record), so this module reads no
 database and the same record always gives the same figures.
 """
 

@@ -10,12 +10,10 @@ from typing import NamedTuple
 from sqlalchemy import Row, delete, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from hipcoach.errors import UserError
 from hipcoach.plans.programme import Plan
 from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
 from hipcoach.plans.rules import load_rules
-from hipcoach.reports.clinic_pdf import ClinicRecord, NoteLine, ScreenLine
-from hipcoach.store import notes, training
+from hipcoach.store import training
 from hipcoach.store.access import can_read_runner, require_coach, require_runner
 from hipcoach.store.errors import NotFound
 from hipcoach.store.invitations import INVITATION_DAYS, accept_invitation, create_invitation  # noqa: F401
@@ -31,9 +29,7 @@ from hipcoach.store.models import (
     User,
 )
 from hipcoach.store.prescriptions import followed_plan, followed_plans
-from hipcoach.store.screening import list_screenings
 from hipcoach.store.training import latest_programme, list_checkins, logged_sets
-from hipcoach.store.videos import list_screens
 from hipcoach.tracking import triage
 from hipcoach.tracking.summary import SetsAgainstPlan, slot_adherence, window_adherence
 
@@ -248,6 +244,12 @@ def _signals(sets, checkins, plan: Plan | None, today: dt.date) -> Signals:
     return Signals(sum(s.sets for s in window), flags, done)
 
 
+def _signals_of(user_id: int, sets, checkins, plans, today: dt.date) -> Signals:
+    """One athlete's signals from the batch read of all (`_records`)."""
+    plan = plans.get(user_id)
+    return _signals((sets[0][user_id], sets[1][user_id]), checkins[user_id], plan[1] if plan else None, today)
+
+
 def _seen_keys(db: Session, actor: User, ids: list[int]) -> set[tuple[int, str]]:
     query = select(TriageSeen.athlete_id, TriageSeen.item_key).where(
         TriageSeen.coach_id == actor.id, TriageSeen.athlete_id.in_(ids)
@@ -277,14 +279,8 @@ def board(db: Session, actor: User, today: dt.date, latest_videos: int = 10) -> 
     rows, items = [], []
     for u in people:
         plan = plans.get(u.id)  # (programme, plan) or None
-        rows.append(
-            AthleteRow(
-                u,
-                _signals((sets[0][u.id], sets[1][u.id]), checkins[u.id], plan[1] if plan else None, today),
-                newest.get(u.id),
-                referrals.get(u.id),
-            )
-        )
+        signals = _signals_of(u.id, sets, checkins, plans, today)
+        rows.append(AthleteRow(u, signals, newest.get(u.id), referrals.get(u.id)))
         mine = (sets[0][u.id], sets[1][u.id])
         records = _athlete_records(u, mine, checkins[u.id], plan, referrals.get(u.id), screens[u.id])
         found = triage.items_for(records, today, rules.max_pain_during, rules.weekly_rise_allowed)
@@ -319,14 +315,7 @@ def athlete_lines(db: Session, actor: User, today: dt.date, analyses: int = 3) -
     )
     for a in db.scalars(query):
         newest[a.user_id].append(a)
-    lines = []
-    for u in people:
-        plan = plans.get(u.id)
-        mine = (sets[0][u.id], sets[1][u.id])
-        lines.append(
-            AthleteLine(u, _signals(mine, checkins[u.id], plan[1] if plan else None, today), newest[u.id])
-        )
-    return lines
+    return [AthleteLine(u, _signals_of(u.id, sets, checkins, plans, today), newest[u.id]) for u in people]
 
 
 class AthleteTriage(NamedTuple):
@@ -384,43 +373,3 @@ def mark_seen(db: Session, actor: User, athlete_id: int, key: str, today: dt.dat
     db.add(row)
     db.flush()
     return row
-
-
-REPORT_MAX_DAYS = 366  # a clinic report covers a block of rehab, not a whole history at once
-
-
-def clinic_record(db: Session, actor: User, athlete_id: int, since: dt.date, until: dt.date):
-    """What the clinic report (reports/clinic_pdf) shows for one linked athlete over the days asked
-    for: screens, sets, next-morning pain, the latest plan, the referral and the pair's notes. Only the
-    athlete's linked coach may ask; the days must be in order and at most REPORT_MAX_DAYS long."""
-    user = athlete(db, actor, athlete_id)
-    if until < since or (until - since).days >= REPORT_MAX_DAYS:
-        raise UserError(
-            f"A report covers 1 to {REPORT_MAX_DAYS} days, the first on or before the last.",
-            "Choose the dates again.",
-        )
-    sets = [s for s in logged_sets(db, actor, athlete_id, since=since) if s.date <= until]
-    mornings = {c.date: c.pain for c in list_checkins(db, actor, athlete_id, since=since) if c.date <= until}
-    programme = latest_programme(db, actor, athlete_id)
-    screens = [
-        ScreenLine(s.created_at.date(), s.test, s.summary.get("measure", s.test), s.summary.get("left"),
-                   s.summary.get("right"), s.summary.get("needs_work_side"))
-        for s in list_screens(db, actor, athlete_id)
-        if since <= s.created_at.date() <= until
-    ]  # fmt: skip
-    referral = None
-    for s in list_screenings(db, actor, athlete_id):
-        if since <= s.created_at.date() <= until and s.referral:
-            kind = "urgent" if s.urgent else "routine"
-            referral = f"{s.created_at.date().isoformat()} ({kind}): {' '.join(s.reasons)}"
-            break  # newest first: the latest in the days
-    names = {user.id: user.display_name, actor.id: actor.display_name}
-    thread = [
-        NoteLine(n.created_at, names[n.author_id], n.body)
-        for n in notes.in_range(db, actor, athlete_id, since, until)
-    ]
-    return ClinicRecord(
-        athlete=user.display_name, coach=actor.display_name, since=since, until=until, screens=screens,
-        sets=sets, mornings=mornings, plan=followed_plan(db, actor, programme) if programme else None,
-        notes=thread, referral=referral,
-    )  # fmt: skip

@@ -20,7 +20,7 @@ from hipcoach.plans.progress import describe_dose
 from hipcoach.plans.red_flags import MAX_RUNNING_PAIN
 from hipcoach.plans.rules import load_rules
 from hipcoach.reports.clinic_pdf import clinic_pdf
-from hipcoach.store import adjustments, coaching, notes, prescriptions, screening, training, videos
+from hipcoach.store import adjustments, clinic, coaching, notes, prescriptions, screening, training, videos
 from hipcoach.store.adjustments import as_adjustment
 from hipcoach.store.models.notes import NOTE_MAX_CHARS
 from hipcoach.store.progress import progress
@@ -174,7 +174,7 @@ def post_note(request: Request, athlete_id: Id, user: PageUser, form: CheckedFor
 def clinic_report(request: Request, athlete_id: Id, user: PageUser, since: dt.date, until: dt.date):
     """The athlete's progress report for a clinic file, for the days chosen on the athlete page."""
     with request.app.state.database.transaction(write=False) as db:
-        record = coaching.clinic_record(db, user, athlete_id, since, until)
+        record = clinic.clinic_record(db, user, athlete_id, since, until)
     pdf = clinic_pdf(record, dt.date.today())
     name = f"hipcoach-report-{athlete_id}-{since.isoformat()}-{until.isoformat()}.pdf"
     return Response(
