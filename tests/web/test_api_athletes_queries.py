@@ -11,8 +11,8 @@ from hipcoach.store import coaching
 from hipcoach.store.accounts import find_user, hash_password
 from hipcoach.store.models import Analysis
 from hipcoach.web.app import create_app
-from tests.web.conftest import PASSWORD, csrf_in, make_settings
-from tests.web.test_pages_coach_queries import _coach_with, _statements
+from tests.web.conftest import PASSWORD, make_settings
+from tests.web.test_pages_coach_queries import _coach_with, _sign_in_as, _statements
 
 TODAY = dt.date.today()
 
@@ -32,9 +32,7 @@ def test_the_athlete_list_runs_the_same_statements_for_3_and_12_athletes(tmp_pat
                         db.add(
                             Analysis(user_id=runner.id, kind="exercise", target=f"squat-{m}", status="done")
                         )
-            client.cookies.clear()
-            login = {"email": email, "password": PASSWORD, "csrf_token": csrf_in(client.get("/login").text)}
-            assert client.post("/login", data=login).status_code == 200
+            _sign_in_as(client, email)
             client.get("/api/v1/athletes")  # the plans are parsed once per process
             counts[n], answer = _statements(client, database, "/api/v1/athletes")
             listed = answer.json()

@@ -72,6 +72,13 @@ def _statements(client: TestClient, database, url: str):
     return len(statements), page
 
 
+def _sign_in_as(client, email: str) -> None:
+    """Sign `client` in as `email` through the sign-in page, whoever it was signed in as before."""
+    client.cookies.clear()
+    login = {"email": email, "password": PASSWORD, "csrf_token": csrf_in(client.get("/login").text)}
+    assert client.post("/login", data=login).status_code == 200
+
+
 def test_the_dashboard_page_runs_the_same_statements_for_3_and_12_athletes(tmp_path):
     with TestClient(create_app(make_settings(tmp_path))) as client:
         database = client.app.state.database
@@ -79,9 +86,7 @@ def test_the_dashboard_page_runs_the_same_statements_for_3_and_12_athletes(tmp_p
         counts = {}
         for n in (3, 12):
             email = _coach_with(database, n, hashed)
-            client.cookies.clear()
-            login = {"email": email, "password": PASSWORD, "csrf_token": csrf_in(client.get("/login").text)}
-            assert client.post("/login", data=login).status_code == 200
+            _sign_in_as(client, email)
             client.get("/coach")  # the plans are parsed once per process
             counts[n], page = _statements(client, database, "/coach")
             html = page.text
