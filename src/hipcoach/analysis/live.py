@@ -34,6 +34,7 @@ view check runs every TURN_EVERY steps, and a window never tries the other exerc
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,7 +176,9 @@ class LiveSet:
         )
 
     def _since(self, seconds: float) -> int:
-        return int(np.searchsorted(np.asarray(self._t), self._t[-1] - seconds, side="left"))
+        """The first frame of the last `seconds` (a bisection of the list: no copy of a long set's times
+        at every analysis)."""
+        return bisect.bisect_left(self._t, self._t[-1] - seconds)
 
     def _framing(self, now: float) -> list[dict]:
         return [] if now < FRAMING_S else self._view.framing(self._track(self._since(FRAMING_S)))
