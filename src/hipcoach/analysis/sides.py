@@ -12,6 +12,8 @@ leg worked the rep, whatever the angles say (`moving_foot`).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from hipcoach.analysis.segmenter import Rep
@@ -32,6 +34,14 @@ def _travel(points: np.ndarray, joint: str, rep: Rep) -> dict[str, float]:
     return out
 
 
+def _foot(p: np.ndarray, side: str) -> np.ndarray:
+    """[frames, 2]: the mean of the foot's ankle, heel and toes; NaN in a frame where none was seen
+    (by design, so numpy's warning about it says nothing)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(p[:, [INDEX[f"{side}_{j}"] for j in ("ankle", "heel", "foot_index")]], axis=1)
+
+
 def standing_side(points: np.ndarray, a: int, b: int) -> str:
     """The leg on the floor between frames a and b: its foot (ankle, heel, toes) stays put on screen
     while the free foot, hanging from the pelvis, travels with it (down in a single-leg squat, up in a
@@ -40,7 +50,7 @@ def standing_side(points: np.ndarray, a: int, b: int) -> str:
     p = points[a : b + 1]
     travel = {}
     for side in SIDES:
-        foot = np.nanmean(p[:, [INDEX[f"{side}_{j}"] for j in ("ankle", "heel", "foot_index")]], axis=1)
+        foot = _foot(p, side)
         travel[side] = float(np.nansum(np.nanstd(foot, axis=0)))
     return "left" if travel["left"] < travel["right"] else "right"
 
@@ -61,7 +71,7 @@ def foot_travel(points: np.ndarray, a: int, b: int) -> dict[str, float]:
     scale = float(np.nanmedian(trunk)) if np.isfinite(trunk).any() else float("nan")
     out = {}
     for side in SIDES:
-        foot = np.nanmean(p[:, [INDEX[f"{side}_{j}"] for j in ("ankle", "heel", "foot_index")]], axis=1)
+        foot = _foot(p, side)
         ok = np.isfinite(foot).all(axis=1)
         out[side] = float(np.sum(np.std(foot[ok], axis=0)) / scale) if ok.sum() > 2 else float("nan")
     return out
