@@ -79,6 +79,8 @@ def test_a_guided_session_on_a_phone(phone_runner):
     advice = page.locator("#step .pain-advice")
     expect(advice).to_contain_text("Pain 8/10 is above the 5/10 limit: stop the")
     expect(advice).to_contain_text("Next session")
+    expect(page.locator("#step").get_by_role("button", name="pain 0 of 10")).to_be_hidden()  # folded away
+    expect(page.locator("#next-step")).to_have_class(re.compile(r"\bbtn-primary\b"))
     _no_sideways_scroll(page)
     screenshot(page, "guided-3-pain-advice")
 

@@ -75,6 +75,10 @@ def test_pain_eight_gets_its_message_and_the_next_session_steps_back_with_the_re
     r = client.post(f"/sessions/{past[0]}/sets", data={**fields, "pain_during": "8"}, headers=HX)
     advice = re.search(r'class="notice notice-urgent pain-advice".*?</div>', r.text, re.S).group(0)
     assert "Pain 8/10 is above the 5/10 limit: stop the" in advice and "Next session" in advice
+    # the page follows its own advice: no rest timer starts, the set form is folded away, Next leads
+    assert "data-rest-autostart" not in r.text and "data-live-link" not in r.text
+    assert re.search(r"<details data-after-stop><summary>Log another set anyway</summary>\s*<form", r.text)
+    assert re.search(r'class="btn btn-primary" href="[^"]+/guided/2" id="next-step"', r.text)
     day = dict((uid, d) for d, uid in _uids(client))[past[0]]
     assert client.put(f"/api/v1/check-ins/{day}", json={"pain": 7}).status_code == 200
     nxt = client.get(f"/api/v1/programmes/1/sessions/{past[1]}").json()
