@@ -8,6 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
+from hipcoach.catalog import load_catalog
 from tests.web.browser_steps import sign_up_and_get_a_programme
 from tests.web.conftest import screenshot
 
@@ -47,11 +48,13 @@ def test_sign_up_screening_programme_log_each_side_then_progress(live_server, pa
     screenshot(page, "3-session")
 
     page.goto(f"{live_server}/progress")
-    row = page.locator("#asymmetry tr", has=page.locator("td", has_text=re.compile(f"^{first}$")))
+    name = load_catalog().exercise(first).name  # the exercise by its name, not its id
+    row = page.locator("#asymmetry tr", has=page.locator("td", has_text=re.compile(f"^{re.escape(name)}$")))
     reps = {first_side: "10", other_side: "8"}
     expect(row.locator("td").nth(1)).to_have_text(reps["left"])
     expect(row.locator("td").nth(2)).to_have_text(reps["right"])
     chart = page.locator("#chart-sides svg")
+    expect(chart.locator("text", has_text=name)).to_have_count(1)
     expect(chart.locator("text", has_text=f"left {reps['left']}")).to_have_count(1)
     expect(chart.locator("text", has_text=f"right {reps['right']}")).to_have_count(1)
     screenshot(page, "4-progress")

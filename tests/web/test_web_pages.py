@@ -7,6 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from hipcoach.catalog import load_catalog
 from hipcoach.web.app import create_app
 from tests.web.conftest import csrf_in, make_settings, onboarding_form, sign_up_through_pages, step_form
 
@@ -40,7 +41,7 @@ def test_signup_screening_programme_log_both_sides_progress(browser):
     calendar = client.get("/programme").text  # the day with sets is marked, and only that day
     assert re.findall(r'class="logged" href="/sessions/([^"]+)"', calendar) == [uid]
     progress = client.get("/progress").text
-    assert f"<td>{ex}</td><td>8</td><td>10</td>" in progress
+    assert f"<td>{load_catalog().exercise(ex).name}</td><td>8</td><td>10</td>" in progress
     assert 'class="bar-left"' in progress and ">left 8<" in progress and ">right 10<" in progress
 
 

@@ -24,26 +24,28 @@ def empty_chart(message: str, label: str) -> Markup:
     return _svg(30, [f'<text x="0" y="18">{message}</text>'], label)
 
 
-def side_reps_chart(summary: Progress) -> Markup:
-    """Reps per exercise, left and right bars side by side."""
+def side_reps_chart(summary: Progress, names: dict[str, str]) -> Markup:
+    """Reps per exercise, left and right bars side by side under the exercise's name (names are long,
+    so they take a line of their own rather than a column beside the bars)."""
     rows = summary.asymmetry
     if not rows:
         return empty_chart("No sets logged yet.", "reps per side")
     top = max(max(a.left_reps, a.right_reps) for a in rows) or 1
     body, y = [], 4
     for a in rows:
-        body.append(f'<text x="0" y="{y + 14}">{escape(a.exercise_id)}</text>')
+        body.append(f'<text x="0" y="{y + 12}">{escape(names.get(a.exercise_id, a.exercise_id))}</text>')
+        y += 18
         for i, (side, reps, colour) in enumerate(
             (("left", a.left_reps, LEFT_COLOUR), ("right", a.right_reps, RIGHT_COLOUR))
         ):
-            width = round(300 * reps / top)
+            width = round(420 * reps / top)
             yy = y + i * (ROW // 2)
             body.append(
-                f'<rect class="bar-{side}" x="170" y="{yy}" width="{width}" '
+                f'<rect class="bar-{side}" x="0" y="{yy}" width="{width}" '
                 f'height="{ROW // 2 - 1}" fill="{colour}"/>'
             )
-            body.append(f'<text x="{175 + width}" y="{yy + 10}">{side} {reps}</text>')
-        y += ROW + 6
+            body.append(f'<text x="{5 + width}" y="{yy + 10}">{side} {reps}</text>')
+        y += ROW + 8
     return _svg(y, body, "reps per side")
 
 
@@ -102,9 +104,10 @@ def adherence_chart(summary: Progress) -> Markup:
     return _svg(y + 4, body, "adherence")
 
 
-def progress_charts(summary: Progress) -> dict[str, Markup]:
+def progress_charts(summary: Progress, names: dict[str, str]) -> dict[str, Markup]:
+    """The charts of one runner's progress; `names` are the exercises' names by id."""
     return {
-        "sides": side_reps_chart(summary),
+        "sides": side_reps_chart(summary, names),
         "pain": pain_chart(summary),
         "adherence": adherence_chart(summary),
     }

@@ -13,12 +13,13 @@ def progress_view(summary: Progress) -> dict:
     """The context templates/_progress_figures.html reads: summary, charts, screens and the movement
     quality of camera-counted sets."""
     screens = screen_results(summary.screens)
-    charts = progress_charts(summary) | {
+    names = {i: ex.name for i, ex in load_catalog().exercises.items()}
+    charts = progress_charts(summary, names) | {
         "dose": dose_chart(summary.dose_per_side),
         "screens": screen_chart(screens),
     }
     quality = [quality_row(q) for q in summary.movement_quality]
-    return {"summary": summary, "charts": charts, "screens": screens, "quality": quality}
+    return {"summary": summary, "charts": charts, "screens": screens, "quality": quality, "names": names}
 
 
 NOT_MEASURED = "not measured"
