@@ -10,8 +10,10 @@
 2. The synthetic fault grid (benchmarks/coach_grid.py) per fault code: precision and recall over the
    faults that were checked, and how many injected faults were not checked at all (recall over
    everything injected counts those as misses).
+3. With --confusion, the confusion benchmark's figures (bench_confusion.py prints its matrices). Last, one
+   table of issue 13's accuracy figures against their targets.
 
-    .venv/bin/python benchmarks/bench_truth.py [--cache DIR] [--skip-grid] [--skip-clips]
+    .venv/bin/python benchmarks/bench_truth.py [--cache DIR] [--skip-grid] [--skip-clips] [--confusion]
 
 Pose tracks of the clips are cached in --cache so reruns only time the analysis.
 
@@ -57,6 +59,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks._common import TRACK_CACHE, cached_track
 from benchmarks.coach_grid import REPS, TEMPOS, _overlap, cases
+from benchmarks.confusion_grid import REAL_CLIPS, Matrix, classify, synthetic_row
 from hipcoach.analysis.coach import analyse_track, prepare, spec_for
 from hipcoach.analysis.signals import driver
 from hipcoach.motion.posetrack import PoseTrack
@@ -175,6 +178,12 @@ def counts(cache: Path) -> None:
             print(f"    truth corrected: the README says {said!r}; the frames show {order_seen}: {evidence}")
     fixed = len(TRUTH_OVERRIDES)
     print(f"  COUNTS RIGHT: {right}/{len(TRUTH_COUNTS)} clips ({fixed} truth corrected from the frames)")
+    _figure(
+        "real clips: exact counts per side",
+        "every clip",
+        f"{right}/{len(TRUTH_COUNTS)}",
+        right == len(TRUTH_COUNTS),
+    )
     print("Bridge holds against the labelled tops")
     for clip, (exercise, top0, top1) in BRIDGE_TOPS.items():
         track = _track(cache, clip)
@@ -213,12 +222,16 @@ def clips(cache: Path) -> None:
         faulty += sum(1 for r in reps if _form_faults(r))
         print(_clip_line(clip, report, reps))
     print(f"  GOOD-FORM SHARE: {faulty}/{total} = {100 * faulty / max(total, 1):.0f}% of counted reps")
+    _figure("good-form reps with a non-tempo fault", "<= 1 in 10", f"{faulty}/{total}", faulty <= 0.1 * total)
     report = analyse_track(
         _track(cache, "single_leg_squat_front_hyva_ja_paha2.mp4"), "single-leg-squat"
     ).report
     bad = [r for r in report["reps"] if r["counted"] and r["side"] == "right"]
     caught = sum(1 for r in bad if "knee_caves" in _form_faults(r))
     print(f"  labelled bad set (hyva_ja_paha2 right leg): knee caves on {caught}/{len(bad)} reps")
+    _figure(
+        "labelled bad set caught (knee caves)", "most reps", f"{caught}/{len(bad)}", caught > len(bad) / 2
+    )
     print("Other clips (form not labelled or computer-generated)")
     for clip, exercise in OTHER.items():
         report = analyse_track(_track(cache, clip), exercise).report
@@ -257,6 +270,9 @@ def grid() -> None:
             for c in flagged - set(t.faults):
                 tally[c]["fp"] += 1
     print(f"\nSynthetic grid: {n} cases, exact counts {100 * exact / n:.1f}%")
+    _figure(
+        "synthetic grid: exact counts", ">= 98%", f"{exact}/{n} = {100 * exact / n:.1f}%", exact >= 0.98 * n
+    )
     head = ("tp", "fp", "fn", "unchk", "prec", "recall", "rec-all")
     print(f"  {'fault':22s} " + " ".join(f"{h:>7s}" for h in head))
     all_ = Counter()
@@ -264,6 +280,10 @@ def grid() -> None:
         all_ += tally[code]
         print(_grid_line(code, tally[code]))
     print(_grid_line("ALL", all_))
+    tp, fp, fn = all_["tp"], all_["fp"], all_["fn"]
+    prec, rec = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    _figure("synthetic grid: fault precision (checked)", ">= 0.9", f"{prec:.2f}", prec >= 0.9)
+    _figure("synthetic grid: fault recall (checked)", ">= 0.9", f"{rec:.2f}", rec >= 0.9)
     no_tempo = sum((tally[c] for c in tally if c != TEMPO), Counter())
     print(_grid_line("ALL but tempo", no_tempo))
 
@@ -276,17 +296,51 @@ def _grid_line(code: str, c: Counter) -> str:
     return f"  {code:22s} {tp:7d} {fp:7d} {fn:7d} {un:7d} {prec:7.2f} {rec:7.2f} {rec_all:7.2f}"
 
 
+FIGURES: list[tuple[str, str, str, bool]] = []  # (figure, issue 13's target, measured, met)
+
+
+def _figure(name: str, target: str, measured: str, met: bool) -> None:
+    FIGURES.append((name, target, measured, met))
+
+
+def confusion(cache: Path) -> None:
+    """The confusion benchmark's figures (bench_confusion.py prints its matrices): every analyser on
+    every synthetic case and real clip, and what recognition (--exercise auto) says."""
+    syn = Matrix([synthetic_row(*c) for c in cases()])
+    real = Matrix([classify(c, _track(cache, c), ex) for c, ex in REAL_CLIPS.items()])
+    for title, m in (("synthetic grid", syn), ("real clips", real)):
+        (acc, tried), (top, n) = m.off_diagonal, m.top1
+        target = "<= 2%" if m is syn else "0"
+        met = acc <= 0.02 * tried if m is syn else acc == 0
+        _figure(
+            f"{title}: off-diagonal pairs accepted", target, f"{acc}/{tried} = {100 * acc / tried:.2f}%", met
+        )
+        met = top >= 0.95 * n if m is syn else top == n
+        _figure(f"{title}: --exercise auto top-1", ">= 95%" if m is syn else "every clip", f"{top}/{n}", met)
+
+
+def summary() -> None:
+    print("\nIssue 13 accuracy figures")
+    print(f"  {'figure':44s} {'target':12s} {'measured':22s} met")
+    for name, target, measured, met in FIGURES:
+        print(f"  {name:44s} {target:12s} {measured:22s} {'yes' if met else 'NO'}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=TRACK_CACHE)
     ap.add_argument("--skip-clips", action="store_true")
     ap.add_argument("--skip-grid", action="store_true")
+    ap.add_argument("--confusion", action="store_true", help="also the confusion and recognition figures")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     if not args.skip_clips:
         clips(args.cache)
     if not args.skip_grid:
         grid()
+    if args.confusion:
+        confusion(args.cache)
+    summary()
 
 
 if __name__ == "__main__":
