@@ -44,6 +44,16 @@ pelvis in the image starts down at 2.1-2.2 s. At 2.3 s the hips are 12-15% of th
 of their top speed. Pose runs differ: in two runs of the clamshell clip the largest landmark difference of a
 frame was 1% of the frame (median over frames), 20% at most; one run counted 5 reps, the other 6, before
 the segmenter split reps at a dip (1628e6f); both count 6 since.
+
+Figures (3 Dec 2026, pose tracks made with one thread as the tests make them), after the single-leg squat's
+knee angle is read only to 80° of knee bend: counts right on 14/14 real clips (hyva7 with its truth
+corrected from the frames, TRUTH_OVERRIDES); good-form share 1/21 → 0/21 (hyva7 rep 3's knee_caves 13.4°,
+read at 100° of bend, is gone; read to 80° her good reps give 1.6-7.2°, all good reps -2.4 to 9.4°); the
+labelled bad set keeps knee caves on 4/5 (26.0, 14.9, 17.1, 13.3°; the fifth 11.9°). Synthetic grid
+unchanged: exact counts 99.4% (354/356), precision / recall over checked faults 0.99 / 0.99 (tempo
+precision 0.95: 9 moving_too_fast on clamshell reps with the pelvis rolled back, which shortens the
+knee opening's rise and fall by ~0.2 s at the brisk tempo). UI-PRMD (bench_coach_real.py) as standing
+hip flexion: form faults on correct episodes 0 (m02) / 0 (m06), on incorrect ones 40 / 29.
 """
 
 from __future__ import annotations
