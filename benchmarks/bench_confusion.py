@@ -12,6 +12,14 @@ Figures (2 Dec 2026), after the single-leg squat's standing-knee bend and the si
 floor: real clips (single_leg_stance_cam03/04 now among them) 2/158 → 0/158 off-diagonal accepted
 (cam01 was taken for a single-leg squat, cam04 for a side-step), own exercise 10/10, top-1 14/14; synthetic
 grid at the normal tempo 0/1386 off-diagonal, own 126/126, top-1 126/126; computer-generated clips 0/44.
+
+Figures (3 Dec 2026), the whole grid (356 cases: every exercise × its views × normal, slow and brisk
+tempos × clean and each injected fault; brisk skips moving_too_fast): 0/3916 off-diagonal accepted, own
+exercise 354/356, top-1 354/356 (99.4%); the two misses are standing hip abduction filmed from the right
+side at the slow tempo (clean and trunk_leans), refused by its own signature and so recognised as none:
+the near leg abducts towards the camera, so its foot travels 0.06 trunk lengths on screen in 4 of 8 reps
+against the 0.15 the signature asks (at the normal tempo the same clips pass by a hair: fit +0.03 against
+-0.03). Real clips 0/158 off-diagonal, own 10/10, top-1 14/14; computer-generated clips 0/44, top-1 4/4.
 """
 
 from __future__ import annotations

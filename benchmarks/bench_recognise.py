@@ -8,6 +8,11 @@ single-leg stance, must come out as none of them).
 
 --every N takes every N-th synthetic case (a quick look); real clips' pose tracks are cached in --cache
 (shared with bench_confusion.py and bench_coach_real.py).
+
+Figures (3 Dec 2026): real clips 14/14 right (the four single-leg stance clips as none of them, best
+candidate 0.23-0.45 and not matching), computer-generated 4/4. The synthetic grid's top-1 is the confusion
+benchmark's (same clips, same recognise call): 354/356 = 99.4%, both misses standing hip abduction from
+the right side at the slow tempo, recognised as none.
 """
 
 from __future__ import annotations

@@ -10,8 +10,10 @@
 2. The synthetic fault grid (benchmarks/coach_grid.py) per fault code: precision and recall over the
    faults that were checked, and how many injected faults were not checked at all (recall over
    everything injected counts those as misses).
+3. With --confusion, the confusion benchmark's figures (bench_confusion.py prints its matrices). Last, one
+   table of issue 13's accuracy figures against their targets.
 
-    .venv/bin/python benchmarks/bench_truth.py [--cache DIR] [--skip-grid] [--skip-clips]
+    .venv/bin/python benchmarks/bench_truth.py [--cache DIR] [--skip-grid] [--skip-clips] [--confusion]
 
 Pose tracks of the clips are cached in --cache so reruns only time the analysis.
 
@@ -42,6 +44,16 @@ pelvis in the image starts down at 2.1-2.2 s. At 2.3 s the hips are 12-15% of th
 of their top speed. Pose runs differ: in two runs of the clamshell clip the largest landmark difference of a
 frame was 1% of the frame (median over frames), 20% at most; one run counted 5 reps, the other 6, before
 the segmenter split reps at a dip (1628e6f); both count 6 since.
+
+Figures (3 Dec 2026, pose tracks made with one thread as the tests make them), after the single-leg squat's
+knee angle is read only to 80° of knee bend: counts right on 14/14 real clips (hyva7 with its truth
+corrected from the frames, TRUTH_OVERRIDES); good-form share 1/21 → 0/21 (hyva7 rep 3's knee_caves 13.4°,
+read at 100° of bend, is gone; read to 80° her good reps give 1.6-7.2°, all good reps -2.4 to 9.4°); the
+labelled bad set keeps knee caves on 4/5 (26.0, 14.9, 17.1, 13.3°; the fifth 11.9°). Synthetic grid
+unchanged: exact counts 99.4% (354/356), precision / recall over checked faults 0.99 / 0.99 (tempo
+precision 0.95: 9 moving_too_fast on clamshell reps with the pelvis rolled back, which shortens the
+knee opening's rise and fall by ~0.2 s at the brisk tempo). UI-PRMD (bench_coach_real.py) as standing
+hip flexion: form faults on correct episodes 0 (m02) / 0 (m06), on incorrect ones 40 / 29.
 """
 
 from __future__ import annotations
@@ -57,6 +69,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks._common import TRACK_CACHE, cached_track
 from benchmarks.coach_grid import REPS, TEMPOS, _overlap, cases
+from benchmarks.confusion_grid import REAL_CLIPS, Matrix, classify, synthetic_row
 from hipcoach.analysis.coach import analyse_track, prepare, spec_for
 from hipcoach.analysis.signals import driver
 from hipcoach.motion.posetrack import PoseTrack
@@ -66,9 +79,8 @@ from tests.analysis.test_signature_real import GOOD_FORM, TEMPO  # the README's 
 DATA = Path(os.environ.get("HIPCOACH_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
 
 # Counts per side from the README: (left, right, both) or, where it names no side, ("one side", total);
-# None: no exercise (the analyser must refuse the clip). hyva7: the README says one stance leg, but its
-# frames show her switching legs rep by rep (left at 1.5 and 16.0 s, right at 6.5 and 22.0 s), which is
-# what the analysis reports (LRLR, printed rep by rep): its "WRONG" is the README's, kept here as written.
+# None: no exercise (the analyser must refuse the clip). Where the frames contradict the README (which is
+# read-only), TRUTH_OVERRIDES replaces its entry, with the frames as evidence.
 TRUTH_COUNTS = {
     "bridge_bilateral_side_1rep.mp4": ("bilateral-bridge", (0, 0, 1)),
     "bridge_bilateral_side_1rep_b.mp4": ("bilateral-bridge", (0, 0, 1)),
@@ -84,6 +96,17 @@ TRUTH_COUNTS = {
     "single_leg_stance_cam02.mp4": ("single-leg-squat", None),
     "single_leg_stance_cam03.mp4": ("single-leg-squat", None),
     "single_leg_stance_cam04.mp4": ("single-leg-squat", None),
+}
+# Truth corrected from the frames: clip → (what the README says, corrected (left, right, both), the order
+# rep by rep, the evidence). Frames taken by index (ffmpeg select=eq(n,...)), i.e. on the analysis's clock.
+TRUTH_OVERRIDES = {
+    "single_leg_squat_front_hyva7.mp4": (
+        "4 reps, same stance leg",
+        (2, 2, 0),
+        "LRLR",
+        "she faces the camera; at the README's bottoms the flat foot is her left at 2.4 and 17.8 s and her "
+        "right at 11.3 and 23.8 s, the other foot raised behind on its toes (frames 60, 445, 282, 595)",
+    ),
 }
 # Labelled tops of the bridges (README): clip → (exercise, top start s, top end s)
 BRIDGE_TOPS = {
@@ -147,17 +170,30 @@ def counts(cache: Path) -> None:
     right = 0
     for clip, (exercise, want) in TRUTH_COUNTS.items():
         report = analyse_track(_track(cache, clip), exercise).report
+        order = "".join(r["side"][0].upper() for r in report["reps"] if r["counted"])  # rep by rep: LRLR
+        override = TRUTH_OVERRIDES.get(clip)
+        want = override[1] if override else want
         got, ok = _counts_ok(report, want)
+        ok = ok and (override is None or order == override[2])
         right += ok
         shown = (
             "refused"
             if want is None
             else (f"{want[1]} on one side" if want[0] == "one side" else f"L{want[0]} R{want[1]} B{want[2]}")
         )
-        order = "".join(r["side"][0].upper() for r in report["reps"] if r["counted"])  # rep by rep: LRLR
         verdict = "ok" if ok else "WRONG"
         print(f"  {clip:42s} as {exercise:18s} want {shown:14s} got {got:10s} {order:11s} {verdict}")
-    print(f"  COUNTS RIGHT: {right}/{len(TRUTH_COUNTS)} clips")
+        if override:
+            said, _, order_seen, evidence = override
+            print(f"    truth corrected: the README says {said!r}; the frames show {order_seen}: {evidence}")
+    fixed = len(TRUTH_OVERRIDES)
+    print(f"  COUNTS RIGHT: {right}/{len(TRUTH_COUNTS)} clips ({fixed} truth corrected from the frames)")
+    _figure(
+        "real clips: exact counts per side",
+        "every clip",
+        f"{right}/{len(TRUTH_COUNTS)}",
+        right == len(TRUTH_COUNTS),
+    )
     print("Bridge holds against the labelled tops")
     for clip, (exercise, top0, top1) in BRIDGE_TOPS.items():
         track = _track(cache, clip)
@@ -196,12 +232,16 @@ def clips(cache: Path) -> None:
         faulty += sum(1 for r in reps if _form_faults(r))
         print(_clip_line(clip, report, reps))
     print(f"  GOOD-FORM SHARE: {faulty}/{total} = {100 * faulty / max(total, 1):.0f}% of counted reps")
+    _figure("good-form reps with a non-tempo fault", "<= 1 in 10", f"{faulty}/{total}", faulty <= 0.1 * total)
     report = analyse_track(
         _track(cache, "single_leg_squat_front_hyva_ja_paha2.mp4"), "single-leg-squat"
     ).report
     bad = [r for r in report["reps"] if r["counted"] and r["side"] == "right"]
     caught = sum(1 for r in bad if "knee_caves" in _form_faults(r))
     print(f"  labelled bad set (hyva_ja_paha2 right leg): knee caves on {caught}/{len(bad)} reps")
+    _figure(
+        "labelled bad set caught (knee caves)", "most reps", f"{caught}/{len(bad)}", caught > len(bad) / 2
+    )
     print("Other clips (form not labelled or computer-generated)")
     for clip, exercise in OTHER.items():
         report = analyse_track(_track(cache, clip), exercise).report
@@ -240,6 +280,9 @@ def grid() -> None:
             for c in flagged - set(t.faults):
                 tally[c]["fp"] += 1
     print(f"\nSynthetic grid: {n} cases, exact counts {100 * exact / n:.1f}%")
+    _figure(
+        "synthetic grid: exact counts", ">= 98%", f"{exact}/{n} = {100 * exact / n:.1f}%", exact >= 0.98 * n
+    )
     head = ("tp", "fp", "fn", "unchk", "prec", "recall", "rec-all")
     print(f"  {'fault':22s} " + " ".join(f"{h:>7s}" for h in head))
     all_ = Counter()
@@ -247,6 +290,10 @@ def grid() -> None:
         all_ += tally[code]
         print(_grid_line(code, tally[code]))
     print(_grid_line("ALL", all_))
+    tp, fp, fn = all_["tp"], all_["fp"], all_["fn"]
+    prec, rec = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    _figure("synthetic grid: fault precision (checked)", ">= 0.9", f"{prec:.2f}", prec >= 0.9)
+    _figure("synthetic grid: fault recall (checked)", ">= 0.9", f"{rec:.2f}", rec >= 0.9)
     no_tempo = sum((tally[c] for c in tally if c != TEMPO), Counter())
     print(_grid_line("ALL but tempo", no_tempo))
 
@@ -259,17 +306,51 @@ def _grid_line(code: str, c: Counter) -> str:
     return f"  {code:22s} {tp:7d} {fp:7d} {fn:7d} {un:7d} {prec:7.2f} {rec:7.2f} {rec_all:7.2f}"
 
 
+FIGURES: list[tuple[str, str, str, bool]] = []  # (figure, issue 13's target, measured, met)
+
+
+def _figure(name: str, target: str, measured: str, met: bool) -> None:
+    FIGURES.append((name, target, measured, met))
+
+
+def confusion(cache: Path) -> None:
+    """The confusion benchmark's figures (bench_confusion.py prints its matrices): every analyser on
+    every synthetic case and real clip, and what recognition (--exercise auto) says."""
+    syn = Matrix([synthetic_row(*c) for c in cases()])
+    real = Matrix([classify(c, _track(cache, c), ex) for c, ex in REAL_CLIPS.items()])
+    for title, m in (("synthetic grid", syn), ("real clips", real)):
+        (acc, tried), (top, n) = m.off_diagonal, m.top1
+        target = "<= 2%" if m is syn else "0"
+        met = acc <= 0.02 * tried if m is syn else acc == 0
+        _figure(
+            f"{title}: off-diagonal pairs accepted", target, f"{acc}/{tried} = {100 * acc / tried:.2f}%", met
+        )
+        met = top >= 0.95 * n if m is syn else top == n
+        _figure(f"{title}: --exercise auto top-1", ">= 95%" if m is syn else "every clip", f"{top}/{n}", met)
+
+
+def summary() -> None:
+    print("\nIssue 13 accuracy figures")
+    print(f"  {'figure':44s} {'target':12s} {'measured':22s} met")
+    for name, target, measured, met in FIGURES:
+        print(f"  {name:44s} {target:12s} {measured:22s} {'yes' if met else 'NO'}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=TRACK_CACHE)
     ap.add_argument("--skip-clips", action="store_true")
     ap.add_argument("--skip-grid", action="store_true")
+    ap.add_argument("--confusion", action="store_true", help="also the confusion and recognition figures")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     if not args.skip_clips:
         clips(args.cache)
     if not args.skip_grid:
         grid()
+    if args.confusion:
+        confusion(args.cache)
+    summary()
 
 
 if __name__ == "__main__":

@@ -212,3 +212,36 @@ def test_a_free_hip_that_starts_hitched_and_comes_back_to_level_is_not_a_pelvis_
     free[start:end] = np.linspace(-2.0, 8.0, end - start)  # falls 8° below the standing hip
     hits, _, _ = rep_faults((rule,), kin, rep, "right", "front")
     assert [(h.code, h.side) for h in hits] == [("pelvis_drops", "left")]
+
+
+def test_the_knee_angle_is_not_read_past_the_depth_where_a_front_camera_magnifies_it():
+    """Past 80° of knee bend the thigh points at a front camera and a leg turned a few degrees reads as a
+    cave of 10° or more: a trainer's good deep squats (../shared/data hyva7) read 13.4° there."""
+    track, truth = generate("single-leg-squat", reps=2, sides="right", view="front")
+    kin = kinematics(track)
+    rule = next(r for r in load_specs()["single-leg-squat"].fault if r.code == "knee_caves")
+    t = kin.timestamps
+    rep0 = truth.reps[0]
+    start, end = int(np.searchsorted(t, rep0.start)), int(np.searchsorted(t, rep0.end))
+    mid = slice((2 * start + end) // 3, (start + 2 * end) // 3)
+    rep = Rep(start, (start + end) // 2, end, 1.0, 0.0, 1.0, 1.0, False, 0.0)
+    fppa, bend = kin.series["knee_fppa_right"], kin.series["knee_flexion_3d_right"]
+    fppa[start : end + 1], bend[start : end + 1] = 5.0, 40.0
+    fppa[mid], bend[mid] = 14.0, 100.0  # beyond the 12° limit, but only at the bottom of a deep squat
+    hits, checked, _ = rep_faults((rule,), kin, rep, "right", "front")
+    assert hits == [] and checked == {"knee_caves"}
+    bend[mid] = 60.0  # the same angle at the catalogue's depth is a cave
+    hits, _, _ = rep_faults((rule,), kin, rep, "right", "front")
+    assert [(h.code, h.value) for h in hits] == [("knee_caves", 14.0)]
+
+
+def test_a_gate_on_the_other_side_than_its_rule_is_refused():
+    rule = {
+        "code": "feet_separate",
+        "series": "ankle_separation",
+        "measure": "rise",
+        "limit": 0.1,
+        "read_while": {"series": "knee_flexion_3d_{work}", "max": 80.0},
+    }
+    with pytest.raises(SpecError, match="must name the side"):
+        parse_specs(_clamshell_with(rule))

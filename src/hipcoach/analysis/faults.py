@@ -5,7 +5,8 @@ the moment it was at its worst, so the user can look at that frame and see it fo
 
 A value outside what a body can do (the series' plausible range, series.toml) is a misread pose, not a
 fault: the rule is then "not measured" in that rep, with the reason, and never flagged. Flagging good form
-costs the user's trust as surely as a crash.
+costs the user's trust as surely as a crash. A rule may read its series in part of the movement only
+(`read_while`): where the camera's view of it is known to stop being true, it is not read at all.
 """
 
 from __future__ import annotations
@@ -109,7 +110,11 @@ def rep_faults(
         if not rule.applies_in(view):
             continue
         worst = None
+        gates = resolve(kin, rule.read_while.series, side) if rule.read_while else {}
         for series_side, x in resolve(kin, rule.series, side).items():
+            if rule.read_while:  # frames outside the gate (or where it was not seen) are not read
+                gate = gates.get(series_side, gates.get("both"))
+                x = np.where(gate <= rule.read_while.max, x, np.nan)
             found = _measure(rule, t, x, rep)
             if found is None:
                 continue

@@ -121,6 +121,19 @@ class SeriesInfo(_Strict):
         return self.source == "image" or bool(self.validated)
 
 
+class ReadWhile(_Strict):
+    """Frames a fault's series is read in: those where `series` (same side placeholders) is at most `max`.
+    For a measure that a camera only reads truly in part of the movement (see analysers.toml)."""
+
+    series: str
+    max: float
+
+    @model_validator(mode="after")
+    def _known(self) -> ReadWhile:
+        _check_series(self.series)
+        return self
+
+
 class FaultRule(_Strict):
     code: str
     series: str
@@ -129,10 +142,15 @@ class FaultRule(_Strict):
     views: tuple[str, ...] = ()
     # Narrower bounds for the measured value than the series' own (series.toml), for this exercise.
     plausible: tuple[float, float] | None = None
+    read_while: ReadWhile | None = None
 
     @model_validator(mode="after")
     def _known(self) -> FaultRule:
         _check_series(self.series)
+        gate = self.read_while and _PLACEHOLDER.search(self.read_while.series)
+        own = _PLACEHOLDER.search(self.series)
+        if gate and (own is None or gate.group(0) != own.group(0)):
+            raise ValueError(f"read_while {self.read_while.series!r} must name the side as {self.series!r}")
         if self.plausible is not None and not self.plausible[0] < self.plausible[1]:
             raise ValueError(f"plausible {self.plausible} must be [low, high]")
         return self
