@@ -127,6 +127,8 @@ def server(quiet: bool = False) -> dict[str, float]:
             f"{np.percentile(ms, 95):6.2f} ms  mean {ms.mean():6.2f} ms  finish {end * 1000:5.0f} ms  "
             f"{ran / seconds:4.2f} analyses/s  {lat}  live {outcome.reps_by_side}"
         )
+        at_end = sum(e["type"] == "rep" for e in outcome.events)
+        say(f"  {'':43s} each rep, ms: {' '.join(f'{x * 1000:.0f}' for x in mylat)}; at finish(): {at_end}")
     caller.analyse_track = analyse
     ms = np.array(costs) * 1000
     lat = np.array(latencies or [np.nan]) * 1000

@@ -15,7 +15,8 @@ When the analysis runs (the count's delay): at the latest every STEP_S, or HOLD_
 exercise with a prescribed hold is under way (so the hold timer and its tone keep time); and early, as
 soon as the newest frames say the body came to rest after moving (live_rest.RestWatch: raw landmarks,
 no rep rule), or when the last analysis saw a rep end that is settled MARGIN_S later (it is analysed
-again at that frame) or a rep on its way back (again RETURN_STEP_S later). So a rep's count comes
+again at that frame) or a rep on its way back (again when an end at the frame before would be
+settled: later windows put it there at the earliest). So a rep's count comes
 MARGIN_S after its end, give or take a frame, instead of up to STEP_S later. Early analyses are held to
 EARLY_PER_S a second of footage on average (EARLY_BURST in a row), which bounds a session's CPU. As
 windows run often, a rep ending where an earlier window had already judged (and not counted it) is
@@ -56,10 +57,10 @@ __all__ = ["CUE_COOLDOWN_S", "STEP_S", "TURN_STRIKES", "LiveOutcome", "LiveSet"]
 STEP_S = 1.5  # analyse at the latest after this much new footage ...
 HOLD_STEP_S = 0.25  # ... or this much while a rep of an exercise with a hold is under way (the timer)
 WINDOW_S = 8.0  # ... on this much of the latest footage (plus the prescribed hold)
-RETURN_S = 0.15  # a rep still going on the newest frame that has been coming back this long ...
-RETURN_STEP_S = 0.2  # ... is looked at again this much later
+RETURN_S = 0.15  # a rep still going on the newest frame that has been coming back this long is looked
+# at again MARGIN_S after the frame before it (later windows end such a rep no earlier than that frame)
 EARLY_PER_S = 2.5  # early analyses (at rest, to settle a rep) a second of footage, on average ...
-EARLY_BURST = 5.0  # ... and in a row
+EARLY_BURST = 8.0  # ... and in a row (a slow return is looked at every few frames until it ends)
 MARGIN_S = 0.2  # a rep is settled once it ended this long before the newest frame
 ROUNDING_S = 1e-3  # the report's times are rounded to the millisecond
 EDGE_S = 0.3  # ... and began this long after the window's first frame
@@ -223,10 +224,12 @@ class LiveSet:
         # A rep seen to end before the newest frame (end_s is rounded to the millisecond), not yet
         # settled: analyse again as soon as it is.
         ends = [r["end_s"] for r in reps if horizon < r["end_s"] < now - ROUNDING_S]
-        if ends:
-            self._follow = min(ends) + MARGIN_S
+        if ends:  # end_s is rounded: a frame a fraction of a millisecond short of the margin settles it
+            self._follow = min(ends) + MARGIN_S - ROUNDING_S
         elif reps and reps[-1]["end_s"] >= now - ROUNDING_S and reps[-1]["down_s"] >= RETURN_S:
-            self._follow = now + RETURN_STEP_S  # on its way back, still moving: look again soon
+            # On its way back, still moving: the windows after this one end the rep on this frame or
+            # the one before (filter edges), so look again when an end there would be settled.
+            self._follow = now - 1.0 / window.fps + MARGIN_S - ROUNDING_S
         events = self._announce(settled)
         return self._hold(report["reps"], now) + events
 
