@@ -7,7 +7,10 @@ clean, fix left/right, check the view, segment, sides, faults) runs again on the
 frames, and each counted rep it reports is announced once when it is settled: it ended MARGIN_S before
 the newest frame (the zero-lag filter and the segmenter's return to rest need a few frames after it: with
 less, the announced ends of the real clips' reps moved by up to 0.3 s before the whole track's analysis)
-and began EDGE_S after the window's first frame (not cut by the window). Reps are matched by time with
+and began EDGE_S after the window's first frame (not cut by the window); or, for the newest rep still
+going on the newest frame, once two windows running say it has come back (live_window.come_back: back
+within the segmenter's leave share of its range, and counted against another rep): knees that drift
+slowly shut keep such a rep's end on the newest frame until the next rep begins. Reps are matched by time with
 those already announced, so a count never goes back. When the set ends, the reps of the last MARGIN_S
 come from the analysis of the whole track, which is also the stored report.
 
@@ -45,7 +48,7 @@ from hipcoach.analysis.coach import analyse_track, spec_for
 from hipcoach.analysis.live_framing import FRAMING_S, TURN_EVERY, TURN_S, TURN_STRIKES, ViewWatch
 from hipcoach.analysis.live_pauses import Pauses
 from hipcoach.analysis.live_rest import RestWatch
-from hipcoach.analysis.live_window import FeatureCache, window_report
+from hipcoach.analysis.live_window import FeatureCache, come_back, window_report
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.motion.landmarks import N_LANDMARKS
@@ -118,6 +121,7 @@ class LiveSet:
         self._done = False
         self._horizon = 0.0  # reps ending before this were judged by the windows
         self._late: list[tuple[float, float]] = []  # reps the last window counted late (unconfirmed)
+        self._drift: dict | None = None  # the last window's newest rep, come back but still going
         # The last analysis ended inside a rep of an exercise with a hold; so too before any window
         # made a report (the first rep's hold is timed before a full rep is in view).
         self._rep_going = self.hold_target > 0
@@ -200,9 +204,10 @@ class LiveSet:
         if window.detected.sum() < 3:
             return []
         self._features.slide(start)
-        report = window_report(window, self.exercise_id, self._features)
-        if report is None or report["status"] != "ok":
+        result = window_report(window, self.exercise_id, self._features)
+        if result is None or result.report["status"] != "ok":
             return []
+        report = result.report
         first = float(window.timestamps[0])
         horizon = now - MARGIN_S + ROUNDING_S
         settled = [
@@ -219,12 +224,18 @@ class LiveSet:
         settled = [r for r in settled if r["end_s"] > self._horizon or r in confirmed]
         self._horizon = max(self._horizon, horizon)
         reps = report["reps"]
+        drifting = come_back(result, now, first + EDGE_S if start else float("-inf"), RETURN_S)
+        if drifting is not None and self._drift is not None and _same_rep(drifting, self._drift):
+            settled.append(drifting)  # come back, and two windows running say so: count it
+        self._drift = drifting
         self._rep_going = self.hold_target > 0 and bool(reps) and reps[-1]["end_s"] >= horizon
         self._next_analysis = now + (HOLD_STEP_S if self._rep_going else STEP_S)
         # A rep seen to end before the newest frame (end_s is rounded to the millisecond), not yet
         # settled: analyse again as soon as it is.
         ends = [r["end_s"] for r in reps if horizon < r["end_s"] < now - ROUNDING_S]
-        if ends:  # end_s is rounded: a frame a fraction of a millisecond short of the margin settles it
+        if drifting is not None:
+            self._follow = now + ROUNDING_S  # the next frame's window confirms it (or not)
+        elif ends:  # end_s is rounded: a frame a fraction of a millisecond short of the margin settles it
             self._follow = min(ends) + MARGIN_S - ROUNDING_S
         elif reps and reps[-1]["end_s"] >= now - ROUNDING_S and reps[-1]["down_s"] >= RETURN_S:
             # On its way back, still moving: the windows after this one end the rep on this frame or
@@ -340,6 +351,14 @@ def _frame(values: np.ndarray | None, shape: tuple[int, int], name: str) -> np.n
             "Send BlazePose's 33 landmarks per frame, as the live page does.",
         )
     return arr
+
+
+def _same_rep(a: dict, b: dict) -> bool:
+    """The same rep seen by two windows: it began and reached its top at the same frames."""
+    return (
+        abs(a["start_s"] - b["start_s"]) <= 2 * ROUNDING_S
+        and abs(a["peak_s"] - b["peak_s"]) <= 2 * ROUNDING_S
+    )
 
 
 def _span(rep: dict) -> tuple[float, float]:
