@@ -230,27 +230,32 @@ class LiveSet:
         self._drift = drifting
         self._rep_going = self.hold_target > 0 and bool(reps) and reps[-1]["end_s"] >= horizon
         self._next_analysis = now + (HOLD_STEP_S if self._rep_going else STEP_S)
+        events = self._announce(settled)
         # A rep seen to end before the newest frame (end_s is rounded to the millisecond), not yet
-        # settled: analyse again as soon as it is.
-        ends = [r["end_s"] for r in reps if horizon < r["end_s"] < now - ROUNDING_S]
-        if drifting is not None:
+        # settled: analyse again as soon as it is. Reps already counted (or refused) need no more look.
+        open_ = [r for r in reps if not self._known(r)]
+        ends = [r["end_s"] for r in open_ if horizon < r["end_s"] < now - ROUNDING_S]
+        going = open_[-1] if open_ and open_[-1] is reps[-1] else None
+        if drifting is not None and going is drifting:
             self._follow = now + ROUNDING_S  # the next frame's window confirms it (or not)
         elif ends:  # end_s is rounded: a frame a fraction of a millisecond short of the margin settles it
             self._follow = min(ends) + MARGIN_S - ROUNDING_S
-        elif reps and reps[-1]["end_s"] >= now - ROUNDING_S and reps[-1]["down_s"] >= RETURN_S:
+        elif going and going["end_s"] >= now - ROUNDING_S and going["down_s"] >= RETURN_S:
             # On its way back, still moving: the windows after this one end the rep on this frame or
             # the one before (filter edges), so look again when an end there would be settled.
             self._follow = now - 1.0 / window.fps + MARGIN_S - ROUNDING_S
-        events = self._announce(settled)
         return self._hold(report["reps"], now) + events
+
+    def _known(self, rep: dict) -> bool:
+        """The same movement as a rep already counted, or refused for overlapping a pause."""
+        span = _span(rep)
+        return any(_overlap(span, s) for s in [_span(a) for a in self._reps] + self._refused)
 
     def _announce(self, reps: list[dict]) -> list[dict]:
         events: list[dict] = []
         for r in reps:
-            span = (r["start_s"], r["end_s"])
-            if any(_overlap(span, (a["start_s"], a["end_s"])) for a in self._reps):
-                continue
-            if any(_overlap(span, s) for s in self._refused):
+            span = _span(r)
+            if self._known(r):
                 continue
             if self._pauses.overlaps(*span):
                 self._refused.append(span)
