@@ -10,20 +10,24 @@ less, the announced ends of the real clips' reps moved by up to 0.3 s before the
 and began EDGE_S after the window's first frame (not cut by the window); or, for the newest rep still
 going on the newest frame, once two windows running say it has come back (live_window.come_back: back
 within the segmenter's leave share of its range, and counted against another rep): knees that drift
-slowly shut keep such a rep's end on the newest frame until the next rep begins. Reps are matched by time with
-those already announced, so a count never goes back. When the set ends, the reps of the last MARGIN_S
-come from the analysis of the whole track, which is also the stored report.
+slowly shut keep such a rep's end on the newest frame until the next rep begins. Reps are matched by
+time with those already announced, so a count never goes back. When the set ends, the reps of the last
+MARGIN_S come from the analysis of the whole track, which is also the stored report. A window counts
+only when its reps pass the movement-signature check (most of them fit), so reps whose own movement
+breaks it wait for the reps after them (the real single-leg squat's first rep, where both feet travel
+0.4 trunk lengths, is counted once a third rep is in view).
 
 When the analysis runs (the count's delay): at the latest every STEP_S, or HOLD_STEP_S while a rep of an
 exercise with a prescribed hold is under way (so the hold timer and its tone keep time); and early, as
 soon as the newest frames say the body came to rest after moving (live_rest.RestWatch: raw landmarks,
 no rep rule), or when the last analysis saw a rep end that is settled MARGIN_S later (it is analysed
 again at that frame) or a rep on its way back (again when an end at the frame before would be
-settled: later windows put it there at the earliest). So a rep's count comes
-MARGIN_S after its end, give or take a frame, instead of up to STEP_S later. Early analyses are held to
-EARLY_PER_S a second of footage on average (EARLY_BURST in a row), which bounds a session's CPU. As
-windows run often, a rep ending where an earlier window had already judged (and not counted it) is
-counted only when the next window counts it too: one window's resting level and typical rep can be off.
+settled: later windows put it there at the earliest); a rep already counted is not looked at again. So
+a rep's count comes MARGIN_S after its end, give or take a frame, instead of up to STEP_S later.
+Early analyses are held to EARLY_PER_S a second of footage on average (EARLY_BURST in a row), which
+bounds a session's CPU. As windows run often, a rep ending where an earlier window had already judged
+(and not counted it) is counted only when the next window counts it too: one window's resting level
+and typical rep can be off.
 
 The pause rules (nobody in view, someone else picked up, turned) are in live_pauses.py, the framing and
 view checks in live_framing.py; a rep that overlaps a pause is never counted.
