@@ -7,19 +7,27 @@ clean, fix left/right, check the view, segment, sides, faults) runs again on the
 frames, and each counted rep it reports is announced once when it is settled: it ended MARGIN_S before
 the newest frame (the zero-lag filter and the segmenter's return to rest need a few frames after it: with
 less, the announced ends of the real clips' reps moved by up to 0.3 s before the whole track's analysis)
-and began EDGE_S after the window's first frame (not cut by the window). Reps are matched by time with
-those already announced, so a count never goes back. When the set ends, the reps of the last MARGIN_S
-come from the analysis of the whole track, which is also the stored report.
+and began EDGE_S after the window's first frame (not cut by the window); or, for the newest rep still
+going on the newest frame, once two windows running say it has come back (live_window.come_back: back
+within the segmenter's leave share of its range, and counted against another rep): knees that drift
+slowly shut keep such a rep's end on the newest frame until the next rep begins. Reps are matched by
+time with those already announced, so a count never goes back. When the set ends, the reps of the last
+MARGIN_S come from the analysis of the whole track, which is also the stored report. A window counts
+only when its reps pass the movement-signature check (most of them fit), so reps whose own movement
+breaks it wait for the reps after them (the real single-leg squat's first rep, where both feet travel
+0.4 trunk lengths, is counted once a third rep is in view).
 
 When the analysis runs (the count's delay): at the latest every STEP_S, or HOLD_STEP_S while a rep of an
 exercise with a prescribed hold is under way (so the hold timer and its tone keep time); and early, as
 soon as the newest frames say the body came to rest after moving (live_rest.RestWatch: raw landmarks,
 no rep rule), or when the last analysis saw a rep end that is settled MARGIN_S later (it is analysed
-again at that frame) or a rep on its way back (again RETURN_STEP_S later). So a rep's count comes
-MARGIN_S after its end, give or take a frame, instead of up to STEP_S later. Early analyses are held to
-EARLY_PER_S a second of footage on average (EARLY_BURST in a row), which bounds a session's CPU. As
-windows run often, a rep ending where an earlier window had already judged (and not counted it) is
-counted only when the next window counts it too: one window's resting level and typical rep can be off.
+again at that frame) or a rep on its way back (again when an end at the frame before would be
+settled: later windows put it there at the earliest); a rep already counted is not looked at again. So
+a rep's count comes MARGIN_S after its end, give or take a frame, instead of up to STEP_S later.
+Early analyses are held to EARLY_PER_S a second of footage on average (EARLY_BURST in a row), which
+bounds a session's CPU. As windows run often, a rep ending where an earlier window had already judged
+(and not counted it) is counted only when the next window counts it too: one window's resting level
+and typical rep can be off.
 
 The pause rules (nobody in view, someone else picked up, turned) are in live_pauses.py, the framing and
 view checks in live_framing.py; a rep that overlaps a pause is never counted.
@@ -44,7 +52,7 @@ from hipcoach.analysis.coach import analyse_track, spec_for
 from hipcoach.analysis.live_framing import FRAMING_S, TURN_EVERY, TURN_S, TURN_STRIKES, ViewWatch
 from hipcoach.analysis.live_pauses import Pauses
 from hipcoach.analysis.live_rest import RestWatch
-from hipcoach.analysis.live_window import FeatureCache, window_report
+from hipcoach.analysis.live_window import FeatureCache, come_back, window_report
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.motion.landmarks import N_LANDMARKS
@@ -56,10 +64,10 @@ __all__ = ["CUE_COOLDOWN_S", "STEP_S", "TURN_STRIKES", "LiveOutcome", "LiveSet"]
 STEP_S = 1.5  # analyse at the latest after this much new footage ...
 HOLD_STEP_S = 0.25  # ... or this much while a rep of an exercise with a hold is under way (the timer)
 WINDOW_S = 8.0  # ... on this much of the latest footage (plus the prescribed hold)
-RETURN_S = 0.15  # a rep still going on the newest frame that has been coming back this long ...
-RETURN_STEP_S = 0.2  # ... is looked at again this much later
+RETURN_S = 0.15  # a rep still going on the newest frame that has been coming back this long is looked
+# at again MARGIN_S after the frame before it (later windows end such a rep no earlier than that frame)
 EARLY_PER_S = 2.5  # early analyses (at rest, to settle a rep) a second of footage, on average ...
-EARLY_BURST = 5.0  # ... and in a row
+EARLY_BURST = 8.0  # ... and in a row (a slow return is looked at every few frames until it ends)
 MARGIN_S = 0.2  # a rep is settled once it ended this long before the newest frame
 ROUNDING_S = 1e-3  # the report's times are rounded to the millisecond
 EDGE_S = 0.3  # ... and began this long after the window's first frame
@@ -117,6 +125,7 @@ class LiveSet:
         self._done = False
         self._horizon = 0.0  # reps ending before this were judged by the windows
         self._late: list[tuple[float, float]] = []  # reps the last window counted late (unconfirmed)
+        self._drift: dict | None = None  # the last window's newest rep, come back but still going
         # The last analysis ended inside a rep of an exercise with a hold; so too before any window
         # made a report (the first rep's hold is timed before a full rep is in view).
         self._rep_going = self.hold_target > 0
@@ -199,9 +208,10 @@ class LiveSet:
         if window.detected.sum() < 3:
             return []
         self._features.slide(start)
-        report = window_report(window, self.exercise_id, self._features)
-        if report is None or report["status"] != "ok":
+        result = window_report(window, self.exercise_id, self._features)
+        if result is None or result.report["status"] != "ok":
             return []
+        report = result.report
         first = float(window.timestamps[0])
         horizon = now - MARGIN_S + ROUNDING_S
         settled = [
@@ -218,25 +228,38 @@ class LiveSet:
         settled = [r for r in settled if r["end_s"] > self._horizon or r in confirmed]
         self._horizon = max(self._horizon, horizon)
         reps = report["reps"]
+        drifting = come_back(result, now, first + EDGE_S if start else float("-inf"), RETURN_S)
+        if drifting is not None and self._drift is not None and _same_rep(drifting, self._drift):
+            settled.append(drifting)  # come back, and two windows running say so: count it
+        self._drift = drifting
         self._rep_going = self.hold_target > 0 and bool(reps) and reps[-1]["end_s"] >= horizon
         self._next_analysis = now + (HOLD_STEP_S if self._rep_going else STEP_S)
-        # A rep seen to end before the newest frame (end_s is rounded to the millisecond), not yet
-        # settled: analyse again as soon as it is.
-        ends = [r["end_s"] for r in reps if horizon < r["end_s"] < now - ROUNDING_S]
-        if ends:
-            self._follow = min(ends) + MARGIN_S
-        elif reps and reps[-1]["end_s"] >= now - ROUNDING_S and reps[-1]["down_s"] >= RETURN_S:
-            self._follow = now + RETURN_STEP_S  # on its way back, still moving: look again soon
         events = self._announce(settled)
+        # A rep seen to end before the newest frame (end_s is rounded to the millisecond), not yet
+        # settled: analyse again as soon as it is. Reps already counted (or refused) need no more look.
+        open_ = [r for r in reps if not self._known(r)]
+        ends = [r["end_s"] for r in open_ if horizon < r["end_s"] < now - ROUNDING_S]
+        going = open_[-1] if open_ and open_[-1] is reps[-1] else None
+        if drifting is not None and going is drifting:
+            self._follow = now + ROUNDING_S  # the next frame's window confirms it (or not)
+        elif ends:  # end_s is rounded: a frame a fraction of a millisecond short of the margin settles it
+            self._follow = min(ends) + MARGIN_S - ROUNDING_S
+        elif going and going["end_s"] >= now - ROUNDING_S and going["down_s"] >= RETURN_S:
+            # On its way back, still moving: the windows after this one end the rep on this frame or
+            # the one before (filter edges), so look again when an end there would be settled.
+            self._follow = now - 1.0 / window.fps + MARGIN_S - ROUNDING_S
         return self._hold(report["reps"], now) + events
+
+    def _known(self, rep: dict) -> bool:
+        """The same movement as a rep already counted, or refused for overlapping a pause."""
+        span = _span(rep)
+        return any(_overlap(span, s) for s in [_span(a) for a in self._reps] + self._refused)
 
     def _announce(self, reps: list[dict]) -> list[dict]:
         events: list[dict] = []
         for r in reps:
-            span = (r["start_s"], r["end_s"])
-            if any(_overlap(span, (a["start_s"], a["end_s"])) for a in self._reps):
-                continue
-            if any(_overlap(span, s) for s in self._refused):
+            span = _span(r)
+            if self._known(r):
                 continue
             if self._pauses.overlaps(*span):
                 self._refused.append(span)
@@ -337,6 +360,14 @@ def _frame(values: np.ndarray | None, shape: tuple[int, int], name: str) -> np.n
             "Send BlazePose's 33 landmarks per frame, as the live page does.",
         )
     return arr
+
+
+def _same_rep(a: dict, b: dict) -> bool:
+    """The same rep seen by two windows: it began and reached its top at the same frames."""
+    return (
+        abs(a["start_s"] - b["start_s"]) <= 2 * ROUNDING_S
+        and abs(a["peak_s"] - b["peak_s"]) <= 2 * ROUNDING_S
+    )
 
 
 def _span(rep: dict) -> tuple[float, float]:

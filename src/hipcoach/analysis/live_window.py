@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 
 from hipcoach.analysis.coach import analyse_track
-from hipcoach.analysis.segmenter import Rep
+from hipcoach.analysis.segmenter import Rep, SegmenterConfig
 from hipcoach.analysis.signature import rep_features
+from hipcoach.analysis.timeline import Result
 from hipcoach.errors import UserError
 from hipcoach.motion.posetrack import PoseTrack
 
@@ -43,12 +44,50 @@ class FeatureCache:
         return self._got[key]
 
 
-def window_report(window: PoseTrack, exercise_id: str, features: FeatureCache) -> dict[str, Any] | None:
-    """The upload report of `window` as `exercise_id`; None when nobody is in it."""
+def window_report(window: PoseTrack, exercise_id: str, features: FeatureCache) -> Result | None:
+    """The upload analysis of `window` as `exercise_id` (report and timeline); None when nobody is in
+    it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             # No other exercise is tried (suggest=False).
-            return analyse_track(window, exercise_id, suggest=False, features=features).report
+            return analyse_track(window, exercise_id, suggest=False, features=features)
     except UserError:
         return None
+
+
+def come_back(result: Result, now: float, earliest: float, min_return_s: float) -> dict[str, Any] | None:
+    """The window's newest rep when it is still going on the newest frame (`now`) but has come back:
+    its angle is within the segmenter's leave share (SegmenterConfig.leave) of its range from the
+    rep's lowest level, as where the segmenter ends an excursion, only still drifting (knees that drift
+    slowly shut keep such a rep's end on the newest frame until the next rep begins); the window counts
+    it (its return is at least half the typical rep's, judged against another counted rep there); it
+    began after `earliest` and has been coming back at least `min_return_s`. None otherwise."""
+    reps = result.report["reps"]
+    if len(reps) < 2 or not any(r["counted"] for r in reps[:-1]):
+        return None
+    rep = reps[-1]
+    if not rep["counted"] or rep["end_s"] < now - 1e-3 or rep["start_s"] < earliest:
+        return None
+    if rep["down_s"] < min_return_s:
+        return None
+    share = _back_share(result.timeline.signals, rep)
+    return rep if share is not None and share <= SegmenterConfig.leave else None
+
+
+def _back_share(signals: list, rep: dict[str, Any]) -> float | None:
+    """How far the rep's angle still is above its lowest level in the rep on the newest frame, as a
+    share of its range in the rep (the timeline's series rise with a rep)."""
+    mine = [s for s in signals if s.side == rep["side"]] or signals
+    if not mine:
+        return None
+    t = mine[0].t
+    span = t >= rep["start_s"] - 1e-3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without a person are NaN by design
+        x = np.nanmean(np.stack([s.values[span] for s in mine]), axis=0)
+    ok = np.isfinite(x)
+    if ok.sum() < 3 or not np.isfinite(x[-1]):
+        return None
+    lo, hi = float(x[ok].min()), float(x[ok].max())
+    return (float(x[-1]) - lo) / (hi - lo) if hi > lo else None
