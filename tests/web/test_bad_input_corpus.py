@@ -262,6 +262,10 @@ def _signup(client, **over):
         ("display_name", "Al\x1bex", "control character U+001B"),
         ("display_name", "Invoice\u202egpj.exe", "text-direction character U+202E"),
         ("display_name", "x\u2066y", "text-direction character U+2066"),
+        ("display_name", "\u200b", "nothing visible"),  # zero-width space
+        ("display_name", "\ufeff\u200d\u00ad", "nothing visible"),  # byte-order mark, joiner, soft hyphen
+        ("display_name", "\u3164\u3164", "nothing visible"),  # Hangul filler: a letter that shows nothing
+        ("display_name", " \u2800 ", "nothing visible"),  # Braille blank
         ("email", "a@b", "not an email address"),
         ("email", "name@", "not an email address"),
         ("email", "@example.org", "not an email address"),
