@@ -49,9 +49,14 @@ def one_line(value: str) -> str:
     line = " ".join(value.split())
     if not line:
         raise ValueError("is empty (only spaces); type a name")
-    if not _SHOWS.search(line):
+    if not shows(line):
         raise ValueError("has nothing visible (only invisible characters); type a name")
     return line
+
+
+def shows(text: str) -> bool:
+    """Whether the text has a character that draws something (not a space, not an invisible one)."""
+    return _SHOWS.search(text) is not None
 
 
 def note_text(value: str) -> str:
