@@ -3,6 +3,9 @@ a coach, a calendar or a spreadsheet will show, so nothing invisible may ride al
 
 - A name is one line: runs of spaces, tabs and line breaks become one space, and the ends are trimmed,
   so "   " is empty (and refused) rather than a name nobody can see.
+- A name needs a character that shows: one of only zero-width spaces, byte-order marks, soft hyphens
+  or the "filler" letters that draw nothing (U+3164, U+2800...) is as empty as one of spaces. Such
+  characters inside a name that shows are kept (a joiner inside an emoji is one of them).
 - Control characters (NUL, escape, bell...) and the bidirectional embedding, override and isolate
   marks are refused, not removed: a right-to-left override makes "gpj.exe" read as "exe.jpg", and
   silently dropping characters would store something other than what was typed. Zero-width joiners,
@@ -46,7 +49,14 @@ def one_line(value: str) -> str:
     line = " ".join(value.split())
     if not line:
         raise ValueError("is empty (only spaces); type a name")
+    if not shows(line):
+        raise ValueError("has nothing visible (only invisible characters); type a name")
     return line
+
+
+def shows(text: str) -> bool:
+    """Whether the text has a character that draws something (not a space, not an invisible one)."""
+    return _SHOWS.search(text) is not None
 
 
 def note_text(value: str) -> str:
@@ -70,7 +80,16 @@ def email_address(value: str) -> str:
 # the document, can tell a valid value before sending it): no control character but tab and line breaks,
 # no text-direction control; a name has something besides spaces; an address is as _EMAIL reads it.
 _HIDDEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-ONE_LINE_PATTERN = rf"^[^{_HIDDEN}]*[^\s{_HIDDEN}][^{_HIDDEN}]*$"
+# Characters that draw nothing though they are not spaces: soft hyphen, combining grapheme joiner,
+# Arabic letter mark, Hangul and halfwidth fillers, Khmer inherent vowels, Mongolian selectors, the
+# zero-width spaces, joiners and marks, word joiners and invisible operators, deprecated format marks,
+# the Braille blank, variation selectors, the byte-order mark.
+_INVISIBLE = (
+    r"\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2060-\u2064"
+    r"\u206a-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0"
+)
+_SHOWS = re.compile(rf"[^\s{_HIDDEN}{_INVISIBLE}]")
+ONE_LINE_PATTERN = rf"^[^{_HIDDEN}]*[^\s{_HIDDEN}{_INVISIBLE}][^{_HIDDEN}]*$"
 NOTE_PATTERN = rf"^[^{_HIDDEN}]*$"
 _NO = r"@\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
 EMAIL_PATTERN = rf"^\s*[^{_NO}]{{1,64}}@([^{_NO}.]+\.)+[^{_NO}.\d][^{_NO}.]*\s*$"

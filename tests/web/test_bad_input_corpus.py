@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -262,6 +263,10 @@ def _signup(client, **over):
         ("display_name", "Al\x1bex", "control character U+001B"),
         ("display_name", "Invoice\u202egpj.exe", "text-direction character U+202E"),
         ("display_name", "x\u2066y", "text-direction character U+2066"),
+        ("display_name", "\u200b", "nothing visible"),  # zero-width space
+        ("display_name", "\ufeff\u200d\u00ad", "nothing visible"),  # byte-order mark, joiner, soft hyphen
+        ("display_name", "\u3164\u3164", "nothing visible"),  # Hangul filler: a letter that shows nothing
+        ("display_name", " \u2800 ", "nothing visible"),  # Braille blank
         ("email", "a@b", "not an email address"),
         ("email", "name@", "not an email address"),
         ("email", "@example.org", "not an email address"),
@@ -293,3 +298,12 @@ def test_a_check_in_note_keeps_its_lines_and_refuses_control_characters(app_clie
     kept = runner.put(f"/api/v1/check-ins/{day}", json={"pain": 1, "note": "sore calf  \r\nbetter by noon\n"})
     assert kept.status_code == 200, kept.text
     assert kept.json()["note"] == "sore calf\nbetter by noon"
+
+
+@pytest.mark.parametrize("body", [" \n ", "\u200b", "\ufeff\n\u3164"])
+def test_a_note_with_nothing_visible_is_refused_as_its_pattern_says(app_client, runner, body):
+    doc = app_client.get("/openapi.json").json()
+    pattern = doc["components"]["schemas"]["NoteIn"]["properties"]["body"]["pattern"]
+    assert not re.fullmatch(pattern, body)
+    r = runner.post("/api/v1/notes/5", json={"body": body})
+    assert r.status_code == 422 and "body" in r.text

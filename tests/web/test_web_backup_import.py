@@ -178,3 +178,12 @@ def test_a_backup_naming_an_unknown_exercise_is_refused_whole(client, runner):
     assert r.status_code == 422 and "unknown exercise 'moonwalk'" in r.json()["detail"]
     assert runner.get(f"/api/v1/runners/{runner.id}/set-logs").json() == []
     assert runner.get(f"/api/v1/runners/{runner.id}/programmes").json() == []
+
+
+def test_a_refused_set_is_named_by_its_place_in_the_file(client, runner):
+    """Among 80,000 sets, "date: ... in the future" alone does not say which one to fix."""
+    backup = backup_dict(50, START)
+    backup["set_logs"][37]["date"] = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    r = runner.post("/api/v1/backup", json=backup)
+    assert r.status_code == 422 and "set_logs.37.date" in r.json()["detail"], r.text
+    assert runner.get(f"/api/v1/runners/{runner.id}/set-logs").json() == []

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from hipcoach.catalog import load_catalog
 from hipcoach.iso_date import IsoDate
-from hipcoach.plaintext import NoteText, OneLine
+from hipcoach.plaintext import NoteText, OneLine, shows
 from hipcoach.plans import adjust
 from hipcoach.plans.adjust import Adjustment, AdjustmentError, Kind, SwapOption
 from hipcoach.plans.profile import Band, parse_profile
@@ -69,7 +69,7 @@ class AdjustmentIn(ChangeFields):
     @model_validator(mode="after")
     def _what_each_kind_needs(self) -> AdjustmentIn:
         self.check_kind_needs()
-        if self.kind == "note" and not self.note:
+        if self.kind == "note" and not shows(self.note):
             raise ValueError("a note change needs the note")
         if self.kind == "dose" and all(v is None for v in (self.sets, self.reps, self.hold_s, self.band)):
             raise ValueError("a dose change needs at least one of sets, reps, hold_s and band")

@@ -122,13 +122,11 @@ class CheckedBackup:
 def check_backup(raw: dict) -> CheckedBackup:
     """Every part of the file, validated; UserError naming the first problem, before any write."""
     try:
-        backup = Backup.model_validate(raw)
-        sets = [SetLogIn.model_validate(s) for s in backup.set_logs]
-        plans = [(p, Plan.model_validate(p.plan)) for p in backup.programmes]
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise UserError(f"Not a hipcoach backup this version can read: {where}: {first['msg']}") from None
+        backup = _one(Backup, raw)
+        sets = [_one(SetLogIn, entry, ("set_logs", n)) for n, entry in enumerate(backup.set_logs)]
+        plans = [(p, _one(Plan, p.plan, ("programmes", n, "plan"))) for n, p in enumerate(backup.programmes)]
+    except _Refused as exc:
+        raise UserError(f"Not a hipcoach backup this version can read: {exc.where}: {exc.msg}") from None
     profile = None
     if backup.profile is not None:
         try:
@@ -148,6 +146,21 @@ def check_backup(raw: dict) -> CheckedBackup:
                 f"{entry.client_key!r} is used for two different sets."
             )
     return CheckedBackup(backup, profile, plans, sets)
+
+
+class _Refused(Exception):
+    def __init__(self, where: str, msg: str) -> None:
+        super().__init__(where, msg)
+        self.where, self.msg = where, msg
+
+
+def _one(model, value, place: tuple = ()):
+    """`model` read from `value`; the first error names its place in the file (set_logs.37.date)."""
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise _Refused(".".join(str(x) for x in (*place, *first["loc"])), first["msg"]) from None
 
 
 def _check_plan(where: str, plan: Plan, known) -> None:

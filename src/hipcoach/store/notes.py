@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from hipcoach.plaintext import ONE_LINE_PATTERN, NoteText
+from hipcoach.plaintext import ONE_LINE_PATTERN, NoteText, shows
 from hipcoach.store.errors import NotFound
 from hipcoach.store.models import CoachLink, Note, User
 from hipcoach.store.models.notes import NOTE_MAX_CHARS
@@ -38,7 +38,7 @@ class NoteIn(BaseModel):
     @field_validator("body")
     @classmethod
     def _not_empty(cls, value: str) -> str:
-        if not value:
+        if not shows(value):  # empty, or only invisible characters
             raise ValueError("is empty; write a few words")
         return value
 

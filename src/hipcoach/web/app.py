@@ -40,14 +40,14 @@ from hipcoach.web.pages import account, auth, checkins, coach, onboarding, runne
 from hipcoach.web.pages import adjust as adjust_pages
 from hipcoach.web.pages import live as live_page
 from hipcoach.web.pages.deletion import router as deletion_pages
-from hipcoach.web.pages.error_page import too_large_answer
+from hipcoach.web.pages.error_page import too_large_answer, too_large_backup_answer
 from hipcoach.web.pages.exercises import router as exercise_pages
 from hipcoach.web.pages.invitations import router as invitation_pages
 from hipcoach.web.pages.password_reset import router as password_reset_pages
 from hipcoach.web.pages.render import SignInFirst
 from hipcoach.web.problems import document_everywhere
 from hipcoach.web.security_headers import install_security_headers
-from hipcoach.web.upload_limit import UploadLimit
+from hipcoach.web.upload_limit import BODY_LIMIT, UploadLimit
 
 
 class Health(BaseModel):
@@ -159,6 +159,26 @@ def create_app(settings: Settings, analyser_for=default_analyser) -> FastAPI:
         paths=(api_backup.BACKUP_PATH,),
         what="backup",
         overhead=0,
+    )
+    app.add_middleware(
+        UploadLimit,
+        limit=settings.backup_limit_bytes,
+        paths=(account.IMPORT_PAGE_PATH,),
+        page=too_large_backup_answer,
+        what="backup",
+    )
+    app.add_middleware(
+        UploadLimit,
+        limit=BODY_LIMIT,
+        paths=None,
+        what="request body",
+        overhead=0,
+        except_paths=(
+            api_videos.UPLOAD_PATH,
+            videos.UPLOAD_PAGE_PATH,
+            api_backup.BACKUP_PATH,
+            account.IMPORT_PAGE_PATH,
+        ),
     )
     app.add_middleware(LoadShed, limits=shed_limits(settings))  # outside the others: a 503 costs little
     install_security_headers(app, secure=settings.secure_cookies)  # on every answer, 500s included

@@ -68,15 +68,15 @@ def problems(*codes: int, said: dict[int, str] | None = None) -> dict[int | str,
 def document_everywhere(openapi: dict) -> dict:
     """What any API operation can answer, whatever the route: 503 when the server sheds load
     (web/load_shed.py, in front of every route), and 400 for a body that is not JSON (or not a form)
-    at all, for every operation that reads one. Added to the generated document, so a route added
-    later cannot leave them out."""
+    at all and 413 for one over its limit (web/upload_limit.py), for every operation that reads one.
+    Added to the generated document, so a route added later cannot leave them out."""
     problem = {"$ref": "#/components/schemas/Problem"}
     for path, operations in openapi.get("paths", {}).items():
         if not path.startswith("/api/"):
             continue
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            wanted = [503] + ([400] if "requestBody" in operation else [])
+            wanted = [503] + ([400, 413] if "requestBody" in operation else [])
             for code in wanted:
                 responses.setdefault(
                     str(code),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from hipcoach.plaintext import EmailAddress, NoteText, OneLine
 from hipcoach.plans.dose import Dose
@@ -103,16 +103,14 @@ class SetLogOut(_Out):
     analysis_id: int | None = Field(None, description="the analysis that counted the set (camera-counted)")
 
 
-class LoggedSetBrief(_Out):
-    id: int
-    exercise_id: str
-    side: str
-    set_number: int
-    reps: int
-    hold_s: float
-    band: str | None
-    pain_during: int
-    analysis_id: int | None = Field(None, description="the analysis that counted the set (camera-counted)")
+# A session's logged sets, as its page and GET /sessions/{uid} list them: some of SetLogOut's fields,
+# taken from it (types, defaults, descriptions) rather than written out again.
+_BRIEF = ("id", "exercise_id", "side", "set_number", "reps", "hold_s", "band", "pain_during", "analysis_id")
+LoggedSetBrief = create_model(
+    "LoggedSetBrief",
+    __base__=_Out,
+    **{name: (SetLogOut.model_fields[name].annotation, SetLogOut.model_fields[name]) for name in _BRIEF},
+)
 
 
 class CoachChangeOut(BaseModel):

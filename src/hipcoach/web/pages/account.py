@@ -17,7 +17,7 @@ from hipcoach.web.pages.confirm import confirm_page, confirmed
 from hipcoach.web.pages.render import CheckedForm, PageUser, render
 
 router = APIRouter(include_in_schema=False)
-BACKUP_LIMIT = 20 * 2**20  # a years-long log is well under 1 MiB
+IMPORT_PAGE_PATH = "/data/import"  # its body's limit: settings.backup_limit_bytes (web/upload_limit.py)
 
 
 def _coaches_page(
@@ -85,7 +85,7 @@ def data_page(request: Request, user: PageUser):
     return _data_page(request, user, {})
 
 
-@router.post("/data/import")
+@router.post(IMPORT_PAGE_PATH)
 def import_backup_file(request: Request, user: PageUser, form: CheckedForm):
     """Adds what the file holds and the account lacks; a bad file is refused whole and changes nothing."""
     file = form.get("backup")
@@ -93,8 +93,9 @@ def import_backup_file(request: Request, user: PageUser, form: CheckedForm):
         return _data_page(
             request, user, {"backup": "Choose the backup file (hipcoach-backup.json)."}, status=422
         )
-    raw = file.file.read(BACKUP_LIMIT + 1)
-    if len(raw) > BACKUP_LIMIT:
+    limit = request.app.state.settings.backup_limit_bytes
+    raw = file.file.read(limit + 1)
+    if len(raw) > limit:
         return _data_page(request, user, {"backup": "That file is far larger than any backup."}, status=413)
     try:
         data = json.loads(raw)

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from hipcoach.store.models import User
 from hipcoach.web.answer_kind import Answer
-from hipcoach.web.pages.error_view import ErrorView, server_error_view, too_large_view
+from hipcoach.web.pages.error_view import ErrorView, backup_too_large_view, server_error_view, too_large_view
 from hipcoach.web.pages.render import page_user, render
 
 HTMX_TARGET = {"HX-Retarget": "#page-error", "HX-Reswap": "innerHTML"}
@@ -59,3 +59,9 @@ async def too_large_answer(request: Request, limit_bytes: int, kind: Answer) -> 
     """The upload form's own address shows the form again (GET), so that is the way back."""
     user = await viewer(request)
     return show(request, too_large_view(limit_bytes, request.scope["path"]), user, kind)
+
+
+async def too_large_backup_answer(request: Request, limit_bytes: int, kind: Answer) -> Response:
+    """The data page's import form, sent a file over the backup limit."""
+    user = await viewer(request)
+    return show(request, backup_too_large_view(limit_bytes), user, kind)

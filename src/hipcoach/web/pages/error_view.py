@@ -90,6 +90,17 @@ def too_large_view(limit_bytes: int, form_href: str) -> ErrorView:
     )
 
 
+def backup_too_large_view(limit_bytes: int) -> ErrorView:
+    return ErrorView(
+        413,
+        "That file is too large",
+        f"The file is larger than the backup limit of {size_words(limit_bytes)}. Nothing was imported.",
+        "Choose the hipcoach-backup.json file that exporting your data wrote.",
+        "/data",
+        "Back to your data",
+    )
+
+
 def server_error_view(role: str | None) -> ErrorView:
     return error_view(500, *NOTHING_LOST, role)
 
