@@ -14,6 +14,16 @@ from hipcoach.store.database import Database
 from hipcoach.store.db import sqlite_url
 
 
+def _until_queued(database, tickets: int) -> None:
+    """Waits (no time is measured) until that many writers have taken a ticket, so the order the test
+    checks does not hang on how threads happen to be scheduled on a busy machine."""
+    deadline = time.monotonic() + 30
+    if not hasattr(database._write_lock, "_next"):  # a lock that hands out no tickets: give it a moment
+        time.sleep(0.05)
+    while getattr(database._write_lock, "_next", tickets) < tickets and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
 def test_a_writer_waiting_goes_before_the_one_that_just_had_its_turn(tmp_path):
     database = Database.open(sqlite_url(tmp_path))
     waiting, order = threading.Event(), []
@@ -22,7 +32,7 @@ def test_a_writer_waiting_goes_before_the_one_that_just_had_its_turn(tmp_path):
         with database.transaction() as db:
             db.execute(text("SELECT 1"))
             waiting.wait()
-            time.sleep(0.05)  # lets the other writer reach the queue; nothing here is timed
+            _until_queued(database, 2)  # the other writer holds a ticket before this batch ends
         with database.transaction() as db:
             order.append("next batch")
 
