@@ -1,8 +1,9 @@
 """The video coach: a pose track of an exercise → reps per side, range, holds, faults and a summary.
 
-Every exercise goes through the same steps, driven by its spec (analysers.toml): clean the track, fix
-the person's left and right, check the clip shows this exercise, count reps on the driver with the
-shared segmenter, find each rep's working side, measure its range and faults, summarise.
+Every exercise goes through the same steps, driven by its spec (analysers.toml): the clip is prepared
+once (analysis.prepared: cleaned, the person's left and right fixed, the view measured), then: check
+the clip shows this exercise, count reps on the driver with the shared segmenter, find each rep's
+working side, measure its range and faults, summarise.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from hipcoach.analysis.matching import (
     check_view_and_posture,
     signature_fit,
 )
+from hipcoach.analysis.prepared import Prepared, prepare
 from hipcoach.analysis.segmenter import Rep
 from hipcoach.analysis.sides import working_side
 from hipcoach.analysis.signals import driver, resolve
@@ -32,11 +34,10 @@ from hipcoach.analysis.summary import summarise
 from hipcoach.analysis.timeline import Mark, Result, Signal, Span, Timeline
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
-from hipcoach.motion.clean import clean
-from hipcoach.motion.kinematics import PLANES, Kinematics, kinematics
+from hipcoach.motion.kinematics import PLANES, Kinematics
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.quality import check_quality
-from hipcoach.motion.views import ViewResult, image_points, resolve_sides
+from hipcoach.motion.views import ViewResult
 
 SCHEMA = "hipcoach.analysis/1"
 NOTES = [
@@ -55,30 +56,6 @@ def spec_for(exercise_id: str) -> ExerciseSpec:
             "Analysers exist for: " + ", ".join(specs) + ".",
         )
     return specs[exercise_id]
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A track made ready for any analyser: cleaned, sides resolved, view found, kinematics computed
-    (done once when one clip is tried as several exercises)."""
-
-    track: PoseTrack
-    resolved: PoseTrack
-    view: ViewResult
-    kin: Kinematics
-    points: np.ndarray
-
-
-def prepare(track: PoseTrack) -> Prepared:
-    """Raises UserError for a track with nobody in it."""
-    if not track.n_frames or not track.detected.any():
-        raise UserError(
-            "Nobody was found in this clip.",
-            "Film with the whole body in view, head to feet, in good light, and try again.",
-        )
-    resolved, view = resolve_sides(clean(track))
-    kin = kinematics(resolved, resolve=False, view=view)
-    return Prepared(track, resolved, view, kin, image_points(resolved))
 
 
 @dataclass(frozen=True)

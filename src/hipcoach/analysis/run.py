@@ -1,7 +1,9 @@
 """From a video (or a saved pose track) to a finished report folder: the one entry point the CLI, the
 web app's background job and the API share.
 
-This is the glue around the pure analysers: find the pose (or load it), analyse, write the folder.
+This is the glue around the pure analysers: find the pose (or load it), prepare the clip once
+(analysis.prepared: cleaned, sides resolved, view measured), hand that one preparation to recognition,
+the analyser or screen and the report folder (annotated video included), write the folder.
 Progress is reported as (stage, fraction) with stages "pose", "analyse" and "video".
 """
 
@@ -10,11 +12,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hipcoach.analysis.timeline import Result
 from hipcoach.errors import UserError
 from hipcoach.motion.posetrack import PoseTrack
+
+if TYPE_CHECKING:
+    from hipcoach.analysis.prepared import Prepared
 
 Progress = Callable[[str, float], None]
 TESTS = ("single-leg-squat", "running")
@@ -41,9 +46,8 @@ def load_or_estimate(
 
         return from_openpose(source), None
     from hipcoach.motion.pose import estimate_video
-    from hipcoach.motion.video import probe
 
-    probe(source)  # a bad file fails here, with its own message, before the model loads
+    # estimate_video probes the file first: a bad file fails with its own message before the model loads
     report = (lambda done, total: progress("pose", done / max(total, 1))) if progress else None
     return estimate_video(source, progress=report, threads=threads), source
 
@@ -65,13 +69,15 @@ def _follow_exerciser(
     return followed
 
 
-def _finish(result: Result, out_dir: Path, title: str, video, track, unit: str, progress) -> dict[str, Any]:
+def _finish(
+    result: Result, out_dir: Path, title: str, video, prep: Prepared, unit: str, progress
+) -> dict[str, Any]:
     from hipcoach.reports.folder import write_folder
 
     if progress:
         progress("analyse", 1.0)
     step = (lambda done, total: progress("video", done / max(total, 1))) if progress else None
-    write_folder(result, out_dir, title=title, video=video, track=track, unit=unit, progress=step)
+    write_folder(result, out_dir, title=title, video=video, prepared=prep, unit=unit, progress=step)
     return result.report
 
 
@@ -119,7 +125,7 @@ def analyse_to_folder(
     title = _title(result.report)
     matched = result.report["status"] == "ok"
     report = _finish(
-        result, out_dir, title, video if draw_video and matched else None, track, "reps", progress
+        result, out_dir, title, video if draw_video and matched else None, prep, "reps", progress
     )
     if not matched:
         raise NotMatching(report)
@@ -139,9 +145,8 @@ def screen_to_folder(
 ) -> dict[str, Any]:
     """Run the hip-stability screen `test` ("single-leg-squat" or "running") into `out_dir`; with a
     `previous` screen report, the report also says which changes since then are beyond measurement error."""
+    from hipcoach.analysis import screen_running, screen_squat
     from hipcoach.analysis.screen_compare import check_comparable, compare_screens
-    from hipcoach.analysis.screen_running import screen_running
-    from hipcoach.analysis.screen_squat import screen_single_leg_squat
 
     if test not in TESTS:
         raise UserError(
@@ -151,10 +156,14 @@ def screen_to_folder(
         check_comparable(previous, test)
     track, made_from = load_or_estimate(Path(source), progress, threads)
     video = video or made_from
-    screen = screen_single_leg_squat if test == "single-leg-squat" else screen_running
-    result = screen(track)
+    if test == "single-leg-squat":
+        prepare_clip, screen = screen_squat.prepare_clip, screen_squat.screen_single_leg_squat
+    else:
+        prepare_clip, screen = screen_running.prepare_clip, screen_running.screen_running
+    prep = prepare_clip(track)
+    result = screen(track, prepared=prep)
     if previous is not None:
         result.report["compared_with_previous"] = compare_screens(previous, result.report)
     title = f"Hip stability screen: {test.replace('-', ' ')}"
     unit = "reps" if test == "single-leg-squat" else "steps"
-    return _finish(result, out_dir, title, video if draw_video else None, track, unit, progress)
+    return _finish(result, out_dir, title, video if draw_video else None, prep, unit, progress)

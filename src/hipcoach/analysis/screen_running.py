@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from hipcoach.analysis import gait_events, screen_evidence
-from hipcoach.analysis.screen_prepare import OTHER, prepare, rounded
+from hipcoach.analysis.prepared import Prepared
+from hipcoach.analysis.screen_prepare import OTHER, prepare_screen, rounded, screen_header
 from hipcoach.analysis.timeline import Mark, Result, Signal, Span, Timeline
 from hipcoach.errors import UserError
 from hipcoach.motion.posetrack import PoseTrack
@@ -127,12 +128,19 @@ def _timeline(prepared, stances: list[dict]) -> Timeline:
     return Timeline(signals, spans, marks)
 
 
-def screen_running(track: PoseTrack) -> Result:
-    """Screen a run filmed from behind; raises UserError for another view, no person or too few strides."""
-    prepared = prepare(track, "running", ("back",), CAMERA_ADVICE, CUTOFF_HZ)
+def prepare_clip(track: PoseTrack) -> Prepared:
+    """The clip prepared as this screen cleans it (analysis.prepared, low-pass at CUTOFF_HZ)."""
+    return prepare_screen(track, CUTOFF_HZ)
+
+
+def screen_running(track: PoseTrack, prepared: Prepared | None = None) -> Result:
+    """Screen a run filmed from behind; raises UserError for another view, no person or too few strides.
+    `prepared`: the clip already prepared by prepare_clip (analysis.run prepares each clip once)."""
+    prepared = prepared or prepare_clip(track)
+    header = screen_header(prepared, "running", ("back",), CAMERA_ADVICE)
     t = prepared.kin.timestamps
-    signals = gait_events.gait_signals(prepared.track)
-    steps = gait_events.detect_steps(t, signals, prepared.track.detected)
+    signals = gait_events.gait_signals(prepared.resolved)
+    steps = gait_events.detect_steps(t, signals, prepared.resolved.detected)
     stances = _stances(prepared, steps)
     counts = {side: sum(s["side"] == side for s in stances) for side in OTHER}
     if min(counts.values()) < MIN_STANCES_PER_SIDE:
@@ -145,7 +153,7 @@ def screen_running(track: PoseTrack) -> Result:
     left_right = _left_right(per_side)
     cadence = gait_events.cadence(t, steps)
     report = {
-        **prepared.header,
+        **header,
         "stances": stances,
         "per_side": per_side,
         "left_right": left_right,

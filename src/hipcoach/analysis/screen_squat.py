@@ -16,13 +16,13 @@ from __future__ import annotations
 import numpy as np
 
 from hipcoach.analysis import screen_evidence as ev
-from hipcoach.analysis.screen_prepare import OTHER, prepare, rounded
+from hipcoach.analysis.prepared import Prepared
+from hipcoach.analysis.screen_prepare import OTHER, prepare_screen, rounded, screen_header
 from hipcoach.analysis.segmenter import SegmenterConfig, segment
 from hipcoach.analysis.sides import standing_side
 from hipcoach.analysis.timeline import Mark, Result, Signal, Span, Timeline
 from hipcoach.errors import UserError
 from hipcoach.motion.posetrack import PoseTrack
-from hipcoach.motion.views import image_points
 
 CUTOFF_HZ = 6.0
 FPPA_WINDOW_S = 0.5
@@ -44,11 +44,10 @@ def _fppa_near(t: np.ndarray, fppa: np.ndarray, bottom: int) -> tuple[float | No
     return float(fppa[k]), float(t[k] - t[bottom]), "nearest frame where the thigh could be seen"
 
 
-def _reps(prepared) -> list[dict]:
-    kin, track = prepared.kin, prepared.track
+def _reps(prepared: Prepared) -> list[dict]:
+    kin, points = prepared.kin, prepared.points
     t = kin.timestamps
     reps = segment(t, -kin["pelvis_height"], SegmenterConfig(min_range=MIN_LOWERING))
-    points = image_points(track)
     out = []
     for i, rep in enumerate(reps, start=1):
         side = standing_side(points, rep.start, rep.end)
@@ -140,10 +139,17 @@ def _timeline(prepared, reps: list[dict]) -> Timeline:
     return Timeline(signals, spans, marks)
 
 
-def screen_single_leg_squat(track: PoseTrack) -> Result:
+def prepare_clip(track: PoseTrack) -> Prepared:
+    """The clip prepared as this screen cleans it (analysis.prepared, low-pass at CUTOFF_HZ)."""
+    return prepare_screen(track, CUTOFF_HZ)
+
+
+def screen_single_leg_squat(track: PoseTrack, prepared: Prepared | None = None) -> Result:
     """Screen single-leg squats filmed from the front; raises UserError for another view, no person or no
-    squat found on either leg."""
-    prepared = prepare(track, "single-leg-squat", ("front",), CAMERA_ADVICE, CUTOFF_HZ)
+    squat found on either leg.
+    `prepared`: the clip already prepared by prepare_clip (analysis.run prepares each clip once)."""
+    prepared = prepared or prepare_clip(track)
+    header = screen_header(prepared, "single-leg-squat", ("front",), CAMERA_ADVICE)
     reps = _reps(prepared)
     per_side = {side: _side_summary(reps, side) for side in OTHER}
     if not any(per_side[s]["reps"] for s in OTHER):
@@ -154,7 +160,7 @@ def screen_single_leg_squat(track: PoseTrack) -> Result:
     left_right = _left_right(per_side)
     missing = [s for s in OTHER if not per_side[s]["reps"]]
     report = {
-        **prepared.header,
+        **header,
         "reps": reps,
         "per_side": per_side,
         "left_right": left_right,

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import av
 import cv2
@@ -27,6 +28,10 @@ from hipcoach.motion.geometry import inner_angle
 from hipcoach.motion.landmarks import BONES, INDEX
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.video import iter_frames, probe
+
+if TYPE_CHECKING:
+    from hipcoach.motion.kinematics import Kinematics
+    from hipcoach.motion.views import ViewResult
 
 LEFT, RIGHT, CENTRE = SIDE_RGB["left"], SIDE_RGB["right"], (230, 230, 230)  # RGB
 MIN_VISIBILITY = 0.5
@@ -42,14 +47,18 @@ def flexion_angles(pixels: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
-def overlay_angles(track: PoseTrack) -> tuple[PoseTrack, dict[str, np.ndarray], str, bool]:
-    """(track with the person's own left/right, {"left_knee": series, ...}, caption, signed?) to draw."""
+def overlay_angles(
+    track: PoseTrack, view: ViewResult | None = None, kin: Kinematics | None = None
+) -> tuple[PoseTrack, dict[str, np.ndarray], str, bool]:
+    """(track with the person's own left/right, {"left_knee": series, ...}, caption, signed?) to draw.
+    Given `view` (and optionally its `kin`), `track` already has its sides resolved (an analysis's
+    prepared track): the drawing then shows the analysis's own sides, view and angles."""
     from hipcoach.motion.kinematics import kinematics
     from hipcoach.motion.views import resolve_sides
 
     if not track.detected.any():
         return track, {}, "", False
-    resolved, view = resolve_sides(track)
+    resolved, view = (track, view) if view is not None else resolve_sides(track)
     if view.view in ("left_side", "right_side"):
         pick, caption, signed = {"knee": "knee_flexion", "hip": "hip_flexion"}, "knee / hip flexion", False
     elif view.view in ("front", "back", "lying"):
@@ -57,7 +66,7 @@ def overlay_angles(track: PoseTrack) -> tuple[PoseTrack, dict[str, np.ndarray], 
         signed = True
     else:
         return resolved, flexion_angles(resolved.pixels()), "knee / hip flexion, 2D (view unclear)", False
-    kin = kinematics(resolved, resolve=False, view=view)
+    kin = kin if kin is not None else kinematics(resolved, resolve=False, view=view)
     angles = {
         f"{side}_{joint}": kin.side(base, side) for side in ("left", "right") for joint, base in pick.items()
     }
@@ -132,9 +141,12 @@ def render_overlay(
     crf: int = 23,
     progress: Callable[[int, int], None] | None = None,
     extra: Callable[[np.ndarray, float], None] | None = None,
+    view: ViewResult | None = None,
+    kin: Kinematics | None = None,
 ) -> Path:
     """Write `output` (mp4): the video's upright frames with the track drawn on, at the video's own timing.
-    `extra(image, t)` draws more on each frame (a report's rep counter and fault cues)."""
+    `extra(image, t)` draws more on each frame (a report's rep counter and fault cues); `view` and `kin`:
+    as for overlay_angles (the track already resolved, so it is not resolved again)."""
     video, output = Path(video), Path(output)
     info = probe(video)
     if info.size != tuple(track.frame_size):
@@ -146,7 +158,7 @@ def render_overlay(
     # Drawn at the decoded size (at most 720p, see motion.video): a 4K overlay costs x264 a gigabyte.
     decoded = info.decoded_size
     width, height = decoded[0] // 2 * 2, decoded[1] // 2 * 2  # yuv420p needs even sides
-    track, angles, caption, signed = overlay_angles(track)
+    track, angles, caption, signed = overlay_angles(track, view, kin)
     pixels = track.landmarks[:, :, :2] * np.array(decoded, np.float32)
     vis = track.landmarks[:, :, 3]
     t_track = track.timestamps

@@ -11,11 +11,14 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hipcoach.analysis.timeline import Result
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.reports.csv_cells import safe_rows
+
+if TYPE_CHECKING:
+    from hipcoach.analysis.prepared import Prepared
 
 REPORT, ROWS, PLOT, VIDEO = "report.json", "reps.csv", "signal.png", "annotated.mp4"
 
@@ -45,20 +48,28 @@ def write_folder(
     track: PoseTrack | None = None,
     unit: str = "reps",
     progress: Callable[[int, int], None] | None = None,
+    prepared: Prepared | None = None,
 ) -> dict[str, Path]:
-    """Write the report folder; the annotated video only when the source video and its track are given.
-    Returns the files written, by kind."""
+    """Write the report folder; the annotated video only when the source video and its track (or the
+    `prepared` clip the report was made from: its cleaned, side-resolved track, view and angles are
+    drawn, not worked out again) are given. Returns the files written, by kind."""
     from hipcoach.reports.plot import plot_timeline
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {"rows": write_rows(result.rows, out_dir / ROWS)}
     written["plot"] = plot_timeline(result.timeline, out_dir / PLOT, title)
-    if video is not None and track is not None:
+    if video is not None and (track is not None or prepared is not None):
         from hipcoach.motion.overlay import render_overlay
         from hipcoach.reports.annotate import counter_drawer
 
+        drawn = {"view": prepared.view, "kin": prepared.kin} if prepared is not None else {}
         written["video"] = render_overlay(
-            video, track, out_dir / VIDEO, progress=progress, extra=counter_drawer(result.timeline, unit)
+            video,
+            prepared.resolved if prepared is not None else track,
+            out_dir / VIDEO,
+            progress=progress,
+            extra=counter_drawer(result.timeline, unit),
+            **drawn,
         )
     files = {kind: path.name for kind, path in written.items()}
     report = result.report | {"files": files | {"report": REPORT}}
