@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 
+from hipcoach.catalog import load_catalog
 from hipcoach.web.app import create_app
 from tests.factories import profile_dict
 from tests.web.conftest import csrf_in, make_settings, sign_up_through_pages
@@ -160,7 +161,8 @@ def test_the_athlete_page_shows_what_the_runner_sees_with_programme_and_videos(t
     left, right = (
         sum(reps for e, sd, reps in team.logged if (e, sd) == (ex, side)) for side in ("left", "right")
     )
-    assert f"<tr><td>{ex}</td><td>{left}</td><td>{right}</td>" in page  # the reps Rita logged on each side
+    name = load_catalog().exercise(ex).name
+    assert f"<tr><td>{name}</td><td>{left}</td><td>{right}</td>" in page  # the reps Rita logged on each side
     assert f'<a href="{analysis_path}">clamshell</a>' in page
     assert team.client.get(analysis_path).status_code == 200
 
