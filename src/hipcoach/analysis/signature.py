@@ -7,7 +7,10 @@ measures those same things on every rep the analyser found, from the pose alone,
 different movement is refused with what it looks like instead.
 
 Features per rep (distances in trunk lengths, from the image; angles in degrees, from the world
-landmarks, whose depth is rough but whose knee angle and direction of travel hold to tens of degrees):
+landmarks, whose depth is rough but whose knee angle and direction of travel hold to tens of degrees).
+Travel on screen is travel against the camera: a camera that tilts, pans or zooms during a rep moves a
+planted foot as far as the floor under it, which the landmarks cannot tell from a step (analysers.toml,
+single-leg squat, has a real rep filmed so). The features per rep:
   pelvis, shoulders        how far the mid-hip / mid-shoulder travels on screen from where the rep began
   knee_more, knee_less     how far the knee that travels further on screen travels / the other one
   ankle_more, ankle_less   the same for the ankles (a planted foot stays still)
