@@ -18,6 +18,19 @@
    on the 720p clip looped to --workers-seconds (2 minutes); the counts above that are said not measured.
 The load average and CPU pressure are printed at the start and the end: on a shared machine quote the
 ratios, not the times.
+
+Why ours is not cheaper per frame than the naive loop (3 Dec 2026, CPU seconds per 720p frame with one
+inference thread, frames in memory where it says so, at load 13-14): the network is the same and it is
+nearly all of the work, tasks detect_for_video 25.6-28.1 ms against the legacy graph's 24.1-26.1;
+decoding with the RGB conversion 3.8 ms (PyAV, one thread, OpenCV's I420 conversion) against 3.0-4.5
+(cv2.VideoCapture); turning the result into arrays adds nothing measurable. What ours adds is the people
+counter (41 ms a call, once a second: ~1.4 ms a frame), the thread probe (a second model for ~6 frames)
+and start-up (1.6 s of CPU): whole processes took 20.7 s of CPU against the naive loop's 18.4 on 673
+frames. So ours can only be faster by using the second core, and on a busy machine it is not free: two
+XNNPACK threads spin and collapse (3 frames/s at load 6; a 673-frame run did not finish in 8 minutes at
+load 15), which is why the thread count is measured. Two 1-thread segment processes avoid the spinning,
+but each later segment's tracker starts afresh, which moved rep ranges up to 9 degrees after the
+boundary on a real clip (tests/motion/test_pose.py), so they are not the default for short clips.
 """
 
 from __future__ import annotations
