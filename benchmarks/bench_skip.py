@@ -6,8 +6,14 @@ For every clip in ../shared/data/clips: the pose track with the model on every f
 `skip_still` (motion.frameskip), each analysed as its exercise; compared are the status, the count, the
 sides of the counted reps in order, partial reps, each rep's hold (within 0.1 s) and range of the main
 angle (within 2 degrees), and the 2nd-98th percentile span of the knee and hip flexion angles over the
-whole clip (within 2 degrees). The last line says whether all clips are unchanged: only then may
-`pose.SKIP_STILL_DEFAULT` be True. Every-frame tracks are cached in --cache to rerun quickly.
+whole clip (within 2 degrees). The last columns make the same comparison for the every-frame track
+with the frames the skipping run left out filled by interpolation instead ("interp."): what the
+interpolation alone costs; the rest of the change is the model's own state (its tracking crop and
+landmark filters saw a different frame sequence). The last line says whether all clips are unchanged:
+only then may `pose.SKIP_STILL_DEFAULT` be True. Every-frame tracks are cached in --cache to rerun
+quickly. Both runs use --threads inference threads (1): with the count fixed, two every-frame runs give
+identical landmarks (measured on clamshell_band_side_6right), while a run that chose 2 threads differs
+from one that chose 1, which is noise, not skipping.
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ import argparse
 import os
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from hipcoach.analysis.coach import analyse_track
 from hipcoach.motion.overlay import flexion_angles
-from hipcoach.motion.pose import estimate_video
+from hipcoach.motion.pose import estimate_video, interpolate_between
 from hipcoach.motion.posetrack import PoseTrack
 
 CLIPS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "clips"
@@ -72,51 +79,72 @@ def worst(a: list, b: list) -> float:
     return max((abs(x - y) for x, y in pairs), default=0.0)
 
 
+def interpolated_over(full: PoseTrack, inferred: list[int]) -> PoseTrack:
+    """The every-frame track with only the `inferred` frames kept and the rest interpolated."""
+    arrays = [a.copy() for a in (full.landmarks, full.presence, full.world)]
+    for a in arrays:
+        interpolate_between(a, np.asarray(inferred))
+    return replace(full, landmarks=arrays[0], presence=arrays[1], world=arrays[2])
+
+
+def compare(a: dict, b: dict, sa: dict, sb: dict) -> tuple[bool, float, float, float]:
+    """(unchanged, worst hold change s, worst rep range change deg, worst span change deg)."""
+    hold_d, range_d = worst(a["holds"], b["holds"]), worst(a["ranges"], b["ranges"])
+    span_d = max((abs(sa[k] - sb[k]) for k in sa.keys() & sb.keys()), default=0.0)
+    same = (
+        (a["status"], a["reps"], a["partial"], a["sides"])
+        == (b["status"], b["reps"], b["partial"], b["sides"])
+        and len(a["holds"]) == len(b["holds"])
+        and hold_d <= HOLD_S
+        and range_d <= RANGE_DEG
+        and span_d <= RANGE_DEG
+        and sa.keys() == sb.keys()
+    )
+    return same, hold_d, range_d, span_d
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hipcoach-bench-skip")
     ap.add_argument("--clips", nargs="*", help="clip names [every clip]")
+    ap.add_argument("--threads", type=int, default=1, help="inference threads of both runs [1]")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     names = args.clips or sorted(p.name for p in CLIPS.glob("*.mp4"))
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     print(f"{'clip':40s} {'exercise':28s} {'model on':>8s} {'reps':>9s} {'sides':>13s} "
-          f"{'hold d':>6s} {'range d':>7s} {'span d':>6s}  same")  # fmt: skip
+          f"{'hold d':>6s} {'range d':>7s} {'span d':>6s}  same | interp.: reps range d span d "
+          "same")  # fmt: skip
     all_same, model_runs, frames, t_full, t_skip = True, 0, 0, 0.0, 0.0
     for name in names:
-        cached = args.cache / f"{name}.npz"
+        cached = args.cache / f"{name}.t{args.threads}.npz"
         if cached.exists():
             full = PoseTrack.load(cached)
         else:
             t = time.perf_counter()
-            full = estimate_video(CLIPS / name, skip_still=False)
+            full = estimate_video(CLIPS / name, skip_still=False, threads=args.threads)
             t_full += time.perf_counter() - t
             full.save(cached)
         t = time.perf_counter()
-        skip = estimate_video(CLIPS / name, skip_still=True)
+        inferred: list[int] = []
+        skip = estimate_video(CLIPS / name, skip_still=True, inferred=inferred, threads=args.threads)
         t_skip += time.perf_counter() - t
         share = skip.meta["inferred_share"]
-        model_runs += round(share * skip.n_frames)
+        model_runs += len(inferred)
         frames += skip.n_frames
         exercise = exercise_for(name)
-        a, b = summary(analyse_track(full, exercise).report), summary(analyse_track(skip, exercise).report)
-        sa, sb = spans(full), spans(skip)
-        hold_d, range_d = worst(a["holds"], b["holds"]), worst(a["ranges"], b["ranges"])
-        span_d = max((abs(sa[k] - sb[k]) for k in sa.keys() & sb.keys()), default=0.0)
-        same = (
-            (a["status"], a["reps"], a["partial"], a["sides"])
-            == (b["status"], b["reps"], b["partial"], b["sides"])
-            and len(a["holds"]) == len(b["holds"])
-            and hold_d <= HOLD_S
-            and range_d <= RANGE_DEG
-            and span_d <= RANGE_DEG
-            and sa.keys() == sb.keys()
-        )
+        interp = interpolated_over(full, inferred)
+        a, b, c = (summary(analyse_track(x, exercise).report) for x in (full, skip, interp))
+        sa, sb, sc = spans(full), spans(skip), spans(interp)
+        same, hold_d, range_d, span_d = compare(a, b, sa, sb)
+        same_i, _hold_i, range_i, span_i = compare(a, c, sa, sc)
         all_same &= same
         reps = f"{a['reps']}+{a['partial']}/{b['reps']}+{b['partial']}"
         sides = f"{a['sides'] or '-'}/{b['sides'] or '-'}"
         print(f"{name:40s} {exercise:28s} {share:8.0%} {reps:>9s} {sides:>13s} {hold_d:6.2f} "
-              f"{range_d:7.2f} {span_d:6.2f}  {'yes' if same else 'NO'}")  # fmt: skip
+              f"{range_d:7.2f} {span_d:6.2f}  {'yes' if same else 'NO ':4s} "
+              f"{c['reps']}+{c['partial']} {range_i:7.2f} {span_i:6.2f}  "
+              f"{'yes' if same_i else 'NO'}")  # fmt: skip
     print(
         f"model run on {model_runs} of {frames} frames ({model_runs / max(frames, 1):.0%}); "
         f"time with skipping {t_skip:.0f} s"

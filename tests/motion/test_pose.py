@@ -325,8 +325,13 @@ def test_frames_are_skipped_only_while_the_body_is_still():
 def test_skipping_while_still_runs_the_model_on_fewer_frames_and_ends_on_model_output(data_dir):
     path = data_dir / "clips" / "bridge_bilateral_side_1rep.mp4"  # set-up and a hold: often still
     full = estimate_video(path, skip_still=False)
-    skip = estimate_video(path, skip_still=True)
+    inferred: list[int] = []
+    skip = estimate_video(path, skip_still=True, inferred=inferred)
     assert skip.meta["skip_still"] and skip.meta["inferred_share"] < 0.7
+    assert inferred[0] == 0 and inferred[-1] == skip.n_frames - 1  # the model ran on the first and last
+    assert np.all(np.diff(inferred) > 0) and len(inferred) == round(
+        skip.meta["inferred_share"] * skip.n_frames
+    )
     assert skip.n_frames == full.n_frames and skip.detected.all()
     np.testing.assert_array_equal(skip.timestamps, full.timestamps)
     error = np.linalg.norm(full.pixels()[:, LEGS] - skip.pixels()[:, LEGS], axis=-1)

@@ -33,10 +33,18 @@ from hipcoach.motion.video import Frame, check_limits, iter_frames, probe, sha25
 # every real clip's counts, sides, holds and main-angle ranges unchanged with it. It did not (2 Dec 2026):
 # clamshell_band_side_6right 6 reps became 5 + 1 partial, cg_clamshell 4 became 3 + 1, rep ranges moved
 # 3.1-5.7 degrees on hyva6, cg_singleLegHip, hyva_ja_paha2; spans 2.1-2.2 on hyva3, single_leg_bridge; a
-# cg_banded-walk hold 0.3 s; the model ran on 76% of 4,873 frames. Caution: single_leg_stance_cam02/03
-# moved 3.0 and 7.8 degrees with the model on 98-99% of frames, so part of what the 2-degree bar catches is
-# the tracker's own run-to-run noise (thread count, path): compare two every-frame runs first. An option
-# (`skip_still=True`, `hipcoach pose --skip-still`), not the default.
+# cg_banded-walk hold 0.3 s; the model ran on 76% of 4,873 frames. Why (3 Dec 2026, one inference thread
+# for every run, so two every-frame runs are identical to the pixel): on clamshell_band_side_6right the
+# skipping run kept 6 reps but moved rep 6's range 5.7 degrees (60.5 to 54.8) and differed from the
+# every-frame run by p95 5.1 px at hips, knees and ankles on the very frames the model ran on; the
+# every-frame track interpolated over the same skipped frames moved no range more than 0.8 degrees (p95
+# 3.5 px). On cg_clamshell skipping made 4 reps 3 + 1 while the interpolated every-frame track kept 4
+# (though its ranges moved up to 2.6 degrees and a hold 0.9 s: that clip fails the bar even so). So the
+# count changes are the model's own state, not the interpolation: MediaPipe's tracking crop and its
+# landmark filters see a different frame sequence. The crop cannot be predicted for it: the Tasks
+# PoseLandmarker refuses a region of interest (roi_allowed=False) and its filters have no option. With
+# both runs on one thread that clip's count stayed 6 (the runs above each chose their threads by timing).
+# An option (`skip_still=True`, `hipcoach pose --skip-still`), not the default.
 SKIP_STILL_DEFAULT = False
 
 
@@ -108,6 +116,7 @@ def estimate_video(
     prefetch: bool = True,
     progress: Callable[[int, int], None] | None = None,
     people: list[PoseTrack] | None = None,
+    inferred: list[int] | None = None,
 ) -> PoseTrack:
     """Run BlazePose over a video and return its PoseTrack (NaN where no person was found).
 
@@ -119,6 +128,8 @@ def estimate_video(
     With max_people 1 the people in a frame are counted about once a second (meta["people_seen"], for the
     "several people" warning); with more, `people` (a list, if given) receives one track per person seen
     without a break (motion.person.link_people), for the analysis to follow the exerciser among them.
+    `inferred` (a list, if given) receives the indices of the frames the model ran on (benchmarks/bench_skip
+    compares skipping with the every-frame track interpolated over the same frames).
     """
     if stride < 1:
         raise UserError(f"stride must be 1 or more, not {stride}.", "Use 1 to run the model on every frame.")
@@ -141,7 +152,8 @@ def estimate_video(
     lms = np.full((max(expected, 1), N_LANDMARKS, 4), np.nan, np.float32)
     pres = np.full((max(expected, 1), N_LANDMARKS), np.nan, np.float32)
     world = np.full((max(expected, 1), N_LANDMARKS, 3), np.nan, np.float32)
-    inferred: list[int] = []
+    inferred = [] if inferred is None else inferred
+    inferred.clear()
     held: Frame | None = None  # the latest skipped frame, run at the end if the video ends on it
     camera, next_camera_check = CameraMotion(), 0.0
     everyone: list[list] = []  # per frame, everyone found (max_people > 1)
