@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import types
+from pathlib import Path
 
 import av
 import numpy as np
 import pytest
 
 from hipcoach.errors import UserError
-from hipcoach.motion.video import iter_frames, probe, sha256, upright_turns
+from hipcoach.motion.video import VideoInfo, check_limits, iter_frames, probe, sha256, upright_turns
 
 
 def white_corner(image: np.ndarray) -> tuple[str, str]:
@@ -229,3 +230,22 @@ def test_a_video_replaced_under_the_same_name_is_probed_anew(make_video, tmp_pat
     path.write_bytes(b"not a video any more")
     with pytest.raises(UserError):
         probe(path)
+
+
+def _info(fps: float, seconds: float) -> VideoInfo:
+    return VideoInfo(Path("set.mp4"), 1920, 1080, fps, seconds, 0, "h264", round(fps * seconds), "mp4", 0.0)
+
+
+@pytest.mark.parametrize(("fps", "seconds"), [(30, 600), (29.97, 600), (60, 300), (240, 75)])
+def test_what_a_job_accepts_runs_up_to_ten_minutes_at_30_fps(fps, seconds):
+    check_limits(_info(fps, seconds))  # the longest accepted: what the memory figure was measured on
+
+
+@pytest.mark.parametrize(
+    ("fps", "seconds", "says"),
+    [(30, 660, "is 11 min long"), (60, 400, "has 24,000 frames (60 frames a second)"), (240, 80, "19,200")],
+)
+def test_a_longer_clip_is_refused_with_the_limit_and_what_to_do(fps, seconds, says):
+    with pytest.raises(UserError) as refused:
+        check_limits(_info(fps, seconds))
+    assert says in refused.value.message and "Trim it" in refused.value.hint

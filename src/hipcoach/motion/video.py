@@ -11,8 +11,10 @@ most 720 pixels (`decode_size`): the pose model looks at 256 pixels, so nothing 
 4K frame costs nine times the memory and conversion of a 720p one. Landmarks are fractions of the
 frame, so they do not change; `VideoInfo.width/height` stay the video's own upright size.
 
-What a job accepts is bounded (`check_limits`): at most 4K, ten minutes, and 36,000 frames (ten
-minutes at 60 fps), so one upload cannot hold the only worker for an hour.
+What a job accepts is bounded (`check_limits`): at most 4K, ten minutes, and 18,015 frames (ten
+minutes at 30 fps; five at 60), so one upload cannot hold the only worker for an hour, and the worker's
+peak memory stays where it was measured (464 MiB for ten minutes of 1080p at 30 fps,
+benchmarks/bench_video_speed.py): the landmarks kept grow by about 2 KiB a frame.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ MIN_SIDE = 32
 MAX_SIDE = 4096  # DCI 4K; 8K costs a minute of decoding for nothing the model can use
 MAX_PIXELS = 4096 * 2160
 MAX_DURATION_S = 600.0  # ten minutes: several sets; a longer recording should be trimmed to them
-MAX_FRAMES = 36_000  # ten minutes at 60 fps (a 240 fps slow-motion clip may run 2.5 minutes)
+MAX_FRAMES = round((MAX_DURATION_S + 0.5) * 30)  # ten minutes at 30 fps, five at 60 (see the docstring)
 SEEK_AFTER_S = 2.0  # a later start seeks to the key frame before it (segments of long videos)
 SEEK_MARGIN_S = 1.0
 DECODE_LONG, DECODE_SHORT = 1280, 720  # frames are scaled down to fit both (see the docstring)
@@ -331,7 +333,8 @@ def check_limits(info: VideoInfo, start: float = 0.0, end: float | None = None) 
         raise UserError(
             f"{info.path.name} has {frames:,} frames ({info.fps:.0f} frames a second); hipcoach analyses "
             f"at most {MAX_FRAMES:,} frames at a time.",
-            "Trim it to the sets you want analysed, or film at 30 or 60 frames a second, and try again.",
+            "Trim it to the sets you want analysed (five minutes at 60 frames a second), or film at 30 "
+            "frames a second, and try again.",
         )
 
 
