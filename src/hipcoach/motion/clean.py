@@ -55,15 +55,29 @@ def _runs(finite: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
+def _median5(v: np.ndarray) -> np.ndarray:
+    """Running median over 5 rows (edges repeat the end rows, as median_filter's "nearest") by a
+    min/max network: it picks the same element as a sort, about ten times faster than median_filter on
+    a live window. Rows are frames; a column that is NaN throughout stays NaN."""
+    p = np.concatenate([v[:1], v[:1], v, v[-1:], v[-1:]])
+    n = len(v)
+    a, b, c, d, e = (p[i : i + n] for i in range(5))
+    lo = np.maximum(np.minimum(a, b), np.minimum(c, d))  # the 2nd smallest of a-d is >= this ...
+    hi = np.minimum(np.maximum(a, b), np.maximum(c, d))  # ... and the 2nd largest <= this
+    return np.maximum(np.minimum(e, lo), np.minimum(np.maximum(e, lo), hi))  # median of e, lo, hi
+
+
 def _rolling_median(values: np.ndarray, half: int) -> np.ndarray:
     """Running median over 2*half+1 frames per column; NaN stretches are bridged linearly for the median
     only (and stay NaN in the data), columns without any value stay NaN."""
     filled = values.copy()
     idx = np.arange(len(values))
-    for k in range(values.shape[1]):
-        ok = np.isfinite(values[:, k])
-        if 0 < ok.sum() < len(ok):
-            filled[:, k] = np.interp(idx, idx[ok], values[ok, k])
+    ok = np.isfinite(values)
+    counts = ok.sum(axis=0)
+    for k in np.flatnonzero((counts > 0) & (counts < len(values))):
+        filled[:, k] = np.interp(idx, idx[ok[:, k]], values[ok[:, k], k])
+    if half == 2 and len(values):
+        return _median5(filled)
     # Filtering along rows of the transposed (contiguous) array is about twice as fast.
     return median_filter(np.ascontiguousarray(filled.T), size=(1, 2 * half + 1), mode="nearest").T
 
@@ -105,11 +119,17 @@ def reject_outliers(track: PoseTrack, window_s: float = 0.15, n_sigmas: float = 
 
 def _same_gaps(finite: np.ndarray) -> list[list[int]]:
     """Columns grouped by where they are missing (after outlier rejection most share their gaps), so each
-    group is bridged or filtered in one vectorised step."""
-    groups: dict[bytes, list[int]] = {}
-    for k in range(finite.shape[1]):
-        groups.setdefault(finite[:, k].tobytes(), []).append(k)
-    return list(groups.values())
+    group is bridged or filtered in one vectorised step. Groups in the order of their first column,
+    columns in increasing order; the columns' patterns are compared packed into bytes, in one call."""
+    if not finite.shape[1]:
+        return []
+    if not finite.shape[0]:
+        return [list(range(finite.shape[1]))]
+    packed = np.ascontiguousarray(np.packbits(finite, axis=0).T)
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    return [np.flatnonzero(inverse == g).tolist() for g in np.argsort(first)]
 
 
 def fill_gaps(track: PoseTrack, max_gap_s: float = 0.25) -> PoseTrack:

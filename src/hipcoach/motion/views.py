@@ -276,23 +276,24 @@ def _viterbi(
     def jump(x: list[int], y: list[int]) -> np.ndarray:
         return np.nansum(np.linalg.norm(p[b][:, x] - p[a][:, y], axis=-1), axis=1)
 
-    same = (jump(li, li) + jump(ri, ri)) * scale
-    cross = (jump(li, ri) + jump(ri, li)) * scale
-    cost0, cost1 = -u[0], u[0]
-    back = np.zeros((len(valid), 2), np.int8)
-    for k in range(1, len(valid)):
-        s_, c_ = same[k - 1], cross[k - 1]
-        from0, from1 = cost0 + s_, cost1 + c_  # into state 0 (keep)
-        back[k, 0] = from1 < from0
-        new0 = min(from0, from1) - u[k]
-        from0, from1 = cost0 + c_, cost1 + s_  # into state 1 (swap)
-        back[k, 1] = from1 < from0
-        cost1 = min(from0, from1) + u[k]
-        cost0 = new0
+    same = ((jump(li, li) + jump(ri, ri)) * scale).tolist()
+    cross = ((jump(li, ri) + jump(ri, li)) * scale).tolist()
+    # The recursion is sequential: on Python floats (the same IEEE doubles) it is several times faster
+    # than on numpy scalars, which matters on a live window re-analysed every second.
+    uk = u.tolist()
+    cost0, cost1 = -uk[0], uk[0]
+    back = [(False, False)]
+    for s_, c_, u_ in zip(same, cross, uk[1:], strict=True):
+        keep0, keep1 = cost0 + s_, cost1 + c_  # into state 0 (keep)
+        swap0, swap1 = cost0 + c_, cost1 + s_  # into state 1 (swap)
+        back.append((keep1 < keep0, swap1 < swap0))
+        cost0, cost1 = min(keep0, keep1) - u_, min(swap0, swap1) + u_
     state = int(cost1 < cost0)
+    states = np.zeros(len(valid), bool)
     for k in range(len(valid) - 1, -1, -1):
-        swapped[valid[k]] = bool(state)
-        state = back[k, state]
+        states[k] = bool(state)
+        state = int(back[k][state])
+    swapped[valid] = states
     return swapped
 
 
