@@ -132,21 +132,31 @@ def _same_gaps(finite: np.ndarray) -> list[list[int]]:
     return [np.flatnonzero(inverse == g).tolist() for g in np.argsort(first)]
 
 
+def _bridge(values: np.ndarray, t: np.ndarray, max_gap_s: float) -> None:
+    """Fill, in place, each NaN gap of each column that has a value on both sides no more than
+    `max_gap_s` apart, linearly in time. All columns at once: after outlier rejection a live window's
+    columns have a score of different gap patterns, and a loop over them cost as much as the filter."""
+    finite = np.isfinite(values)
+    n = len(values)
+    if n < 3 or finite.all():
+        return
+    idx = np.arange(n)[:, None]
+    before = np.maximum.accumulate(np.where(finite, idx, -1), axis=0)  # the last value at or before
+    after = np.minimum.accumulate(np.where(finite, idx, n)[::-1], axis=0)[::-1]  # the next at or after
+    rows, cols = np.nonzero(~finite & (before >= 0) & (after < n))
+    a, b = before[rows, cols], after[rows, cols]
+    short = ~(t[b] - t[a] > max_gap_s + 1e-9)
+    rows, cols, a, b = rows[short], cols[short], a[short], b[short]
+    va, vb = values[a, cols], values[b, cols]
+    share = (t[rows] - t[a]) / (t[b] - t[a])
+    values[rows, cols] = va + share * (vb - va)
+
+
 def fill_gaps(track: PoseTrack, max_gap_s: float = 0.25) -> PoseTrack:
     """Linearly bridge NaN gaps no longer than `max_gap_s` (visibility too); longer gaps stay NaN."""
     t = np.asarray(track.timestamps, dtype=np.float64)
     values = np.concatenate([_series(track), track.landmarks[:, :, 3].astype(np.float64)], axis=1)
-    finite = np.isfinite(values)
-    for cols in _same_gaps(finite):
-        ok = finite[:, cols[0]]
-        if ok.all() or ok.sum() < 2:
-            continue
-        for start, stop in _runs(~ok):
-            if start == 0 or stop == len(ok) or t[stop] - t[start - 1] > max_gap_s + 1e-9:
-                continue
-            a, b = values[start - 1, cols], values[stop, cols]
-            share = (t[start:stop, None] - t[start - 1]) / (t[stop] - t[start - 1])
-            values[start:stop, cols] = a + share * (b - a)
+    _bridge(values, t, max_gap_s)
     n = track.landmarks.shape[1]
     out = _with_series(track, values[:, :-n])
     out.landmarks[:, :, 3] = values[:, -n:]

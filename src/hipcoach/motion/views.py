@@ -37,6 +37,7 @@ the head or feet end (`end_on`), where side-view angles are foreshortened.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -273,11 +274,13 @@ def _viterbi(
     a, b = valid[:-1], valid[1:]
     scale = 3.0 / np.maximum(0.5 * (length[a] + length[b]), 1e-6)
 
-    def jump(x: list[int], y: list[int]) -> np.ndarray:
-        return np.nansum(np.linalg.norm(p[b][:, x] - p[a][:, y], axis=-1), axis=1)
+    pl_a, pl_b, pr_a, pr_b = p[a][:, li], p[b][:, li], p[a][:, ri], p[b][:, ri]  # taken once, not 8 times
 
-    same = ((jump(li, li) + jump(ri, ri)) * scale).tolist()
-    cross = ((jump(li, ri) + jump(ri, li)) * scale).tolist()
+    def jump(x_b: np.ndarray, y_a: np.ndarray) -> np.ndarray:
+        return np.nansum(np.linalg.norm(x_b - y_a, axis=-1), axis=1)
+
+    same = ((jump(pl_b, pl_a) + jump(pr_b, pr_a)) * scale).tolist()
+    cross = ((jump(pl_b, pr_a) + jump(pr_b, pl_a)) * scale).tolist()
     # The recursion is sequential: on Python floats (the same IEEE doubles) it is several times faster
     # than on numpy scalars, which matters on a live window re-analysed every second.
     uk = u.tolist()
@@ -295,6 +298,18 @@ def _viterbi(
         state = int(back[k][state])
     swapped[valid] = states
     return swapped
+
+
+def _swapped(track: PoseTrack, swaps: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """New landmarks, presence and world arrays with the labels of the swapped frames mirrored (only
+    those frames are gathered anew)."""
+    out = {k: getattr(track, k).copy() for k in ("landmarks", "presence", "world")}
+    for group, ids in (("upper", UPPER), ("lower", LOWER)):
+        rows = np.flatnonzero(swaps[group])
+        if len(rows):
+            for k, arr in out.items():
+                arr[np.ix_(rows, ids)] = getattr(track, k)[np.ix_(rows, MIRROR[ids])]
+    return out
 
 
 def _frame_views(ev: dict, facing: np.ndarray, sag_sign: np.ndarray) -> np.ndarray:
@@ -332,26 +347,16 @@ def resolve_sides(track: PoseTrack) -> tuple[PoseTrack, ViewResult]:
         unary = _label_evidence(ev, facing, clip_sign, names)
         li, ri = _pair_ids(names)
         swaps[group] = _viterbi(unary, p, li, ri, ev["length"])
-    order = np.tile(np.arange(len(NAMES)), (track.n_frames, 1))
-    for group, ids in (("upper", UPPER), ("lower", LOWER)):
-        rows = np.flatnonzero(swaps[group])
-        order[np.ix_(rows, ids)] = MIRROR[ids]
-    take = np.arange(track.n_frames)[:, None]
-    resolved = replace(
-        track,
-        landmarks=track.landmarks[take, order],
-        presence=track.presence[take, order],
-        world=track.world[take, order],
-        meta=dict(track.meta),
-    )
+    resolved = replace(track, meta=dict(track.meta), **_swapped(track, swaps))
 
     labels = _frame_views(ev, facing, sag_frame)
     known = labels[labels != None]  # noqa: E711 (element-wise on an object array)
     if len(known) == 0:
         view, conf = "unknown", 0.0
     else:
-        names, counts = np.unique(known.astype(str), return_counts=True)
-        view, conf = str(names[np.argmax(counts)]), float(counts.max() / max(track.detected.sum(), 1))
+        counts = Counter(known.tolist())  # the most frequent, ties to the first in alphabetical order
+        view = min(counts, key=lambda v: (-counts[v], v))
+        conf = float(counts[view] / max(int(track.detected.sum()), 1))
     frontal_view = view in ("front", "back", "lying")
     facing_clip = bool(np.nansum(facing) > 0) if frontal_view else None
     sign = {"right_side": 1, "left_side": -1}.get(view, clip_sign)
