@@ -1,7 +1,7 @@
 """The cheaper forms of cleaning steps (made for the live set, which re-cleans a window every second)
 give exactly what the straightforward formulas give, NaNs and ties included: a live count and an upload
-report must not depend on which form ran. The quality check's column median is here too, for the same
-reason."""
+report must not depend on which form ran. The medians the view and quality checks take (views.nanmedian)
+are here too, for the same reason."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from scipy.ndimage import median_filter
 
 from hipcoach.motion.clean import _bridge, _median5, _rolling_median, _runs, _same_gaps
-from hipcoach.motion.quality import nanmedian_columns
+from hipcoach.motion.views import nanmedian, nanmedian_columns
 
 
 def holes(rng: np.random.Generator, shape: tuple[int, int], share: float) -> np.ndarray:
@@ -103,3 +103,10 @@ def test_column_median_equals_numpys_nanmedian(dtype):
             want = np.nanmedian(x, axis=0)
         got = nanmedian_columns(x)
         assert got.dtype == want.dtype and np.array_equal(got, want, equal_nan=True)
+        x[0, 0] = np.inf
+        for k in range(x.shape[1]):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                want1 = np.nanmedian(x[:, k])
+            got1 = nanmedian(x[:, k])
+            assert got1.dtype == want1.dtype and np.array_equal(got1, want1, equal_nan=True)

@@ -23,7 +23,7 @@ import numpy as np
 
 from hipcoach.motion.landmarks import INDEX
 from hipcoach.motion.posetrack import PoseTrack
-from hipcoach.motion.views import ViewResult, classify_view
+from hipcoach.motion.views import ViewResult, classify_view, nanmedian, nanmedian_columns
 
 LOST_SHARE = 0.2  # more frames than this without a person: warn
 OUT_SHARE = 0.1  # a body part out of frame (or unseen) in more frames than this: warn
@@ -146,19 +146,6 @@ SEGMENTS = (
 TYPICAL_M = np.array([0.43, 0.31, 0.5, 0.5, 0.43, 0.43, 0.43, 0.43])  # of a 1.75 m adult, without world data
 
 
-def nanmedian_columns(x: np.ndarray) -> np.ndarray:
-    """np.nanmedian(x, axis=0) of a [T, K] array, the same values in x's dtype (the middle value, or
-    the mean of the two middle ones), column by column: numpy's masked-array path for short arrays
-    cost a live window's check a millisecond."""
-    out = np.full(x.shape[1], np.nan, dtype=x.dtype)
-    for k in range(x.shape[1]):
-        v = np.sort(x[~np.isnan(x[:, k]), k])
-        n = len(v)
-        if n:
-            out[k] = v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / x.dtype.type(2)
-    return out
-
-
 def _pixels_per_metre(px: np.ndarray, world: np.ndarray) -> np.ndarray:
     """Image scale per frame: the largest ratio of a segment's image length to its real length.
 
@@ -188,14 +175,14 @@ def _too_small(track: PoseTrack) -> list[Issue]:
     h = track.frame_size[1]
     extent = np.nanmax(px[:, :, 1], axis=1) - np.nanmin(px[:, :, 1], axis=1)
     extent = np.maximum(extent, np.nanmax(px[:, :, 0], axis=1) - np.nanmin(px[:, :, 0], axis=1))
-    if np.nanmedian(extent) >= SMALL_PERSON * h:
+    if nanmedian(extent) >= SMALL_PERSON * h:
         return []
     return [
         Issue(
             "person_too_small",
             "You are small in the picture, so joint angles will be rough.",
             "Move the camera closer, so your body fills most of the picture height (or width if lying).",
-            {"share_of_frame": round(float(np.nanmedian(extent) / h), 3)},
+            {"share_of_frame": round(float(nanmedian(extent) / h), 3)},
         )
     ]
 
