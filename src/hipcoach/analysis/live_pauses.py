@@ -15,11 +15,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hipcoach.motion.person import JUMP_TORSOS, person_jumps, torso
+from hipcoach.motion.person import JUMP_TORSOS, torso
 
 ABSENT_S = 0.3  # nobody in view this long: pause
 SETTLE_S = 3.0  # after someone else was picked up: resume when the body is back, or this long after
 IDLE_AFTER_S = 0.5  # no analysis while paused longer than this
+
+
+def jumped(t0: float, torso0: tuple[np.ndarray, float], t1: float, torso1: tuple[np.ndarray, float]) -> bool:
+    """motion.person.person_jumps on two frames, from their torsos (hip centre, length): each frame's
+    torso is computed once, not twice (it was a third of a frame's cost)."""
+    (c0, l0), (c1, l1) = torso0, torso1
+    if np.isnan(c0[0]) or np.isnan(c1[0]) or t1 - t0 > 0.25:
+        return False
+    return bool(np.linalg.norm(c1 - c0) > JUMP_TORSOS * max(l0, l1))
 
 
 @dataclass
@@ -37,7 +46,8 @@ class Pauses:
         self.wanted_view = wanted_view
         self.pauses: list[Pause] = []
         self._absent_since: float | None = None
-        self._last_seen: tuple[float, np.ndarray] | None = None  # time and landmarks of the last body
+        # time and torso (hip centre, length) of the last body
+        self._last_seen: tuple[float, tuple[np.ndarray, float]] | None = None
         self._last_jump: float | None = None
         self._anchor: tuple[np.ndarray, float] | None = None  # where the runner was
 
@@ -50,14 +60,15 @@ class Pauses:
                 events += self.pause("away", self._absent_since)
             return events
         self._absent_since = None
+        here = torso(lm[:, :2])
         if self._last_seen is not None:
-            t, last = self._last_seen
-            if person_jumps(np.stack([last, lm]), np.array([t, now])):
+            t, there = self._last_seen
+            if jumped(t, there, now, here):
                 self._last_jump = now
                 if self.paused("someone") is None:
-                    self._anchor = torso(last[:, :2])
+                    self._anchor = there
                     events += self.pause("someone", now)
-        self._last_seen = (now, lm)
+        self._last_seen = (now, here)
         events += self.resume("away", now)
         if self.paused("someone") and (self._back(lm) or now - (self._last_jump or now) >= SETTLE_S):
             events += self.resume("someone", now)

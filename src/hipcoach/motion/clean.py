@@ -55,15 +55,29 @@ def _runs(finite: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
+def _median5(v: np.ndarray) -> np.ndarray:
+    """Running median over 5 rows (edges repeat the end rows, as median_filter's "nearest") by a
+    min/max network: it picks the same element as a sort, about ten times faster than median_filter on
+    a live window. Rows are frames; a column that is NaN throughout stays NaN."""
+    p = np.concatenate([v[:1], v[:1], v, v[-1:], v[-1:]])
+    n = len(v)
+    a, b, c, d, e = (p[i : i + n] for i in range(5))
+    lo = np.maximum(np.minimum(a, b), np.minimum(c, d))  # the 2nd smallest of a-d is >= this ...
+    hi = np.minimum(np.maximum(a, b), np.maximum(c, d))  # ... and the 2nd largest <= this
+    return np.maximum(np.minimum(e, lo), np.minimum(np.maximum(e, lo), hi))  # median of e, lo, hi
+
+
 def _rolling_median(values: np.ndarray, half: int) -> np.ndarray:
     """Running median over 2*half+1 frames per column; NaN stretches are bridged linearly for the median
     only (and stay NaN in the data), columns without any value stay NaN."""
     filled = values.copy()
     idx = np.arange(len(values))
-    for k in range(values.shape[1]):
-        ok = np.isfinite(values[:, k])
-        if 0 < ok.sum() < len(ok):
-            filled[:, k] = np.interp(idx, idx[ok], values[ok, k])
+    ok = np.isfinite(values)
+    counts = ok.sum(axis=0)
+    for k in np.flatnonzero((counts > 0) & (counts < len(values))):
+        filled[:, k] = np.interp(idx, idx[ok[:, k]], values[ok[:, k], k])
+    if half == 2 and len(values):
+        return _median5(filled)
     # Filtering along rows of the transposed (contiguous) array is about twice as fast.
     return median_filter(np.ascontiguousarray(filled.T), size=(1, 2 * half + 1), mode="nearest").T
 
@@ -105,28 +119,44 @@ def reject_outliers(track: PoseTrack, window_s: float = 0.15, n_sigmas: float = 
 
 def _same_gaps(finite: np.ndarray) -> list[list[int]]:
     """Columns grouped by where they are missing (after outlier rejection most share their gaps), so each
-    group is bridged or filtered in one vectorised step."""
-    groups: dict[bytes, list[int]] = {}
-    for k in range(finite.shape[1]):
-        groups.setdefault(finite[:, k].tobytes(), []).append(k)
-    return list(groups.values())
+    group is bridged or filtered in one vectorised step. Groups in the order of their first column,
+    columns in increasing order; the columns' patterns are compared packed into bytes, in one call."""
+    if not finite.shape[1]:
+        return []
+    if not finite.shape[0]:
+        return [list(range(finite.shape[1]))]
+    packed = np.ascontiguousarray(np.packbits(finite, axis=0).T)
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    return [np.flatnonzero(inverse == g).tolist() for g in np.argsort(first)]
+
+
+def _bridge(values: np.ndarray, t: np.ndarray, max_gap_s: float) -> None:
+    """Fill, in place, each NaN gap of each column that has a value on both sides no more than
+    `max_gap_s` apart, linearly in time. All columns at once: after outlier rejection a live window's
+    columns have a score of different gap patterns, and a loop over them cost as much as the filter."""
+    finite = np.isfinite(values)
+    n = len(values)
+    if n < 3 or finite.all():
+        return
+    idx = np.arange(n)[:, None]
+    before = np.maximum.accumulate(np.where(finite, idx, -1), axis=0)  # the last value at or before
+    after = np.minimum.accumulate(np.where(finite, idx, n)[::-1], axis=0)[::-1]  # the next at or after
+    rows, cols = np.nonzero(~finite & (before >= 0) & (after < n))
+    a, b = before[rows, cols], after[rows, cols]
+    short = ~(t[b] - t[a] > max_gap_s + 1e-9)
+    rows, cols, a, b = rows[short], cols[short], a[short], b[short]
+    va, vb = values[a, cols], values[b, cols]
+    share = (t[rows] - t[a]) / (t[b] - t[a])
+    values[rows, cols] = va + share * (vb - va)
 
 
 def fill_gaps(track: PoseTrack, max_gap_s: float = 0.25) -> PoseTrack:
     """Linearly bridge NaN gaps no longer than `max_gap_s` (visibility too); longer gaps stay NaN."""
     t = np.asarray(track.timestamps, dtype=np.float64)
     values = np.concatenate([_series(track), track.landmarks[:, :, 3].astype(np.float64)], axis=1)
-    finite = np.isfinite(values)
-    for cols in _same_gaps(finite):
-        ok = finite[:, cols[0]]
-        if ok.all() or ok.sum() < 2:
-            continue
-        for start, stop in _runs(~ok):
-            if start == 0 or stop == len(ok) or t[stop] - t[start - 1] > max_gap_s + 1e-9:
-                continue
-            a, b = values[start - 1, cols], values[stop, cols]
-            share = (t[start:stop, None] - t[start - 1]) / (t[stop] - t[start - 1])
-            values[start:stop, cols] = a + share * (b - a)
+    _bridge(values, t, max_gap_s)
     n = track.landmarks.shape[1]
     out = _with_series(track, values[:, :-n])
     out.landmarks[:, :, 3] = values[:, -n:]

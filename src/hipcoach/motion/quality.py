@@ -23,7 +23,7 @@ import numpy as np
 
 from hipcoach.motion.landmarks import INDEX
 from hipcoach.motion.posetrack import PoseTrack
-from hipcoach.motion.views import ViewResult, classify_view
+from hipcoach.motion.views import ViewResult, classify_view, nanmedian, nanmedian_columns
 
 LOST_SHARE = 0.2  # more frames than this without a person: warn
 OUT_SHARE = 0.1  # a body part out of frame (or unseen) in more frames than this: warn
@@ -156,7 +156,7 @@ def _pixels_per_metre(px: np.ndarray, world: np.ndarray) -> np.ndarray:
     b = [INDEX[s[1]] for s in SEGMENTS]
     image = np.linalg.norm(px[:, a] - px[:, b], axis=-1)
     real = (
-        np.nanmedian(np.linalg.norm(world[:, a] - world[:, b], axis=-1), axis=0)
+        nanmedian_columns(np.linalg.norm(world[:, a] - world[:, b], axis=-1))
         if np.isfinite(world).any()
         else TYPICAL_M
     )
@@ -175,14 +175,14 @@ def _too_small(track: PoseTrack) -> list[Issue]:
     h = track.frame_size[1]
     extent = np.nanmax(px[:, :, 1], axis=1) - np.nanmin(px[:, :, 1], axis=1)
     extent = np.maximum(extent, np.nanmax(px[:, :, 0], axis=1) - np.nanmin(px[:, :, 0], axis=1))
-    if np.nanmedian(extent) >= SMALL_PERSON * h:
+    if nanmedian(extent) >= SMALL_PERSON * h:
         return []
     return [
         Issue(
             "person_too_small",
             "You are small in the picture, so joint angles will be rough.",
             "Move the camera closer, so your body fills most of the picture height (or width if lying).",
-            {"share_of_frame": round(float(np.nanmedian(extent) / h), 3)},
+            {"share_of_frame": round(float(nanmedian(extent) / h), 3)},
         )
     ]
 

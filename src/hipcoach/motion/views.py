@@ -37,6 +37,7 @@ the head or feet end (`end_on`), where side-view angles are foreshortened.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -123,6 +124,25 @@ class ViewResult:
         return self.view in ALIASES.get(expected, (expected,))
 
 
+def nanmedian(x: np.ndarray) -> np.floating:
+    """np.nanmedian of a 1-D array, the same value (the middle one, or the mean of the two middle ones,
+    in x's dtype; NaN when there is none) at an eighth of the cost: a live window takes several."""
+    v = np.sort(x[~np.isnan(x)])
+    n = len(v)
+    if not n:
+        return x.dtype.type(np.nan)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / x.dtype.type(2)
+
+
+def nanmedian_columns(x: np.ndarray) -> np.ndarray:
+    """nanmedian(x, axis=0) of a [T, K] array, the same values, column by column (numpy's
+    masked-array path for short arrays cost a live window's quality check a millisecond)."""
+    out = np.full(x.shape[1], np.nan, dtype=x.dtype)
+    for k in range(x.shape[1]):
+        out[k] = nanmedian(x[:, k])
+    return out
+
+
 def image_points(track: PoseTrack) -> np.ndarray:
     """[T, 33, 2] pixels with y pointing up, so angles read counter-clockwise as in mathematics."""
     w, h = track.frame_size
@@ -158,7 +178,7 @@ def _width_ratio_3d(track: PoseTrack) -> float:
         w[:, INDEX["left_shoulder"]] - w[:, INDEX["right_shoulder"]], axis=-1
     ) + np.linalg.norm(w[:, INDEX["left_hip"]] - w[:, INDEX["right_hip"]], axis=-1)
     trunk = np.linalg.norm(_mid(w, "shoulder") - _mid(w, "hip"), axis=-1)
-    ratio = np.nanmedian(widths / trunk)
+    ratio = nanmedian(widths / trunk)
     return float(ratio) if np.isfinite(ratio) and ratio > 0.3 else DEFAULT_WIDTH_RATIO
 
 
@@ -233,12 +253,12 @@ def _plane_angles(track: PoseTrack, frontal: np.ndarray) -> tuple[float | None, 
     )
     if np.isfinite(lines).all(axis=1).sum() >= 3:
         yaw = np.degrees(np.arctan2(np.abs(lines[:, 2]), np.hypot(lines[:, 0], lines[:, 1])))
-        near = "left" if np.nanmedian(lines[:, 2]) < 0 else "right"  # camera z points away from the lens
+        near = "left" if nanmedian(lines[:, 2]) < 0 else "right"  # camera z points away from the lens
         trunk = _mid(w, "shoulder") - _mid(w, "hip")
         along = np.degrees(np.arctan2(trunk[:, 2], np.hypot(trunk[:, 0], trunk[:, 1])))
-        return float(np.nanmedian(yaw)), near, float(np.nanmedian(along))
+        return float(nanmedian(yaw)), near, float(nanmedian(along))
     if np.isfinite(frontal).any():
-        return float(np.degrees(np.arccos(np.clip(np.nanmedian(frontal), 0, 1)))), None, None
+        return float(np.degrees(np.arccos(np.clip(nanmedian(frontal), 0, 1)))), None, None
     return None, None, None
 
 
@@ -273,27 +293,42 @@ def _viterbi(
     a, b = valid[:-1], valid[1:]
     scale = 3.0 / np.maximum(0.5 * (length[a] + length[b]), 1e-6)
 
-    def jump(x: list[int], y: list[int]) -> np.ndarray:
-        return np.nansum(np.linalg.norm(p[b][:, x] - p[a][:, y], axis=-1), axis=1)
+    pl_a, pl_b, pr_a, pr_b = p[a][:, li], p[b][:, li], p[a][:, ri], p[b][:, ri]  # taken once, not 8 times
 
-    same = (jump(li, li) + jump(ri, ri)) * scale
-    cross = (jump(li, ri) + jump(ri, li)) * scale
-    cost0, cost1 = -u[0], u[0]
-    back = np.zeros((len(valid), 2), np.int8)
-    for k in range(1, len(valid)):
-        s_, c_ = same[k - 1], cross[k - 1]
-        from0, from1 = cost0 + s_, cost1 + c_  # into state 0 (keep)
-        back[k, 0] = from1 < from0
-        new0 = min(from0, from1) - u[k]
-        from0, from1 = cost0 + c_, cost1 + s_  # into state 1 (swap)
-        back[k, 1] = from1 < from0
-        cost1 = min(from0, from1) + u[k]
-        cost0 = new0
+    def jump(x_b: np.ndarray, y_a: np.ndarray) -> np.ndarray:
+        return np.nansum(np.linalg.norm(x_b - y_a, axis=-1), axis=1)
+
+    same = ((jump(pl_b, pl_a) + jump(pr_b, pr_a)) * scale).tolist()
+    cross = ((jump(pl_b, pr_a) + jump(pr_b, pl_a)) * scale).tolist()
+    # The recursion is sequential: on Python floats (the same IEEE doubles) it is several times faster
+    # than on numpy scalars, which matters on a live window re-analysed every second.
+    uk = u.tolist()
+    cost0, cost1 = -uk[0], uk[0]
+    back = [(False, False)]
+    for s_, c_, u_ in zip(same, cross, uk[1:], strict=True):
+        keep0, keep1 = cost0 + s_, cost1 + c_  # into state 0 (keep)
+        swap0, swap1 = cost0 + c_, cost1 + s_  # into state 1 (swap)
+        back.append((keep1 < keep0, swap1 < swap0))
+        cost0, cost1 = min(keep0, keep1) - u_, min(swap0, swap1) + u_
     state = int(cost1 < cost0)
+    states = np.zeros(len(valid), bool)
     for k in range(len(valid) - 1, -1, -1):
-        swapped[valid[k]] = bool(state)
-        state = back[k, state]
+        states[k] = bool(state)
+        state = int(back[k][state])
+    swapped[valid] = states
     return swapped
+
+
+def _swapped(track: PoseTrack, swaps: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """New landmarks, presence and world arrays with the labels of the swapped frames mirrored (only
+    those frames are gathered anew)."""
+    out = {k: getattr(track, k).copy() for k in ("landmarks", "presence", "world")}
+    for group, ids in (("upper", UPPER), ("lower", LOWER)):
+        rows = np.flatnonzero(swaps[group])
+        if len(rows):
+            for k, arr in out.items():
+                arr[np.ix_(rows, ids)] = getattr(track, k)[np.ix_(rows, MIRROR[ids])]
+    return out
 
 
 def _frame_views(ev: dict, facing: np.ndarray, sag_sign: np.ndarray) -> np.ndarray:
@@ -331,26 +366,16 @@ def resolve_sides(track: PoseTrack) -> tuple[PoseTrack, ViewResult]:
         unary = _label_evidence(ev, facing, clip_sign, names)
         li, ri = _pair_ids(names)
         swaps[group] = _viterbi(unary, p, li, ri, ev["length"])
-    order = np.tile(np.arange(len(NAMES)), (track.n_frames, 1))
-    for group, ids in (("upper", UPPER), ("lower", LOWER)):
-        rows = np.flatnonzero(swaps[group])
-        order[np.ix_(rows, ids)] = MIRROR[ids]
-    take = np.arange(track.n_frames)[:, None]
-    resolved = replace(
-        track,
-        landmarks=track.landmarks[take, order],
-        presence=track.presence[take, order],
-        world=track.world[take, order],
-        meta=dict(track.meta),
-    )
+    resolved = replace(track, meta=dict(track.meta), **_swapped(track, swaps))
 
     labels = _frame_views(ev, facing, sag_frame)
     known = labels[labels != None]  # noqa: E711 (element-wise on an object array)
     if len(known) == 0:
         view, conf = "unknown", 0.0
     else:
-        names, counts = np.unique(known.astype(str), return_counts=True)
-        view, conf = str(names[np.argmax(counts)]), float(counts.max() / max(track.detected.sum(), 1))
+        counts = Counter(known.tolist())  # the most frequent, ties to the first in alphabetical order
+        view = min(counts, key=lambda v: (-counts[v], v))
+        conf = float(counts[view] / max(int(track.detected.sum()), 1))
     frontal_view = view in ("front", "back", "lying")
     facing_clip = bool(np.nansum(facing) > 0) if frontal_view else None
     sign = {"right_side": 1, "left_side": -1}.get(view, clip_sign)
@@ -358,7 +383,7 @@ def resolve_sides(track: PoseTrack) -> tuple[PoseTrack, ViewResult]:
     if view == "lying":
         rp = image_points(resolved)
         up_pts = rp[:, INDEX["left_hip"], 1] - rp[:, INDEX["right_hip"], 1]
-        side_up = "left" if np.nanmedian(up_pts) > 0 else "right"
+        side_up = "left" if nanmedian(up_pts) > 0 else "right"
     angle, near, along = _plane_angles(track, ev["frontal"])
     horizontal = (
         bool(np.mean(ev["horizontal"][np.isfinite(ev["length"])]) > 0.5)
