@@ -12,9 +12,9 @@ most 720 pixels (`decode_size`): the pose model looks at 256 pixels, so nothing 
 frame, so they do not change; `VideoInfo.width/height` stay the video's own upright size.
 
 What a job accepts is bounded (`check_limits`): at most 4K, ten minutes, and 18,015 frames (ten
-minutes at 30 fps; five at 60), so one upload cannot hold the only worker for an hour, and the worker's
-peak memory stays where it was measured (464 MiB for ten minutes of 1080p at 30 fps,
-benchmarks/bench_video_speed.py): the landmarks kept grow by about 2 KiB a frame.
+minutes at 30 fps; five at 60), so one upload cannot hold the only worker for an hour, and the pose
+step's peak memory stays near where it was measured (`hipcoach pose`: 464 MiB for ten minutes of 1080p
+at 30 fps, benchmarks/bench_video_speed.py): the landmarks kept grow by about 2 KiB a frame.
 """
 
 from __future__ import annotations
