@@ -167,8 +167,7 @@ def register(app: typer.Typer) -> None:
 
         With --exercise auto the clip is first recognised (top candidates and their scores are printed)
         and analysed as the exercise it shows; a clip that shows none of them stops with that message."""
-        from hipcoach.analysis.recognise import NotRecognised
-        from hipcoach.analysis.run import NotMatching, analyse_to_folder
+        from hipcoach.analysis.run import NotMatching, NotRecognised, analyse_to_folder
 
         folder = output or source.with_suffix(".analysis")
         bars = _StageBars()

@@ -29,11 +29,17 @@ from hipcoach.analysis.segmenter import Rep
 from hipcoach.analysis.sides import working_side
 from hipcoach.analysis.signals import driver, resolve
 from hipcoach.analysis.signature import rep_features
-from hipcoach.analysis.specs import ExerciseSpec, FaultRule, SignalSpec, load_specs, series_base, series_unit
+from hipcoach.analysis.specs import (
+    ExerciseSpec,
+    FaultRule,
+    SignalSpec,
+    series_base,
+    series_unit,
+    spec_for,
+)
 from hipcoach.analysis.summary import summarise
 from hipcoach.analysis.timeline import Mark, Result, Signal, Span, Timeline
 from hipcoach.catalog import load_catalog
-from hipcoach.errors import UserError
 from hipcoach.motion.kinematics import PLANES, Kinematics
 from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.quality import check_quality
@@ -45,17 +51,6 @@ NOTES = [
     "the camera's plane are estimates.",
     "Faults are flagged against coaching limits set above measurement noise, not against published norms.",
 ]
-
-
-def spec_for(exercise_id: str) -> ExerciseSpec:
-    load_catalog().exercise(exercise_id)  # unknown ids get the catalogue's message
-    specs = load_specs()
-    if exercise_id not in specs:
-        raise UserError(
-            f"The video coach has no analyser for '{exercise_id}'.",
-            "Analysers exist for: " + ", ".join(specs) + ".",
-        )
-    return specs[exercise_id]
 
 
 @dataclass(frozen=True)

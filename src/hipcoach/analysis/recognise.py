@@ -20,13 +20,12 @@ import numpy as np
 
 from hipcoach.analysis.coach import Prepared, movement, prepare
 from hipcoach.analysis.matching import MARGIN_CAP
-from hipcoach.analysis.specs import load_specs
+from hipcoach.analysis.specs import AUTO, load_specs
 from hipcoach.catalog import load_catalog
 from hipcoach.errors import UserError
 from hipcoach.motion.posetrack import PoseTrack
 
 SCHEMA = "hipcoach.recognition/1"
-AUTO = "auto"  # the exercise id that asks for recognition
 TOP = 3  # candidates shown to the user
 KEYS = ("id", "name", "score", "matches", "reps", "reason")  # of a candidate, in a report
 
@@ -128,15 +127,6 @@ def recognise(prep: Prepared) -> Recognition:
 def recognise_track(track: PoseTrack) -> Recognition:
     """Raises UserError for a track with nobody in it."""
     return recognise(prepare(track))
-
-
-class NotRecognised(UserError):
-    """`--exercise auto` on a clip that is none of the catalogue's exercises; the recognition is kept."""
-
-    def __init__(self, recognition: Recognition, report: dict[str, Any]):
-        super().__init__(*recognition.no_match_message())
-        self.recognition = recognition
-        self.report = report
 
 
 def _fits(track: PoseTrack, exercise_id: str | None) -> tuple[bool, float]:

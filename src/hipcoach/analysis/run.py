@@ -20,6 +20,7 @@ from hipcoach.motion.posetrack import PoseTrack
 
 if TYPE_CHECKING:
     from hipcoach.analysis.prepared import Prepared
+    from hipcoach.analysis.recognise import Recognition
 
 Progress = Callable[[str, float], None]
 TESTS = ("single-leg-squat", "running")
@@ -31,6 +32,15 @@ class NotMatching(UserError):
     def __init__(self, report: dict[str, Any]):
         problem = report["problem"]
         super().__init__(problem["message"], problem["hint"])
+        self.report = report
+
+
+class NotRecognised(UserError):
+    """`--exercise auto` on a clip that is none of the catalogue's exercises; the recognition is kept."""
+
+    def __init__(self, recognition: Recognition, report: dict[str, Any]):
+        super().__init__(*recognition.no_match_message())
+        self.recognition = recognition
         self.report = report
 
 
@@ -103,13 +113,17 @@ def analyse_to_folder(
     the recognition (`report["recognition"]`, with a warning when a chosen exercise is not the clip's
     best match). Raises NotMatching (after writing the report) when the clip does not show the exercise,
     NotRecognised (after writing the recognition) when with "auto" it shows none of them."""
-    from hipcoach.analysis.coach import analyse_track, prepare, spec_for
-    from hipcoach.analysis.recognise import AUTO, NotRecognised, recognise
+    from hipcoach.analysis.specs import AUTO, spec_for
 
     auto = exercise_id == AUTO
     if not auto:
         spec_for(exercise_id)  # an unknown exercise fails before any slow work
     track, made_from = load_or_estimate(Path(source), progress, threads)
+    # the analysers (and scipy, ~60 MiB resident) load only now: imported before the pose, they stayed
+    # resident beside the model and took the process's peak from 445 to 493 MiB on a minute of 1080p
+    from hipcoach.analysis.coach import analyse_track, prepare
+    from hipcoach.analysis.recognise import recognise
+
     if made_from is not None and (track.meta.get("people_seen") or 0) > 1:
         track = _follow_exerciser(made_from, track, None if auto else exercise_id, progress, threads)
     video = video or made_from
@@ -145,7 +159,6 @@ def screen_to_folder(
 ) -> dict[str, Any]:
     """Run the hip-stability screen `test` ("single-leg-squat" or "running") into `out_dir`; with a
     `previous` screen report, the report also says which changes since then are beyond measurement error."""
-    from hipcoach.analysis import screen_running, screen_squat
     from hipcoach.analysis.screen_compare import check_comparable, compare_screens
 
     if test not in TESTS:
@@ -155,6 +168,8 @@ def screen_to_folder(
     if previous is not None:  # a wrong earlier report fails before the slow part
         check_comparable(previous, test)
     track, made_from = load_or_estimate(Path(source), progress, threads)
+    from hipcoach.analysis import screen_running, screen_squat  # after the pose, as in analyse_to_folder
+
     video = video or made_from
     if test == "single-leg-squat":
         prepare_clip, screen = screen_squat.prepare_clip, screen_squat.screen_single_leg_squat

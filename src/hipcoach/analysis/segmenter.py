@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import savgol_filter
 
 
 @dataclass(frozen=True)
@@ -105,6 +104,8 @@ def _smoothed(t: np.ndarray, x: np.ndarray, window_s: float, deriv: int) -> np.n
     window = max(5, round(window_s / dt) | 1)
     if window > len(x):
         return np.gradient(x, t) if deriv else x
+    from scipy.signal import savgol_filter  # here, not at the top: see analysis.run on memory
+
     return savgol_filter(x, window, 2, deriv=deriv, delta=dt)
 
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from hipcoach.analysis.signature import FEATURES
 from hipcoach.catalog import load_catalog
+from hipcoach.errors import UserError
 from hipcoach.motion.kinematics import PLANES
 from hipcoach.motion.views import VIEWS
 
@@ -41,6 +42,8 @@ DISTANCE_SERIES = {
     "pelvis_x",
     "pelvis_y",
 }
+
+AUTO = "auto"  # the exercise id that asks for recognition rather than naming an analyser
 
 
 class _Strict(BaseModel):
@@ -344,3 +347,16 @@ def load_specs() -> dict[str, ExerciseSpec]:
 def series_info(name: str) -> SeriesInfo:
     """The series table's entry for a series name (placeholders allowed)."""
     return load_series()[series_base(name)]
+
+
+def spec_for(exercise_id: str) -> ExerciseSpec:
+    """The analyser of one catalogue exercise, or a message naming the ones there are. Light to call
+    (no signal processing is imported), so a wrong id fails before a video's pose is found."""
+    load_catalog().exercise(exercise_id)  # unknown ids get the catalogue's message
+    specs = load_specs()
+    if exercise_id not in specs:
+        raise UserError(
+            f"The video coach has no analyser for '{exercise_id}'.",
+            "Analysers exist for: " + ", ".join(specs) + ".",
+        )
+    return specs[exercise_id]
