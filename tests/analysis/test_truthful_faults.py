@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-import hipcoach.analysis.coach as coach
+import hipcoach.analysis.prepared as prepared
 from hipcoach.analysis.coach import analyse_track
 from hipcoach.analysis.faults import rep_faults
 from hipcoach.analysis.segmenter import Rep
@@ -32,8 +32,9 @@ def _squat_front(faults=None):
 
 
 def _inflate(monkeypatch, series: str, value: float, after_s: float) -> None:
-    """Make the coach's kinematics read `value` for `series` from `after_s` on (a misread pose)."""
-    real = coach.kinematics
+    """Make the clip's kinematics (made once, when it is prepared) read `value` for `series` from
+    `after_s` on (a misread pose)."""
+    real = prepared.kinematics
 
     def misread(*args, **kwargs):
         kin = real(*args, **kwargs)
@@ -42,7 +43,7 @@ def _inflate(monkeypatch, series: str, value: float, after_s: float) -> None:
         kin.series[series] = x
         return kin
 
-    monkeypatch.setattr(coach, "kinematics", misread)
+    monkeypatch.setattr(prepared, "kinematics", misread)
 
 
 def test_an_out_of_range_value_is_not_measured_never_a_fault(monkeypatch):
