@@ -196,16 +196,22 @@ def test_the_terminal_table_says_not_measured(monkeypatch):
     assert "Knee caves in not measured" in rows[1]
 
 
+def _first_right_squat_rep(code: str):
+    """(kinematics, the fault rule `code`, the first rep) of a synthetic right-leg squat from the front,
+    for tests that set a series by hand within that rep."""
+    track, truth = generate("single-leg-squat", reps=2, sides="right", view="front")
+    kin = kinematics(track)
+    rule = next(r for r in load_specs()["single-leg-squat"].fault if r.code == code)
+    t, rep0 = kin.timestamps, truth.reps[0]
+    start, end = int(np.searchsorted(t, rep0.start)), int(np.searchsorted(t, rep0.end))
+    return kin, rule, Rep(start, (start + end) // 2, end, 1.0, 0.0, 1.0, 1.0, False, 0.0)
+
+
 def test_a_free_hip_that_starts_hitched_and_comes_back_to_level_is_not_a_pelvis_drop():
     """Pelvis drop is the free hip below the standing one (a Trendelenburg sign), not a change from the
     rep's start: a trainer's free hip started 11° high and came back to level (../shared/data)."""
-    track, truth = generate("single-leg-squat", reps=2, sides="right", view="front")
-    kin = kinematics(track)
-    rule = next(r for r in load_specs()["single-leg-squat"].fault if r.code == "pelvis_drops")
-    t = kin.timestamps
-    rep0 = truth.reps[0]
-    start, end = int(np.searchsorted(t, rep0.start)), int(np.searchsorted(t, rep0.end))
-    rep = Rep(start, (start + end) // 2, end, 1.0, 0.0, 1.0, 1.0, False, 0.0)
+    kin, rule, rep = _first_right_squat_rep("pelvis_drops")
+    start, end = rep.start, rep.end
     free = kin.series["pelvic_drop_left"]  # the right leg stands
     free[start:end] = np.linspace(-11.0, -1.0, end - start)  # hitched, then level
     hits, checked, _ = rep_faults((rule,), kin, rep, "right", "front")
@@ -218,14 +224,9 @@ def test_a_free_hip_that_starts_hitched_and_comes_back_to_level_is_not_a_pelvis_
 def test_the_knee_angle_is_not_read_past_the_depth_where_a_front_camera_magnifies_it():
     """Past 80° of knee bend the thigh points at a front camera and a leg turned a few degrees reads as a
     cave of 10° or more: a trainer's good deep squats (../shared/data hyva7) read 13.4° there."""
-    track, truth = generate("single-leg-squat", reps=2, sides="right", view="front")
-    kin = kinematics(track)
-    rule = next(r for r in load_specs()["single-leg-squat"].fault if r.code == "knee_caves")
-    t = kin.timestamps
-    rep0 = truth.reps[0]
-    start, end = int(np.searchsorted(t, rep0.start)), int(np.searchsorted(t, rep0.end))
+    kin, rule, rep = _first_right_squat_rep("knee_caves")
+    start, end = rep.start, rep.end
     mid = slice((2 * start + end) // 3, (start + 2 * end) // 3)
-    rep = Rep(start, (start + end) // 2, end, 1.0, 0.0, 1.0, 1.0, False, 0.0)
     fppa, bend = kin.series["knee_fppa_right"], kin.series["knee_flexion_3d_right"]
     fppa[start : end + 1], bend[start : end + 1] = 5.0, 40.0
     fppa[mid], bend[mid] = 14.0, 100.0  # beyond the 12° limit, but only at the bottom of a deep squat
