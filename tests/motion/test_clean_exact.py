@@ -12,7 +12,7 @@ import pytest
 from scipy.ndimage import median_filter
 
 from hipcoach.motion.clean import _bridge, _median5, _rolling_median, _runs, _same_gaps
-from hipcoach.motion.views import nanmedian, nanmedian_columns
+from hipcoach.motion.nanstats import nanmedian, nanmedian_columns
 
 
 def holes(rng: np.random.Generator, shape: tuple[int, int], share: float) -> np.ndarray:

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hipcoach.motion.landmarks import INDEX
+from hipcoach.motion.nanstats import nanmedian, nanmedian_columns
 from hipcoach.motion.posetrack import PoseTrack
-from hipcoach.motion.views import ViewResult, classify_view, nanmedian, nanmedian_columns
+from hipcoach.motion.views import ViewResult, classify_view
 
 LOST_SHARE = 0.2  # more frames than this without a person: warn
 OUT_SHARE = 0.1  # a body part out of frame (or unseen) in more frames than this: warn

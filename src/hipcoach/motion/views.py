@@ -44,6 +44,7 @@ import numpy as np
 
 from hipcoach.motion.geometry import cross, unit
 from hipcoach.motion.landmarks import INDEX, NAMES
+from hipcoach.motion.nanstats import nanmedian
 from hipcoach.motion.posetrack import PoseTrack
 
 VIEWS = ("front", "back", "left_side", "right_side", "lying")
@@ -122,25 +123,6 @@ class ViewResult:
         if expected == "lying_front":
             return self.view == "lying" and bool(self.facing_camera)
         return self.view in ALIASES.get(expected, (expected,))
-
-
-def nanmedian(x: np.ndarray) -> np.floating:
-    """np.nanmedian of a 1-D array, the same value (the middle one, or the mean of the two middle ones,
-    in x's dtype; NaN when there is none) at an eighth of the cost: a live window takes several."""
-    v = np.sort(x[~np.isnan(x)])
-    n = len(v)
-    if not n:
-        return x.dtype.type(np.nan)
-    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / x.dtype.type(2)
-
-
-def nanmedian_columns(x: np.ndarray) -> np.ndarray:
-    """nanmedian(x, axis=0) of a [T, K] array, the same values, column by column (numpy's
-    masked-array path for short arrays cost a live window's quality check a millisecond)."""
-    out = np.full(x.shape[1], np.nan, dtype=x.dtype)
-    for k in range(x.shape[1]):
-        out[k] = nanmedian(x[:, k])
-    return out
 
 
 def image_points(track: PoseTrack) -> np.ndarray:
