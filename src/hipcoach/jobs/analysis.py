@@ -29,9 +29,11 @@ class LostLease(Exception):
 
 
 def default_analyser(kind: str) -> Analyser:
-    from hipcoach.analysis import run  # imported late: the pose stack is heavy and only workers need it
+    """The analysis of `kind` ("exercise" or "screen"), each job in a process of its own (jobs.child:
+    the pose stack's memory goes with the job, not into the long-lived worker)."""
+    from hipcoach.jobs.child import InChild
 
-    return run.analyse_to_folder if kind == "exercise" else run.screen_to_folder
+    return InChild(kind)
 
 
 def run_job(
