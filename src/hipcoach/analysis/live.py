@@ -124,7 +124,7 @@ class LiveSet:
         self._last_cue: float | None = None
         self._done = False
         self._horizon = 0.0  # reps ending before this were judged by the windows
-        self._late: list[tuple[float, float]] = []  # reps the last window counted late (unconfirmed)
+        self._late: list[tuple[float, float]] = []  # reps the last window counted, late or unsettled
         self._drift: dict | None = None  # the last window's newest rep, come back but still going
         # The last analysis ended inside a rep of an exercise with a hold; so too before any window
         # made a report (the first rep's hold is timed before a full rep is in view).
@@ -222,9 +222,14 @@ class LiveSet:
         # A rep ending where an earlier window had already judged (and not counted it) is counted only
         # when the next window counts it too: one window's rest and typical rep can be off (the turn
         # from one side to the other read as a rep once), and windows run often.
+        # A rep this window counted but had not settled (its end still moving, or past the horizon)
+        # is counted by that window too: the next window that settles it confirms it, however its end
+        # moved (the synthetic squat's rep 4 waited a whole step: the next window ended it 1 ms before
+        # the previous horizon).
         late = [r for r in settled if r["end_s"] <= self._horizon]
         confirmed = [r for r in late if any(_overlap(_span(r), s) for s in self._late)]
-        self._late = [_span(r) for r in late]
+        unsettled = [r for r in report["reps"] if r["counted"] and r["end_s"] > horizon]
+        self._late = [_span(r) for r in late + unsettled]
         settled = [r for r in settled if r["end_s"] > self._horizon or r in confirmed]
         self._horizon = max(self._horizon, horizon)
         reps = report["reps"]
