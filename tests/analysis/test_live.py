@@ -342,14 +342,15 @@ def test_early_analyses_keep_to_the_sessions_budget(monkeypatch):
     assert seconds / STEP_S < len(runs) <= most + 1
 
 
-def test_a_slow_single_leg_squat_is_counted_within_half_a_step_of_each_rep_end():
-    """A slow squat (hips lowering less than half a torso length a second) at the page's 15 frames/s:
+def test_a_slow_single_leg_squat_is_counted_soon_after_each_rep_end():
+    """A slow squat (its joints move at most half a torso length a second) at the page's 15 frames/s:
     a rep one window counted but had not settled, which the next window settles at an end just before
     that window's horizon, is counted then (two windows counted it), not when the next regular step
-    confirms it; and the counts still equal the upload analysis."""
+    confirms it; a rep whose window caught it at its top is looked at again when its slow return
+    comes to rest; and the counts still equal the upload analysis."""
     track, _ = generate("single-leg-squat", reps=8, sides="right", fps=15.0)
     live = LiveSet("single-leg-squat", "right", 10, 0.0, track.frame_size)
     events = feed_all(live, track)
     assert live.outcome.reps_by_side == counted(analyse_track(track, "single-leg-squat").report)
     during = [(t, e) for t, e in events if t < float(track.timestamps[-1])]
-    assert len(during) and max(after_the_whole_track(during, live.outcome.report)) <= STEP_S / 3
+    assert len(during) and max(after_the_whole_track(during, live.outcome.report)) <= MARGIN_S + 4 / 15

@@ -20,14 +20,16 @@ breaks it wait for the reps after them (the real single-leg squat's first rep, w
 When the analysis runs (the count's delay): at the latest every STEP_S, or HOLD_STEP_S while a rep of an
 exercise with a prescribed hold is under way (so the hold timer and its tone keep time); and early, as
 soon as the newest frames say the body came to rest after moving (live_rest.RestWatch: raw landmarks,
-no rep rule), or when the last analysis saw a rep end that is settled MARGIN_S later (it is analysed
-again at that frame) or a rep on its way back (again when an end at the frame before would be
-settled: later windows put it there at the earliest); a rep already counted is not looked at again. So
-a rep's count comes MARGIN_S after its end, give or take a frame, instead of up to STEP_S later.
-Early analyses are held to EARLY_PER_S a second of footage on average (EARLY_BURST in a row), which
-bounds a session's CPU. As windows run often, a rep ending where an earlier window had already judged
-(and not counted it) is counted only when the next window counts it too: one window's resting level
-and typical rep can be off.
+no rep rule; after a window that saw a rep still going, a slower movement counts as one), or when the
+last analysis saw a rep end that is settled MARGIN_S later (it is analysed again at that frame) or a
+rep on its way back (again when an end at the frame before would be settled: later windows put it
+there at the earliest); a rep already counted is not looked at again. So a rep's count comes MARGIN_S
+after its end, give or take a frame, instead of up to STEP_S later. Early analyses are held to
+EARLY_PER_S a second of footage on average (EARLY_BURST in a row), which bounds a session's CPU. As
+windows run often, a rep ending where an earlier window had already judged (and not counted it) is
+counted only when the next window counts it too: one window's resting level and typical rep can be
+off. A rep the previous window counted but had not settled is counted by two windows once one settles
+it, wherever its end moved.
 
 The pause rules (nobody in view, someone else picked up, turned) are in live_pauses.py, the framing and
 view checks in live_framing.py; a rep that overlaps a pause is never counted.
@@ -253,6 +255,8 @@ class LiveSet:
             # On its way back, still moving: the windows after this one end the rep on this frame or
             # the one before (filter edges), so look again when an end there would be settled.
             self._follow = now - 1.0 / window.fps + MARGIN_S - ROUNDING_S
+        # A rep still going: its return, however slow, is a movement whose stop is worth a look.
+        self._rest.reset(under_way=going is not None and going["end_s"] >= now - ROUNDING_S)
         return self._hold(report["reps"], now) + events
 
     def _known(self, rep: dict) -> bool:
