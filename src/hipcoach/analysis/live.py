@@ -14,8 +14,13 @@ slowly shut keep such a rep's end on the newest frame until the next rep begins.
 time with those already announced, so a count never goes back. When the set ends, the reps of the last
 MARGIN_S come from the analysis of the whole track, which is also the stored report. A window counts
 only when its reps pass the movement-signature check (most of them fit), so reps whose own movement
-breaks it wait for the reps after them (the real single-leg squat's first rep, where both feet travel
-0.4 trunk lengths, is counted once a third rep is in view).
+breaks it wait for the reps after them: the real single-leg squat's first rep, filmed while the phone
+tilts (the planted foot rises 0.4 trunk lengths on screen), fails; with its second rep, which fits, it
+is one of two, not most, so both are counted once the third rep under way fits too (3.9 and 1.3 s
+after their ends). Counting a rep that fits on its own sooner would count a balance on one leg
+(single_leg_stance_cam01: one of its two reps fits) as a single-leg squat; and the landmarks alone
+cannot tell a tilting camera from a foot that moves (the pixels' background shift,
+motion.camera_motion, is not sent by the page).
 
 When the analysis runs (the count's delay): at the latest every STEP_S, or HOLD_STEP_S while a rep of an
 exercise with a prescribed hold is under way (so the hold timer and its tone keep time); and early, as
