@@ -354,3 +354,15 @@ def test_a_slow_single_leg_squat_is_counted_soon_after_each_rep_end():
     assert live.outcome.reps_by_side == counted(analyse_track(track, "single-leg-squat").report)
     during = [(t, e) for t, e in events if t < float(track.timestamps[-1])]
     assert len(during) and max(after_the_whole_track(during, live.outcome.report)) <= MARGIN_S + 4 / 15
+
+
+def test_a_slow_set_of_both_sides_counts_every_rep_of_the_upload_analysis():
+    """Slow reps (2.5 s down, 2 s held, 2.5 s up) of each leg: a rep the windows saw still going, then
+    ended just before the previous window's horizon, was never counted (the windows after it judged it
+    late again, each alone); counted by two windows, it is counted once."""
+    slow = Tempo(up=2.5, hold=2.0, down=2.5, rest=1.0)
+    track, _ = generate("single-leg-squat", reps=4, sides="both", tempo=slow, view="front", fps=15.0)
+    live = LiveSet("single-leg-squat", "both", 10, 0.0, track.frame_size)
+    feed_all(live, track)
+    want = counted(analyse_track(track, "single-leg-squat").report)
+    assert want == {"left": 4, "right": 4} and live.outcome.reps_by_side == want
