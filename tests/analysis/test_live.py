@@ -366,3 +366,16 @@ def test_a_slow_set_of_both_sides_counts_every_rep_of_the_upload_analysis():
     feed_all(live, track)
     want = counted(analyse_track(track, "single-leg-squat").report)
     assert want == {"left": 4, "right": 4} and live.outcome.reps_by_side == want
+
+
+def test_a_window_reading_a_rep_across_two_others_does_not_count_it():
+    """Brisk side-lying abductions with the pelvis rolled back: two windows running read a rep from the
+    top of one rep to the top of the next (more than half of it shared with the reps it straddles); the
+    whole track's analysis has no such rep, and the live count must not have one either."""
+    brisk = Tempo(up=1.3, hold=0.5, down=1.3, rest=0.5)
+    rolls = {"pelvis_rolls_back": [1, 2, 5, 6]}
+    track, _ = generate("side-lying-hip-abduction", reps=4, sides="both", tempo=brisk, faults=rolls, fps=15.0)
+    live = LiveSet("side-lying-hip-abduction", "both", 10, 0.0, track.frame_size)
+    feed_all(live, track)
+    want = counted(analyse_track(track, "side-lying-hip-abduction").report)
+    assert want == {"left": 4, "right": 4} and live.outcome.reps_by_side == want

@@ -224,7 +224,10 @@ class LiveSet:
         settled = [
             r
             for r in report["reps"]
-            if r["counted"] and r["end_s"] <= horizon and (r["start_s"] >= first + EDGE_S or start == 0)
+            if r["counted"]
+            and r["end_s"] <= horizon
+            and (r["start_s"] >= first + EDGE_S or start == 0)
+            and not _crosses(r, report["reps"])
         ]
         # A rep ending where an earlier window had already judged (and not counted it) is counted only
         # when the next window counts it too: one window's rest and typical rep can be off (the turn
@@ -382,6 +385,19 @@ def _same_rep(a: dict, b: dict) -> bool:
         abs(a["start_s"] - b["start_s"]) <= 2 * ROUNDING_S
         and abs(a["peak_s"] - b["peak_s"]) <= 2 * ROUNDING_S
     )
+
+
+def _crosses(rep: dict, reps: list[dict]) -> bool:
+    """More than half of the window's rep is shared with its other reps: one movement is one rep, so a
+    window that reads a rep from the top of one to the top of the next (coach_grid's brisk side-lying
+    abduction with the pelvis rolled back, in two windows running, counted a fifth rep a side) does not
+    count it; the reps it straddles are counted by themselves, as the whole track's analysis has them."""
+    shared = sum(
+        max(0.0, min(rep["end_s"], o["end_s"]) - max(rep["start_s"], o["start_s"]))
+        for o in reps
+        if o is not rep
+    )
+    return shared > 0.5 * (rep["end_s"] - rep["start_s"])
 
 
 def _span(rep: dict) -> tuple[float, float]:
