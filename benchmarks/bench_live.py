@@ -6,7 +6,11 @@ Server: saved pose tracks (the real clips' tracks cached by tests/analysis/test_
 so other processes on a shared machine do not inflate it): per-frame p50/p95, the mean, and the sessions
 one core holds at 15 frames/s (1 / (mean cost x 15)). Latency on the server's side: from the frame that
 ends a rep (its end_s in the whole track's analysis, finish()'s report: a window may end it later) to the
-frame whose feed() announced it, plus that feed()'s cost.
+frame whose feed() announced it, plus that feed()'s cost. A negative figure is a rep counted before the
+frame the whole track ends it on: the windows saw it come back within the segmenter's leave share
+(live_window.come_back) or ended it where its return slowed, and the frames after show a slow drift
+the whole track's segmenter takes into the rep (knees drifting shut): the same rep, counted as the
+runner comes back, not a count of something else.
 
 Browser (--browser): Debian's Chromium headless with a fake camera fed from a clip converted to .y4m
 (as tests/web/test_browser_live.py does), signed in on a throwaway server: the page's measured pose frames

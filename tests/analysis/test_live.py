@@ -340,3 +340,42 @@ def test_early_analyses_keep_to_the_sessions_budget(monkeypatch):
     most = seconds / STEP_S + EARLY_BURST + EARLY_PER_S * seconds
     assert asked > most  # the check asked for more than the budget
     assert seconds / STEP_S < len(runs) <= most + 1
+
+
+def test_a_slow_single_leg_squat_is_counted_soon_after_each_rep_end():
+    """A slow squat (its joints move at most half a torso length a second) at the page's 15 frames/s:
+    a rep one window counted but had not settled, which the next window settles at an end just before
+    that window's horizon, is counted then (two windows counted it), not when the next regular step
+    confirms it; a rep whose window caught it at its top is looked at again when its slow return
+    comes to rest; and the counts still equal the upload analysis."""
+    track, _ = generate("single-leg-squat", reps=8, sides="right", fps=15.0)
+    live = LiveSet("single-leg-squat", "right", 10, 0.0, track.frame_size)
+    events = feed_all(live, track)
+    assert live.outcome.reps_by_side == counted(analyse_track(track, "single-leg-squat").report)
+    during = [(t, e) for t, e in events if t < float(track.timestamps[-1])]
+    assert len(during) and max(after_the_whole_track(during, live.outcome.report)) <= MARGIN_S + 4 / 15
+
+
+def test_a_slow_set_of_both_sides_counts_every_rep_of_the_upload_analysis():
+    """Slow reps (2.5 s down, 2 s held, 2.5 s up) of each leg: a rep the windows saw still going, then
+    ended just before the previous window's horizon, was never counted (the windows after it judged it
+    late again, each alone); counted by two windows, it is counted once."""
+    slow = Tempo(up=2.5, hold=2.0, down=2.5, rest=1.0)
+    track, _ = generate("single-leg-squat", reps=4, sides="both", tempo=slow, view="front", fps=15.0)
+    live = LiveSet("single-leg-squat", "both", 10, 0.0, track.frame_size)
+    feed_all(live, track)
+    want = counted(analyse_track(track, "single-leg-squat").report)
+    assert want == {"left": 4, "right": 4} and live.outcome.reps_by_side == want
+
+
+def test_a_window_reading_a_rep_across_two_others_does_not_count_it():
+    """Brisk side-lying abductions with the pelvis rolled back: two windows running read a rep from the
+    top of one rep to the top of the next (more than half of it shared with the reps it straddles); the
+    whole track's analysis has no such rep, and the live count must not have one either."""
+    brisk = Tempo(up=1.3, hold=0.5, down=1.3, rest=0.5)
+    rolls = {"pelvis_rolls_back": [1, 2, 5, 6]}
+    track, _ = generate("side-lying-hip-abduction", reps=4, sides="both", tempo=brisk, faults=rolls, fps=15.0)
+    live = LiveSet("side-lying-hip-abduction", "both", 10, 0.0, track.frame_size)
+    feed_all(live, track)
+    want = counted(analyse_track(track, "side-lying-hip-abduction").report)
+    assert want == {"left": 4, "right": 4} and live.outcome.reps_by_side == want

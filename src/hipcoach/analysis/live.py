@@ -14,20 +14,27 @@ slowly shut keep such a rep's end on the newest frame until the next rep begins.
 time with those already announced, so a count never goes back. When the set ends, the reps of the last
 MARGIN_S come from the analysis of the whole track, which is also the stored report. A window counts
 only when its reps pass the movement-signature check (most of them fit), so reps whose own movement
-breaks it wait for the reps after them (the real single-leg squat's first rep, where both feet travel
-0.4 trunk lengths, is counted once a third rep is in view).
+breaks it wait for the reps after them: the real single-leg squat's first rep, filmed while the phone
+tilts (the planted foot rises 0.4 trunk lengths on screen), fails; with its second rep, which fits, it
+is one of two, not most, so both are counted once the third rep under way fits too (3.9 and 1.3 s
+after their ends). Counting a rep that fits on its own sooner would count a balance on one leg
+(single_leg_stance_cam01: one of its two reps fits) as a single-leg squat; and the landmarks alone
+cannot tell a tilting camera from a foot that moves (the pixels' background shift,
+motion.camera_motion, is not sent by the page).
 
 When the analysis runs (the count's delay): at the latest every STEP_S, or HOLD_STEP_S while a rep of an
 exercise with a prescribed hold is under way (so the hold timer and its tone keep time); and early, as
 soon as the newest frames say the body came to rest after moving (live_rest.RestWatch: raw landmarks,
-no rep rule), or when the last analysis saw a rep end that is settled MARGIN_S later (it is analysed
-again at that frame) or a rep on its way back (again when an end at the frame before would be
-settled: later windows put it there at the earliest); a rep already counted is not looked at again. So
-a rep's count comes MARGIN_S after its end, give or take a frame, instead of up to STEP_S later.
-Early analyses are held to EARLY_PER_S a second of footage on average (EARLY_BURST in a row), which
-bounds a session's CPU. As windows run often, a rep ending where an earlier window had already judged
-(and not counted it) is counted only when the next window counts it too: one window's resting level
-and typical rep can be off.
+no rep rule; after a window that saw a rep still going, a slower movement counts as one), or when the
+last analysis saw a rep end that is settled MARGIN_S later (it is analysed again at that frame) or a
+rep on its way back (again when an end at the frame before would be settled: later windows put it
+there at the earliest); a rep already counted is not looked at again. So a rep's count comes MARGIN_S
+after its end, give or take a frame, instead of up to STEP_S later. Early analyses are held to
+EARLY_PER_S a second of footage on average (EARLY_BURST in a row), which bounds a session's CPU. As
+windows run often, a rep ending where an earlier window had already judged (and not counted it) is
+counted only when the next window counts it too: one window's resting level and typical rep can be
+off. A rep the previous window counted but had not settled is counted by two windows once one settles
+it, wherever its end moved.
 
 The pause rules (nobody in view, someone else picked up, turned) are in live_pauses.py, the framing and
 view checks in live_framing.py; a rep that overlaps a pause is never counted.
@@ -124,7 +131,7 @@ class LiveSet:
         self._last_cue: float | None = None
         self._done = False
         self._horizon = 0.0  # reps ending before this were judged by the windows
-        self._late: list[tuple[float, float]] = []  # reps the last window counted late (unconfirmed)
+        self._late: list[tuple[float, float]] = []  # reps the last window counted, late or unsettled
         self._drift: dict | None = None  # the last window's newest rep, come back but still going
         # The last analysis ended inside a rep of an exercise with a hold; so too before any window
         # made a report (the first rep's hold is timed before a full rep is in view).
@@ -217,14 +224,22 @@ class LiveSet:
         settled = [
             r
             for r in report["reps"]
-            if r["counted"] and r["end_s"] <= horizon and (r["start_s"] >= first + EDGE_S or start == 0)
+            if r["counted"]
+            and r["end_s"] <= horizon
+            and (r["start_s"] >= first + EDGE_S or start == 0)
+            and not _crosses(r, report["reps"])
         ]
         # A rep ending where an earlier window had already judged (and not counted it) is counted only
         # when the next window counts it too: one window's rest and typical rep can be off (the turn
         # from one side to the other read as a rep once), and windows run often.
+        # A rep this window counted but had not settled (its end still moving, or past the horizon)
+        # is counted by that window too: the next window that settles it confirms it, however its end
+        # moved (the synthetic squat's rep 4 waited a whole step: the next window ended it 1 ms before
+        # the previous horizon).
         late = [r for r in settled if r["end_s"] <= self._horizon]
         confirmed = [r for r in late if any(_overlap(_span(r), s) for s in self._late)]
-        self._late = [_span(r) for r in late]
+        unsettled = [r for r in report["reps"] if r["counted"] and r["end_s"] > horizon]
+        self._late = [_span(r) for r in late + unsettled]
         settled = [r for r in settled if r["end_s"] > self._horizon or r in confirmed]
         self._horizon = max(self._horizon, horizon)
         reps = report["reps"]
@@ -248,6 +263,8 @@ class LiveSet:
             # On its way back, still moving: the windows after this one end the rep on this frame or
             # the one before (filter edges), so look again when an end there would be settled.
             self._follow = now - 1.0 / window.fps + MARGIN_S - ROUNDING_S
+        # A rep still going: its return, however slow, is a movement whose stop is worth a look.
+        self._rest.reset(under_way=going is not None and going["end_s"] >= now - ROUNDING_S)
         return self._hold(report["reps"], now) + events
 
     def _known(self, rep: dict) -> bool:
@@ -368,6 +385,19 @@ def _same_rep(a: dict, b: dict) -> bool:
         abs(a["start_s"] - b["start_s"]) <= 2 * ROUNDING_S
         and abs(a["peak_s"] - b["peak_s"]) <= 2 * ROUNDING_S
     )
+
+
+def _crosses(rep: dict, reps: list[dict]) -> bool:
+    """More than half of the window's rep is shared with its other reps: one movement is one rep, so a
+    window that reads a rep from the top of one to the top of the next (coach_grid's brisk side-lying
+    abduction with the pelvis rolled back, in two windows running, counted a fifth rep a side) does not
+    count it; the reps it straddles are counted by themselves, as the whole track's analysis has them."""
+    shared = sum(
+        max(0.0, min(rep["end_s"], o["end_s"]) - max(rep["start_s"], o["start_s"]))
+        for o in reps
+        if o is not rep
+    )
+    return shared > 0.5 * (rep["end_s"] - rep["start_s"])
 
 
 def _span(rep: dict) -> tuple[float, float]:

@@ -9,7 +9,9 @@ second over LAG_S), a few microseconds a frame. It decides nothing about reps (n
 or of the sides is repeated here): it only says when to ask the analysis, which then says exactly when
 a rep it saw end is settled (live.LiveSet schedules that). Firing at the top of a rep, or on a burst of
 jitter, costs one analysis that counts nothing; missing a rest only means the count waits for the next
-regular step.
+regular step. So a movement must reach MOVING to count as one (jitter does not), except after an analysis
+that saw a rep still going (reset(under_way=True)): the segmenter has found that movement, and a slow rep
+(the synthetic squat's joints never pass 0.5 torso lengths a second) must still be seen to stop.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ JOINTS = [INDEX[f"{s}_{j}"] for s in ("left", "right") for j in ("hip", "knee", 
 LAG_S = 0.2  # speed over this long (3 frames at 15 frames/s: a frame's jitter does not read as motion)
 MOVING = 0.6  # torso lengths a second: a joint faster than this since the last analysis moved ...
 REST_SHARE = 0.4  # ... and has come to rest once every joint is slower than this share of that top speed
+UNDER_WAY = 0.25  # MOVING while the analysis saw a rep under way: a slow rep's return (the synthetic squat
+# lowers and rises at 0.4-0.5 torso lengths a second) still reads as a movement that comes to rest
 
 
 class RestWatch:
@@ -35,9 +39,13 @@ class RestWatch:
         self._scale = np.asarray(frame_size, dtype=np.float64)  # normalised x, y to pixels
         self._recent: deque[tuple[float, np.ndarray]] = deque()
         self._top = 0.0
+        self._moving = MOVING
 
-    def reset(self) -> None:
+    def reset(self, under_way: bool = False) -> None:
+        """Start again (the analysis ran); `under_way`: it saw a rep still going, whose return, however
+        slow, is a movement (the segmenter found it), so a slower top speed reads as one."""
         self._top = 0.0
+        self._moving = UNDER_WAY if under_way else MOVING
 
     def add(self, t: float, landmarks: np.ndarray) -> bool:
         """`landmarks` [33, 4] normalised (NaN: nobody); frames in time order."""
@@ -56,4 +64,4 @@ class RestWatch:
             return False
         speed = float(np.max(np.linalg.norm(points[JOINTS] - p0[JOINTS], axis=1))) / length / (t - t0)
         self._top = max(self._top, speed)
-        return self._top >= MOVING and speed < REST_SHARE * self._top
+        return self._top >= self._moving and speed < REST_SHARE * self._top
