@@ -40,6 +40,17 @@ def auto_workers(duration: float, cpus: int) -> int:
     return max(1, min(cpus, int(duration // SEGMENT_MIN_S)))
 
 
+def segment_spans(
+    bounds: list[tuple[float, float]], overlap_s: float = OVERLAP_S
+) -> list[tuple[float, float | None]]:
+    """(start, end) s to run each segment's model over: every later one starts `overlap_s` early (its
+    frames before its boundary are dropped by `join_segments`); the last runs to the video's end (None)."""
+    return [
+        (max(0.0, lo - overlap_s) if i else 0.0, hi if i < len(bounds) - 1 else None)
+        for i, (lo, hi) in enumerate(bounds)
+    ]
+
+
 def join_segments(tracks: list[PoseTrack], bounds: list[tuple[float, float]]) -> PoseTrack:
     """One track from segment tracks: from each, the frames from its own start up to the next one's."""
     keep = []
@@ -101,12 +112,13 @@ def estimate_video_segments(
     threads: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     min_segment_s: float = SEGMENT_MIN_S,
+    overlap_s: float = OVERLAP_S,
     **kwargs,
 ) -> PoseTrack:
     """`estimate_video` over time segments in parallel worker processes (`plan_segments`), joined into
     one track. workers=None: `auto_workers`. One segment runs in this process, as `estimate_video`.
 
-    Each child starts its own detector OVERLAP_S before its segment so the person is found and
+    Each child starts its own detector `overlap_s` before its segment so the person is found and
     followed by the boundary; the joined track takes every frame from exactly one segment. Children are
     started with "spawn" (MediaPipe's threads do not survive a fork) and use 1 inference thread each
     unless `threads` says otherwise, so N processes fill N CPUs.
@@ -126,9 +138,7 @@ def estimate_video_segments(
     out = ctx.Queue()
     per = threads or max(1, cpus // len(bounds))
     children = []
-    for i, (lo, hi) in enumerate(bounds):
-        start = max(0.0, lo - OVERLAP_S) if i else 0.0
-        end = hi if i < len(bounds) - 1 else None
+    for i, (start, end) in enumerate(segment_spans(bounds, overlap_s)):
         child = ctx.Process(
             target=_segment_worker,
             args=(i, str(path), start, end, dict(kwargs, threads=per), out),
