@@ -12,6 +12,11 @@ after another in this process, not in child processes: with the inference thread
 each segment process uses) a run gives the same landmarks wherever it runs, and this is about results,
 not time (bench_video_speed.py times the processes). The last lines say, per overlap, whether every clip
 is unchanged and how many clips of at least 20 s are: only then may pose_segments split short clips.
+
+4 Dec 2026 (load 5.6-7.9, one thread): counts, sides and partial reps unchanged on all 18 clips with
+either overlap; unchanged in full on 13 of 18 with 1 s and 14 of 18 with 3 s, on neither clip of 20 s or
+more with 1 s (hyva_ja_paha2 ranges 8.9 degrees, hyva7 2.1) and on 1 of 2 with 3 s (hyva_ja_paha2 6.2,
+spans 7.9; hyva7 1.7). So SEGMENT_MIN_S stays 45 s.
 """
 
 from __future__ import annotations

@@ -22,6 +22,12 @@ from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.video import check_limits, probe
 
 SEGMENT_MIN_S = 45.0  # shorter segments cost more in process start-up (imports, model) than they save
+# Not lowered to split clips of ~20 s, though 2 one-thread processes were 1.25-1.35x faster than one on a
+# 22 s clip: benchmarks/bench_segments.py (4 Dec 2026, one inference thread, every real clip forced into 2
+# segments) kept every count, side and partial rep, but moved main-angle rep ranges past 2 degrees on
+# both clips of 20 s or more with a 1 s overlap (hyva_ja_paha2 8.9, hyva7 2.1) and on hyva_ja_paha2 still
+# 6.2 with 3 s (flexion span 7.9); cg_clamshell moved 3.7 (1 s) and 12.0 (3 s), a hold 0.57 s. A longer
+# overlap does not bring the later segment's tracker back to where one continuous run's tracker is.
 OVERLAP_S = 1.0  # each later segment starts this much early: its detector finds the person, its tracker
 # and smoothing settle, and the frames before its boundary are dropped in favour of the previous segment's
 
