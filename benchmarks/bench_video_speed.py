@@ -30,7 +30,17 @@ frames. So ours can only be faster by using the second core, and on a busy machi
 XNNPACK threads spin and collapse (3 frames/s at load 6; a 673-frame run did not finish in 8 minutes at
 load 15), which is why the thread count is measured. Two 1-thread segment processes avoid the spinning,
 but each later segment's tracker starts afresh, which moved rep ranges up to 9 degrees after the
-boundary on a real clip (tests/motion/test_pose.py), so they are not the default for short clips.
+boundary on a real clip (tests/motion/test_pose.py), so they are not the default for short clips
+(benchmarks/bench_segments.py has every real clip's figures).
+
+What `hipcoach analyse --no-video` costs beyond `hipcoach pose` (4 Dec 2026, whole processes in turn,
+both with --threads 1): 10.9 s against 10.1 s wall (ratio 1.10), 0.8 s of CPU: after the pose, importing
+the analysers (scipy.signal 0.44 s of it, for motion.clean's Butterworth; they load only after the pose
+for memory, tests/analysis/test_run_imports.py), the plot (~0.6 s, matplotlib's import most of it) and
+the analysis itself (~0.15 s). The pose runs once for one person. Left to choose threads, the two
+differ more by which thread count each run's probe picked than by that: 9.6 s (analyse, 2 threads)
+against 10.6 s (pose, 1 thread) in one series. With several people in view the first run used to be
+a whole second pose pass; it now stops following once they are seen (cg_singleLegHip 13.8 -> 10.4 s).
 """
 
 from __future__ import annotations

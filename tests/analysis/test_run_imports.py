@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from hipcoach.analysis import run
 
-def pose_step(source, progress=None, threads=None):
+def pose_step(source, progress=None, threads=None, refollow=False):
     print(sorted({m.split(".")[0] for m in sys.modules} & {"scipy", "matplotlib", "sklearn"}))
     raise SystemExit(0)
 

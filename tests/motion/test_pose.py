@@ -115,6 +115,26 @@ def test_with_two_people_in_view_the_same_one_is_followed(data_dir, make_video, 
 
 
 @pytest.mark.slow
+def test_a_run_that_will_be_redone_for_several_people_stops_following_but_counts_the_same(
+    data_dir, make_video, clip_frames
+):
+    left = clip_frames(data_dir / "clips" / "single_leg_squat_front_hyva_ja_paha2.mp4", start=30, count=60)
+    right = clip_frames(data_dir / "clips" / "single_leg_squat_front_hyva6.mp4", start=30, count=60)
+    both = make_video("two.mp4", [np.hstack([a, b]) for a, b in zip(left, right, strict=True)])
+    full = estimate_video(both, threads=1)
+    inferred: list[int] = []
+    part = estimate_video(both, threads=1, count_only_once_several=True, inferred=inferred)
+    assert full.meta["people_seen"] == part.meta["people_seen"] == 2  # the analysis redoes it for 2
+    assert "followed_until" not in full.meta and part.meta["followed_until"] < part.duration
+    assert len(inferred) < part.n_frames and not part.detected[inferred[-1] + 1 :].any()
+    assert part.n_frames == full.n_frames
+    alone = make_video("one.mp4", left)  # one person: followed to the end, as without the option
+    one = estimate_video(alone, threads=1, count_only_once_several=True, inferred=inferred)
+    assert one.meta["people_seen"] == 1 and "followed_until" not in one.meta
+    assert len(inferred) == one.n_frames and one.detected.all()
+
+
+@pytest.mark.slow
 def test_every_second_frame_with_interpolation_stays_close_to_every_frame(data_dir):
     path = data_dir / "clips" / "single_leg_squat_front_hyva_ja_paha2.mp4"  # moving: a squat rep
     full = estimate_video(path, end=4.0)

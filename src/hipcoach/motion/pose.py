@@ -117,6 +117,7 @@ def estimate_video(
     progress: Callable[[int, int], None] | None = None,
     people: list[PoseTrack] | None = None,
     inferred: list[int] | None = None,
+    count_only_once_several: bool = False,
 ) -> PoseTrack:
     """Run BlazePose over a video and return its PoseTrack (NaN where no person was found).
 
@@ -130,6 +131,11 @@ def estimate_video(
     without a break (motion.person.link_people), for the analysis to follow the exerciser among them.
     `inferred` (a list, if given) receives the indices of the frames the model ran on (benchmarks/bench_skip
     compares skipping with the every-frame track interpolated over the same frames).
+    count_only_once_several (max_people 1, every frame): once the people counts say several people are
+    in view (`people_in_view` > 1), the person is no longer followed (the rest of the track stays NaN,
+    meta["followed_until"] says until when) and only the counting goes on, on the same frames, so
+    meta["people_seen"] is what a full run finds: for a caller that will find the pose again keeping
+    everyone (analysis.run) and would throw this track away.
     """
     if stride < 1:
         raise UserError(f"stride must be 1 or more, not {stride}.", "Use 1 to run the model on every frame.")
@@ -166,6 +172,9 @@ def estimate_video(
     confidence = 0.5 if max_people == 1 else PEOPLE_CONFIDENCE
     skip_left, seen_px, seen_t = 0, None, 0.0  # adaptive skipping: frames still to skip, last inferred
     size_px = np.asarray(info.size, np.float32)
+    counting_only = False  # count_only_once_several: several people seen, the tracker closed
+    may_stop = count_only_once_several and max_people == 1 and stride == 1 and not adaptive
+    followed_until = None
     with (
         PoseEstimator(model, threads=threads, max_people=max_people, min_confidence=confidence) as estimator,
         ExitStack() as stack,
@@ -189,6 +198,13 @@ def estimate_video(
                                     for a in (lms, pres, world))  # fmt: skip
             times.append(frame.time)
             everyone.append([])
+            if counting_only:  # the same checks on the same frames as when the tracker went on
+                if frame.time >= next_people_check:
+                    count_people(frame)
+                    next_people_check = frame.time + PEOPLE_CHECK_S
+                if progress:
+                    progress(n + 1, max(expected, n + 1))
+                continue
             run = skip_left == 0 if adaptive else (frame.converted or n == 0)  # converted: see `wanted`
             if run:
                 result = estimator.process(frame.image, frame.time)
@@ -200,6 +216,9 @@ def estimate_video(
                 if max_people == 1 and frame.time >= next_people_check and not estimator.probing:
                     count_people(frame)
                     next_people_check = frame.time + PEOPLE_CHECK_S
+                    if may_stop and people_in_view(counts) > 1:
+                        counting_only, followed_until = True, frame.time
+                        estimator.close()  # its memory goes back; the counter stays
                 last_run = frame
                 if adaptive:
                     px = lms[n, :, :2] * size_px if result is not None else None
@@ -267,6 +286,8 @@ def estimate_video(
             "camera_shift": round(camera.max_shift, 4) if camera.samples else None,
         },
     )
+    if followed_until is not None:
+        track.meta["followed_until"] = followed_until
     if people is not None and max_people > 1:
         for seg in link_people(everyone[:t], timestamps):
             arrays = segment_arrays(everyone[:t], seg)

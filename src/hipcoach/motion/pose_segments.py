@@ -22,6 +22,12 @@ from hipcoach.motion.posetrack import PoseTrack
 from hipcoach.motion.video import check_limits, probe
 
 SEGMENT_MIN_S = 45.0  # shorter segments cost more in process start-up (imports, model) than they save
+# Not lowered to split clips of ~20 s, though 2 one-thread processes were 1.25-1.35x faster than one on a
+# 22 s clip: benchmarks/bench_segments.py (4 Dec 2026, one inference thread, every real clip forced into 2
+# segments) kept every count, side and partial rep, but moved main-angle rep ranges past 2 degrees on
+# both clips of 20 s or more with a 1 s overlap (hyva_ja_paha2 8.9, hyva7 2.1) and on hyva_ja_paha2 still
+# 6.2 with 3 s (flexion span 7.9); cg_clamshell moved 3.7 (1 s) and 12.0 (3 s), a hold 0.57 s. A longer
+# overlap does not bring the later segment's tracker back to where one continuous run's tracker is.
 OVERLAP_S = 1.0  # each later segment starts this much early: its detector finds the person, its tracker
 # and smoothing settle, and the frames before its boundary are dropped in favour of the previous segment's
 
@@ -38,6 +44,17 @@ def auto_workers(duration: float, cpus: int) -> int:
     """Processes for a video of `duration` s on `cpus` usable CPUs: one per CPU, as long as each gets a
     segment of at least SEGMENT_MIN_S (benchmarks/bench_video_speed.py measures the speed-up)."""
     return max(1, min(cpus, int(duration // SEGMENT_MIN_S)))
+
+
+def segment_spans(
+    bounds: list[tuple[float, float]], overlap_s: float = OVERLAP_S
+) -> list[tuple[float, float | None]]:
+    """(start, end) s to run each segment's model over: every later one starts `overlap_s` early (its
+    frames before its boundary are dropped by `join_segments`); the last runs to the video's end (None)."""
+    return [
+        (max(0.0, lo - overlap_s) if i else 0.0, hi if i < len(bounds) - 1 else None)
+        for i, (lo, hi) in enumerate(bounds)
+    ]
 
 
 def join_segments(tracks: list[PoseTrack], bounds: list[tuple[float, float]]) -> PoseTrack:
@@ -101,12 +118,13 @@ def estimate_video_segments(
     threads: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     min_segment_s: float = SEGMENT_MIN_S,
+    overlap_s: float = OVERLAP_S,
     **kwargs,
 ) -> PoseTrack:
     """`estimate_video` over time segments in parallel worker processes (`plan_segments`), joined into
     one track. workers=None: `auto_workers`. One segment runs in this process, as `estimate_video`.
 
-    Each child starts its own detector OVERLAP_S before its segment so the person is found and
+    Each child starts its own detector `overlap_s` before its segment so the person is found and
     followed by the boundary; the joined track takes every frame from exactly one segment. Children are
     started with "spawn" (MediaPipe's threads do not survive a fork) and use 1 inference thread each
     unless `threads` says otherwise, so N processes fill N CPUs.
@@ -126,9 +144,7 @@ def estimate_video_segments(
     out = ctx.Queue()
     per = threads or max(1, cpus // len(bounds))
     children = []
-    for i, (lo, hi) in enumerate(bounds):
-        start = max(0.0, lo - OVERLAP_S) if i else 0.0
-        end = hi if i < len(bounds) - 1 else None
+    for i, (start, end) in enumerate(segment_spans(bounds, overlap_s)):
         child = ctx.Process(
             target=_segment_worker,
             args=(i, str(path), start, end, dict(kwargs, threads=per), out),
