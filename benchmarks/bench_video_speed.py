@@ -12,8 +12,9 @@
    inference thread each (pose_segments), against one process choosing its own threads.
 2. Peak memory (ru_maxrss of the child, from wait4) of `hipcoach pose` on a 1920x1080 30 fps video of
    --memory-seconds (a 10 s re-encode of the real clip, looped by stream copy), again with a spinning
-   neighbour per CPU while it times 1 against 2 threads (so it drops to one thread), and on a 5 s 4K
-   clip: target < 500 MB.
+   neighbour per CPU while it times 1 against 2 threads (so it drops to one thread), on a 5 s 4K
+   clip and on a 5 s 10-bit HEVC DCI 4K clip (a phone's HDR mode): target < 500 MB. Then the worker
+   itself over analysis jobs on those clips in turn, each job in a process of its own (jobs.child).
 3. `estimate_video_segments` with 1, 2, 4, 8 worker processes, as many as this process may use CPUs,
    on the 720p clip looped to --workers-seconds (2 minutes); the counts above that are said not measured.
 The load average and CPU pressure are printed at the start and the end: on a shared machine quote the
@@ -46,6 +47,7 @@ a whole second pose pass; it now stops following once they are seen (cg_singleLe
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -182,10 +184,15 @@ def memory(tmp: Path, clip: Path, seconds: float) -> None:
     uhd = tmp / "uhd.mp4"
     ffmpeg("-stream_loop", "2", "-i", str(clip), "-t", "5", "-vf", "scale=3840:2160", "-c:v", "libx264",
            "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(uhd))  # fmt: skip
+    hdr = tmp / "hdr.mp4"  # what a phone's HDR mode records: 10-bit HEVC, here at the largest size accepted
+    ffmpeg("-stream_loop", "2", "-i", str(clip), "-t", "5", "-vf", "scale=4096:2160", "-c:v", "libx265",
+           "-preset", "ultrafast", "-pix_fmt", "yuv420p10le", "-x265-params", "log-level=error",
+           str(hdr))  # fmt: skip
     for label, path, length, busy in (
         (f"{seconds / 60:g} min 1920x1080", long, seconds, False),
         (f"{seconds / 60:g} min 1920x1080, CPUs busy during the thread probe", long, seconds, True),
         ("5 s 3840x2160", uhd, 5.0, False),
+        ("5 s 4096x2160 10-bit HEVC", hdr, 5.0, False),
     ):
         # Busy: a spinning neighbour per CPU for the first seconds, so timing 1 against 2 threads finds 1
         # faster and the run drops to one thread, the other path through the model's memory (issue 14).
@@ -202,6 +209,31 @@ def memory(tmp: Path, clip: Path, seconds: float) -> None:
         if busy and "measured" not in chosen:
             print("    (the CPUs were busy before it started, so it guessed 1 thread and did not time 1 "
                   "against 2: the path through the probe was not measured)")  # fmt: skip
+    worker_jobs(tmp, [long, uhd, hdr])
+
+
+def worker_jobs(tmp: Path, clips: list[Path]) -> None:
+    """The worker's memory over jobs in turn: a process that has imported what the worker imports runs
+    each clip as the queue does (jobs.analysis.default_analyser: a process of its own per job); its own
+    peak and its largest job process's, from getrusage."""
+    code = (
+        "import json, resource, sys\n"
+        "from pathlib import Path\n"
+        "import hipcoach.jobs.standalone\n"
+        "from hipcoach.jobs.analysis import default_analyser\n"
+        "for i, clip in enumerate(sys.argv[2:]):\n"
+        "    out = Path(sys.argv[1]) / f'job{i}'; out.mkdir()\n"
+        "    default_analyser('exercise')(Path(clip), 'single-leg-squat', out, None)\n"
+        "    me, kid = (resource.getrusage(w).ru_maxrss / 1024\n"
+        "               for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+        "    print(json.dumps([Path(clip).name, me, kid]), flush=True)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp), *map(str, clips)], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    print("  the worker over analysis jobs in turn (hipcoach analyse as the queue runs it):")
+    for line in done.stdout.splitlines():
+        name, me, kid = json.loads(line)
+        print(f"    after {name}: worker {me:.0f} MiB, largest job process so far {kid:.0f} MiB")
 
 
 SPIN = "import time\nt = time.time()\nwhile time.time() - t < 15:\n    pass"
