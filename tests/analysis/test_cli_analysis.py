@@ -116,3 +116,11 @@ def test_a_rescreen_says_which_changes_are_beyond_measurement_error(tmp_path):
         "--compare", tmp_path / "a" / "report.json",
     )  # fmt: skip
     assert other.exit_code == 2 and "Cannot compare a running screen" in other.text
+
+
+def test_the_help_reads_as_sentences_wrapped_to_the_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough for the paragraph on one line
+    result = run_cli("analyse", "--help")
+    assert result.exit_code == 0
+    line = "the clip is first recognised (top candidates and their scores are printed) and analysed as"
+    assert any(line in row for row in result.output.splitlines()), result.output
