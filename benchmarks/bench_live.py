@@ -87,10 +87,10 @@ def rep_end(rep: dict, report: dict) -> float:
     half of the shorter shared), else where that window ended it. A window can end a rep later than the
     whole track does (it cannot see the frames after its newest one), so its own end_s would understate
     the delay."""
-    from hipcoach.analysis.live import _overlap
+    from hipcoach.analysis.live_reps import overlap
 
     span = (rep["start_s"], rep["end_s"])
-    same = [r for r in report.get("reps", []) if r["counted"] and _overlap(span, (r["start_s"], r["end_s"]))]
+    same = [r for r in report.get("reps", []) if r["counted"] and overlap(span, (r["start_s"], r["end_s"]))]
     return same[0]["end_s"] if same else rep["end_s"]
 
 

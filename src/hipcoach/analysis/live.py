@@ -58,6 +58,7 @@ import numpy as np
 from hipcoach.analysis.coach import analyse_track, spec_for
 from hipcoach.analysis.live_framing import FRAMING_S, TURN_EVERY, TURN_S, TURN_STRIKES, ViewWatch
 from hipcoach.analysis.live_pauses import Pauses
+from hipcoach.analysis.live_reps import ROUNDING_S, crosses, overlap, rep_span, same_rep
 from hipcoach.analysis.live_rest import RestWatch
 from hipcoach.analysis.live_window import FeatureCache, come_back, window_report
 from hipcoach.catalog import load_catalog
@@ -76,7 +77,6 @@ RETURN_S = 0.15  # a rep still going on the newest frame that has been coming ba
 EARLY_PER_S = 2.5  # early analyses (at rest, to settle a rep) a second of footage, on average ...
 EARLY_BURST = 8.0  # ... and in a row (a slow return is looked at every few frames until it ends)
 MARGIN_S = 0.2  # a rep is settled once it ended this long before the newest frame
-ROUNDING_S = 1e-3  # the report's times are rounded to the millisecond
 EDGE_S = 0.3  # ... and began this long after the window's first frame
 CUE_COOLDOWN_S = 8.0  # at most one form cue per this long
 SIDES = ("left", "right", "both")
@@ -227,7 +227,7 @@ class LiveSet:
             if r["counted"]
             and r["end_s"] <= horizon
             and (r["start_s"] >= first + EDGE_S or start == 0)
-            and not _crosses(r, report["reps"])
+            and not crosses(r, report["reps"])
         ]
         # A rep ending where an earlier window had already judged (and not counted it) is counted only
         # when the next window counts it too: one window's rest and typical rep can be off (the turn
@@ -237,14 +237,14 @@ class LiveSet:
         # moved (the synthetic squat's rep 4 waited a whole step: the next window ended it 1 ms before
         # the previous horizon).
         late = [r for r in settled if r["end_s"] <= self._horizon]
-        confirmed = [r for r in late if any(_overlap(_span(r), s) for s in self._late)]
+        confirmed = [r for r in late if any(overlap(rep_span(r), s) for s in self._late)]
         unsettled = [r for r in report["reps"] if r["counted"] and r["end_s"] > horizon]
-        self._late = [_span(r) for r in late + unsettled]
+        self._late = [rep_span(r) for r in late + unsettled]
         settled = [r for r in settled if r["end_s"] > self._horizon or r in confirmed]
         self._horizon = max(self._horizon, horizon)
         reps = report["reps"]
         drifting = come_back(result, now, first + EDGE_S if start else float("-inf"), RETURN_S)
-        if drifting is not None and self._drift is not None and _same_rep(drifting, self._drift):
+        if drifting is not None and self._drift is not None and same_rep(drifting, self._drift):
             settled.append(drifting)  # come back, and two windows running say so: count it
         self._drift = drifting
         self._rep_going = self.hold_target > 0 and bool(reps) and reps[-1]["end_s"] >= horizon
@@ -269,13 +269,13 @@ class LiveSet:
 
     def _known(self, rep: dict) -> bool:
         """The same movement as a rep already counted, or refused for overlapping a pause."""
-        span = _span(rep)
-        return any(_overlap(span, s) for s in [_span(a) for a in self._reps] + self._refused)
+        span = rep_span(rep)
+        return any(overlap(span, s) for s in [rep_span(a) for a in self._reps] + self._refused)
 
     def _announce(self, reps: list[dict]) -> list[dict]:
         events: list[dict] = []
         for r in reps:
-            span = _span(r)
+            span = rep_span(r)
             if self._known(r):
                 continue
             if self._pauses.overlaps(*span):
@@ -359,7 +359,7 @@ class LiveSet:
                 r
                 for r in report["reps"]
                 if r["counted"]
-                and (r["end_s"] > self._horizon or any(_overlap(_span(r), s) for s in self._late))
+                and (r["end_s"] > self._horizon or any(overlap(rep_span(r), s) for s in self._late))
             ]
             events = self._announce(tail)
         holds = [r["hold_s"] for r in self._reps]
@@ -377,34 +377,3 @@ def _frame(values: np.ndarray | None, shape: tuple[int, int], name: str) -> np.n
             "Send BlazePose's 33 landmarks per frame, as the live page does.",
         )
     return arr
-
-
-def _same_rep(a: dict, b: dict) -> bool:
-    """The same rep seen by two windows: it began and reached its top at the same frames."""
-    return (
-        abs(a["start_s"] - b["start_s"]) <= 2 * ROUNDING_S
-        and abs(a["peak_s"] - b["peak_s"]) <= 2 * ROUNDING_S
-    )
-
-
-def _crosses(rep: dict, reps: list[dict]) -> bool:
-    """More than half of the window's rep is shared with its other reps: one movement is one rep, so a
-    window that reads a rep from the top of one to the top of the next (coach_grid's brisk side-lying
-    abduction with the pelvis rolled back, in two windows running, counted a fifth rep a side) does not
-    count it; the reps it straddles are counted by themselves, as the whole track's analysis has them."""
-    shared = sum(
-        max(0.0, min(rep["end_s"], o["end_s"]) - max(rep["start_s"], o["start_s"]))
-        for o in reps
-        if o is not rep
-    )
-    return shared > 0.5 * (rep["end_s"] - rep["start_s"])
-
-
-def _span(rep: dict) -> tuple[float, float]:
-    return (rep["start_s"], rep["end_s"])
-
-
-def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    """Two reps are the same movement when they share more than half of the shorter one."""
-    inter = min(a[1], b[1]) - max(a[0], b[0])
-    return inter > 0.5 * max(min(a[1] - a[0], b[1] - b[0]), 1e-6)
