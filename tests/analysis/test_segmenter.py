@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from hipcoach.analysis.segmenter import SegmenterConfig, segment
@@ -89,8 +89,11 @@ def test_gaps_do_not_split_a_rep():
     st.floats(0.0, 0.02),
     st.integers(0, 10_000),
 )
+@example(2, 20.0, 1.96875, 0.0, 1.21875, 0.01953125, 585)  # a 9-frame hold read on a slow noisy rep
 def test_exact_count_any_tempo(n, amp, up, hold, rest, noise_share, seed):
     t, x, _ = signal([(amp, up, hold, up)] * n, rest_s=rest, noise=noise_share * amp, seed=seed)
     reps = segment(t, x, CFG)
     assert len(reps) == n
-    assert all(abs(r.hold_s - hold) <= 0.3 for r in reps)
+    # within 0.3 s: 9 frames at 30 fps, which the frame times' sum puts a hair above 0.3 (0.3000000000000007
+    # on a slow noisy rep with no hold, found by hypothesis in CI), so the bound allows for float rounding
+    assert all(abs(r.hold_s - hold) <= 0.3 + 1e-9 for r in reps)
