@@ -127,10 +127,24 @@ def _run(job: dict[str, Any], send: Callable[[dict[str, Any]], None]) -> None:
     send({"report": report})
 
 
+def _die_with_parent() -> None:
+    """A worker killed with -9 takes its job's process with it (Linux: PR_SET_PDEATHSIG), so the job
+    cannot go on writing into its attempt's folder after another worker has taken the job over."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: the closed pipe still ends it
+        return
+    if os.getppid() == 1:  # the worker died before the call
+        os._exit(1)
+
+
 def main(argv: list[str]) -> int:
     # Ctrl-C in the terminal reaches the whole process group: the worker decides whether the job in
     # hand finishes (it stops gracefully), so the job's process does not die of it half-way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     pipe = os.fdopen(int(argv[0]), "w", encoding="utf-8")
 
     def send(message: dict[str, Any]) -> None:
