@@ -10,25 +10,18 @@ from fastapi.testclient import TestClient
 
 from hipcoach.analysis import recognise as recognise_module
 from hipcoach.jobs.analysis import default_analyser
+from hipcoach.jobs.child import in_process
 from hipcoach.motion.synthetic import generate
 from hipcoach.web.app import create_app
 from tests.web.conftest import csrf_in, make_settings, sign_up_through_pages
 from tests.web.test_pages_live import runner  # noqa: F401 - a runner with a programme and its sessions
 
 
-def _in_process(kind: str):
-    """The analysis in the test's own process (jobs run each in a process of their own otherwise), for
-    the test that changes what recognition says."""
-    from hipcoach.analysis import run
-
-    return run.analyse_to_folder if kind == "exercise" else run.screen_to_folder
-
-
 @pytest.fixture(params=["job process"])
 def runner_page(request, tmp_path):
     """A signed-in runner in a browser-like client (cookies, CSRF from the page), jobs run in the request
     (in a job process; or in this one, with `in process`)."""
-    analyser_for = _in_process if request.param == "in process" else default_analyser
+    analyser_for = in_process if request.param == "in process" else default_analyser
     with TestClient(create_app(make_settings(tmp_path), analyser_for=analyser_for)) as client:
         assert sign_up_through_pages(client, "rec@example.org", "Rec").status_code == 200
         yield client, csrf_in(client.get("/videos").text)

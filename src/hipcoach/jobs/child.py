@@ -101,13 +101,18 @@ def _outcome(message: dict[str, Any] | None, code: int) -> dict[str, Any]:
     raise ChildFailed(message["error"])
 
 
-def _run(job: dict[str, Any], send: Callable[[dict[str, Any]], None]) -> None:
-    """The child's side: run the job's analysis, sending progress, then the report or the error."""
+def in_process(kind: str):
+    """The analysis of `kind` itself, in the calling process: what each job's process runs (and a test
+    that patches the analysis must run, as a patch does not reach another process)."""
     from hipcoach.analysis import run  # the heavy stack loads here, in the job's own process
 
-    analyse = run.analyse_to_folder if job["kind"] == "exercise" else run.screen_to_folder
+    return run.analyse_to_folder if kind == "exercise" else run.screen_to_folder
+
+
+def _run(job: dict[str, Any], send: Callable[[dict[str, Any]], None]) -> None:
+    """The child's side: run the job's analysis, sending progress, then the report or the error."""
     try:
-        report = analyse(
+        report = in_process(job["kind"])(
             Path(job["source"]),
             job["target"],
             Path(job["out_dir"]),
