@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 from pathlib import Path
 
-from bench_skip import CLIPS, compare, exercise_for, spans, summary
+from bench_skip import CLIPS, add_clip_options, clip_names, compare, exercise_for, spans, summary
 from hipcoach.analysis.coach import analyse_track
 from hipcoach.motion.pose import estimate_video
 from hipcoach.motion.pose_segments import join_segments, plan_segments, segment_spans
@@ -53,14 +52,10 @@ def split_track(clip: Path, overlap: float, threads: int) -> PoseTrack:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hipcoach-bench-segments")
-    ap.add_argument("--clips", nargs="*", help="clip names [every clip]")
+    add_clip_options(ap, "hipcoach-bench-segments", "every run")
     ap.add_argument("--overlaps", nargs="*", type=float, default=[1.0, 3.0], help="seconds [1 3]")
-    ap.add_argument("--threads", type=int, default=1, help="inference threads of every run [1]")
     args = ap.parse_args()
-    args.cache.mkdir(parents=True, exist_ok=True)
-    names = args.clips or sorted(p.name for p in CLIPS.glob("*.mp4"))
-    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    names = clip_names(args)
     print(f"{'clip':40s} {'s':>5s} {'bound s':>7s} {'overlap':>7s} {'reps':>9s} {'sides':>23s} "
           f"{'hold d':>6s} {'range d':>7s} {'span d':>6s}  same  worst rep (end s)")  # fmt: skip
     verdict = {o: [0, 0, 0, 0] for o in args.overlaps}  # same, clips, same of long ones, long ones

@@ -103,15 +103,27 @@ def compare(a: dict, b: dict, sa: dict, sb: dict) -> tuple[bool, float, float, f
     return same, hold_d, range_d, span_d
 
 
+def add_clip_options(ap: argparse.ArgumentParser, cache_name: str, runs: str) -> None:
+    """The options of a benchmark over the real clips (this one and bench_segments): where their pose
+    tracks are kept, which clips, and the inference threads of `runs`."""
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / cache_name)
+    ap.add_argument("--clips", nargs="*", help="clip names [every clip]")
+    ap.add_argument("--threads", type=int, default=1, help=f"inference threads of {runs} [1]")
+
+
+def clip_names(args: argparse.Namespace) -> list[str]:
+    """The clips to run (every real clip unless named), with the cache folder made and the machine's
+    load printed, as each such benchmark starts."""
+    args.cache.mkdir(parents=True, exist_ok=True)
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    return args.clips or sorted(p.name for p in CLIPS.glob("*.mp4"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hipcoach-bench-skip")
-    ap.add_argument("--clips", nargs="*", help="clip names [every clip]")
-    ap.add_argument("--threads", type=int, default=1, help="inference threads of both runs [1]")
+    add_clip_options(ap, "hipcoach-bench-skip", "both runs")
     args = ap.parse_args()
-    args.cache.mkdir(parents=True, exist_ok=True)
-    names = args.clips or sorted(p.name for p in CLIPS.glob("*.mp4"))
-    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    names = clip_names(args)
     print(f"{'clip':40s} {'exercise':28s} {'model on':>8s} {'reps':>9s} {'sides':>13s} "
           f"{'hold d':>6s} {'range d':>7s} {'span d':>6s}  same | interp.: reps range d span d "
           "same")  # fmt: skip
